@@ -1,0 +1,166 @@
+"""
+microdot_test_client: try an application without a network
+===========================================================
+
+The client writes real HTTP/1.1 request bytes into the server core over an
+in-memory connection and parses the bytes that come back, so a test sees
+exactly what a network client would::
+
+    from microdot_test_client import TestClient
+
+    def test_index():
+        client = TestClient(app)
+        res = client.get('/')
+        assert res.status_code == 200
+        assert res.text == 'Hello, world!'
+
+Cookies the application sets are kept and sent with later requests.
+"""
+import json
+
+from microdot import NoCaseDict
+
+
+class TestResponse:
+    """A response as the test client received it: ``status_code``,
+    ``reason``, ``headers`` (a NoCaseDict; ``Set-Cookie`` and any repeated
+    header as a list), ``body`` (bytes), ``text`` (str, or None if not
+    UTF-8) and ``json`` (or None)."""
+    __test__ = False
+
+    def __init__(self, raw):
+        head, _, rest = raw.partition(b'\r\n\r\n')
+        lines = head.decode().split('\r\n')
+        _, status, self.reason = (lines[0] + ' ').split(' ', 2)
+        self.reason = self.reason.strip()
+        self.status_code = int(status)
+        self.headers = NoCaseDict()
+        for line in lines[1:]:
+            name, _, value = line.partition(':')
+            value = value.strip()
+            if name in self.headers:
+                old = self.headers[name]
+                value = (old if isinstance(old, list) else [old]) + [value]
+            elif name.lower() == 'set-cookie':
+                value = [value]
+            self.headers[name] = value
+        self.body = _unchunk(rest) if self.headers.get(
+            'Transfer-Encoding', '').lower() == 'chunked' else rest
+        try:
+            self.text = self.body.decode()
+        except ValueError:
+            self.text = None
+        self.json = None
+        if self.headers.get('Content-Type', '').split(';')[0] == \
+                'application/json':
+            self.json = json.loads(self.text)
+
+
+def _unchunk(data):
+    body = b''
+    while True:
+        size, _, data = data.partition(b'\r\n')
+        size = int(size.split(b';')[0], 16)
+        if not size:
+            return body
+        body += data[:size]
+        data = data[size + 2:]
+
+
+class _MemoryConnection:
+    # The server's view of a client whose request is already all here.
+
+    peer = ('127.0.0.1', 1234)
+
+    def __init__(self, request):
+        self.request = request
+        self.response = b''
+
+    def recv_now(self, n):
+        data = self.request[:n]
+        self.request = self.request[n:]
+        return data
+
+    async def recv(self, n):
+        return self.recv_now(n)
+
+    def write(self, data):
+        self.response += data
+
+    async def drain(self):
+        pass
+
+    async def close(self):
+        pass
+
+
+class TestClient:
+    """Sends requests to ``app`` in process; ``cookies`` are sent with each.
+
+    ``get``, ``post``, ``put``, ``patch`` and ``delete`` take the path (with
+    any query string) and optional ``headers``; the three that send a body
+    take ``body`` too: bytes, str (sent as UTF-8) or a dict or list (sent as
+    JSON).
+    """
+    __test__ = False
+
+    def __init__(self, app, cookies=None):
+        self.app = app
+        self.cookies = cookies or {}
+
+    def request(self, method, path, headers=None, body=None):
+        """Send one request; returns a ``TestResponse``."""
+        import asyncio
+        import microdot_server
+        headers = NoCaseDict(headers or {})
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            headers.setdefault('Content-Type', 'application/json')
+        if isinstance(body, str):
+            body = body.encode()
+        if body:
+            headers.setdefault('Content-Length', str(len(body)))
+        headers.setdefault('Host', 'localhost')
+        headers.setdefault('Connection', 'close')
+        if self.cookies:
+            sent = '; '.join(n + '=' + v for n, v in self.cookies.items())
+            headers['Cookie'] = headers.get('Cookie', '') + (
+                '; ' if 'Cookie' in headers else '') + sent
+        lines = [method + ' ' + path + ' HTTP/1.1']
+        lines += [n + ': ' + str(v) for n, v in headers.items()]
+        conn = _MemoryConnection(
+            ('\r\n'.join(lines) + '\r\n\r\n').encode() + (body or b''))
+        server = microdot_server.Server(self.app)
+        asyncio.run(server.serve_connection(conn))
+        if not conn.response:
+            return None  # the application answered in its own way
+        res = TestResponse(conn.response)
+        self._keep_cookies(res)
+        return res
+
+    def _keep_cookies(self, res):
+        for line in res.headers.get('Set-Cookie', []):
+            pair, *attributes = line.split(';')
+            name, _, value = pair.strip().partition('=')
+            attributes = [a.strip().lower() for a in attributes]
+            if 'max-age=0' in attributes or any(
+                    a.startswith('expires=') and '1970' in a
+                    for a in attributes):
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+
+    def get(self, path, headers=None):
+        return self.request('GET', path, headers)
+
+    def post(self, path, headers=None, body=None):
+        return self.request('POST', path, headers, body)
+
+    def put(self, path, headers=None, body=None):
+        return self.request('PUT', path, headers, body)
+
+    def patch(self, path, headers=None, body=None):
+        return self.request('PATCH', path, headers, body)
+
+    def delete(self, path, headers=None):
+        return self.request('DELETE', path, headers)
