@@ -144,7 +144,7 @@ class NoCaseDict(dict):
         super().__delitem__(self.keymap.pop(key.lower(), key))
 
     def __contains__(self, key):
-        return key.lower() in self.keymap
+        return self._key(key) in self.keys()  # keymap outlives clear()
 
     def get(self, key, default=None):
         return super().get(self._key(key), default)
@@ -273,7 +273,7 @@ class Request:
                 self.cookies[name] = value
         self._body = body
         self._stream = stream
-        self._sync = True  # whether the handler is a plain function
+        self._sync = True  # whether the code using stream is a plain function
         self._used = None  # 'body' or 'stream', whichever was taken first
         self._json = None
         self._form = None
@@ -500,8 +500,10 @@ class URLPattern:
         regex = ''
         group = 1
         for segment in url_pattern.lstrip('/').split('/'):
+            regex += '/'
             if segment[:1] != '<':
-                regex += '/' + segment
+                for c in segment:  # a literal, even if it looks like a regex
+                    regex += '\\' + c if c in '.^$*+?{}[]|()\\' else c
                 continue
             type_, _, name = segment[1:-1].rpartition(':')
             type_ = type_ or 'string'
@@ -511,8 +513,12 @@ class URLPattern:
             self.args.append((name, type_, group))
             # a custom regex may hold groups of its own
             group += 1 + sub.count('(') - sub.count('\\(') - sub.count('(?')
-            regex += '/(' + sub + ')'
-        self.regex = re.compile('^' + regex + '$') if self.args else regex
+            regex += '(' + sub + ')'
+        try:
+            self.regex = re.compile('^' + regex + '$') if self.args else \
+                '/' + url_pattern.lstrip('/')
+        except Exception:  # CPython's re.error is not a ValueError
+            raise ValueError('invalid URL pattern ' + url_pattern)
 
     def match(self, path):
         """The arguments found in ``path`` as a dict, or None."""
@@ -532,11 +538,12 @@ class URLPattern:
 
 
 def _mro(cls):
-    # A class and its bases, nearest first (MicroPython has no __mro__).
+    # A class and its bases, nearest first (MicroPython has no __mro__); a
+    # base shared by several parents comes after all of them.
     order = [cls]
     for base in cls.__bases__:
-        order += [c for c in _mro(base) if c not in order]
-    return order
+        order += _mro(base)
+    return [c for i, c in enumerate(order) if c not in order[i + 1:]]
 
 
 async def call_plain(f, *args):
@@ -689,13 +696,12 @@ class Microdot:
             return 501
         if method == 'OPTIONS' and self.options_handler:
             return self.options_handler(req)
-        if method == 'HEAD':
-            method = 'GET'
         found = 404
         for methods, pattern, handler in self.url_map:
             args = pattern.match(req.path)
             if args is not None:
-                if method in methods:
+                if method in methods or (method == 'HEAD' and
+                                         'GET' in methods):
                     req.url_args = args
                     return handler
                 found = 405
@@ -718,6 +724,7 @@ class Microdot:
                 res = Response(headers=f)
             else:
                 for handler in self.before_request_handlers:
+                    req._sync = not is_async(handler)  # for req.stream
                     res = await _invoke(handler, req)
                     if res:
                         break
@@ -727,7 +734,7 @@ class Microdot:
             res = _make_response(res)
             for handler in self.after_request_handlers + \
                     req.after_request_handlers:
-                res = await _invoke(handler, req, res) or res
+                res = _make_response(await _invoke(handler, req, res) or res)
             return res
         except HTTPException as exc:
             res = await self._error_response(req, exc.status_code, exc.reason)
@@ -735,7 +742,7 @@ class Microdot:
             res = await self._exception_response(req, exc)
         for handler in self.after_error_request_handlers:
             try:
-                res = await _invoke(handler, req, res) or res
+                res = _make_response(await _invoke(handler, req, res) or res)
             except Exception as exc:
                 print_exception(exc)
         return res
@@ -749,8 +756,8 @@ class Microdot:
             except Exception as exc:
                 print_exception(exc)
         if res is None:
-            from microdot_http import reason_phrase
-            res = Response(reason or reason_phrase(status_code), status_code)
+            from microdot_http import error_text
+            res = Response(reason or error_text(status_code), status_code)
         if res.status_code == 405 and 'Allow' not in res.headers:
             res.headers['Allow'] = ', '.join(self.allowed_methods(req.path))
         return res

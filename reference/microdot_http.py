@@ -63,6 +63,16 @@ def reason_phrase(status_code):
     return _REASONS[i + 4:_REASONS.find('|', i + 1)]
 
 
+_ERROR_TEXTS = {400: 'Bad request', 404: 'Not found',
+                413: 'Payload too large', 500: 'Internal server error'}
+
+
+def error_text(status_code):
+    """The body of an error response that no handler produced: microdot
+    1.x's wording where it had one ('Not found'), else the reason phrase."""
+    return _ERROR_TEXTS.get(status_code) or reason_phrase(status_code)
+
+
 _DAYS = ('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
 _MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep',
            'Oct', 'Nov', 'Dec')
@@ -85,7 +95,8 @@ _TOKEN = re.compile("^[-!#$%&'*+.^_`|~0-9A-Za-z]+$")
 
 def is_token(s):
     """True when ``s`` is an RFC 9110 token (a method, a field name)."""
-    return bool(s) and _TOKEN.match(s) is not None
+    # '$' also matches before a final '\n': refuse that one explicitly
+    return bool(s) and s[-1] != '\n' and _TOKEN.match(s) is not None
 
 
 def refuse_ctl(what, value):
@@ -216,7 +227,7 @@ def parse_field(line, headers):
     if line[:1] in (b' ', b'\t'):
         raise HTTPException(400)  # obs-fold (RFC 9112 section 5.2)
     name, colon, value = line.partition(b':')
-    if not colon or not name or min(name) <= 32 or \
+    if not colon or not name or min(name) <= 32 or max(name) >= 127 or \
             not is_token(name.decode()):
         raise HTTPException(400)
     value = value.strip(b' \t')
@@ -284,7 +295,8 @@ def body_length(headers, version):
         return 0
     values = [v.strip() for v in length.split(',')]
     for v in values:
-        if v != values[0] or not v.isdigit() or len(v) > 15:
+        # ASCII digits only: str.isdigit() also takes '\u00b2' or '\uff15'
+        if v != values[0] or not v or v.strip('0123456789') or len(v) > 15:
             raise HTTPException(400)
     return int(values[0])
 

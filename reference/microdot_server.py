@@ -66,7 +66,10 @@ class Server:
         finally:
             app.server = None
             listener.close()
-            await listener.wait_closed()
+            try:  # CPython 3.12+ waits here for open connections
+                await asyncio.wait_for(listener.wait_closed(), 2)
+            except asyncio.TimeoutError:
+                pass
         # let the requests under way finish; idle connections time out
         for _ in range(int(max(Request.socket_read_timeout, 1) * 40)):
             if not self.active:
@@ -118,7 +121,7 @@ class Server:
                 res = await app.dispatch_request(req)
                 keep = http.keep_alive(req) and req._stream.done
             except HTTPException as exc:  # the request itself is unusable
-                res = Response(exc.reason or reason_phrase(exc.status_code),
+                res = Response(exc.reason or http.error_text(exc.status_code),
                                exc.status_code)
                 keep = False
             except EOFError:
@@ -169,7 +172,15 @@ async def read_request(app, reader):
         await reader.conn.drain()
     limit = Request.max_body_length
     if length is None or 0 < length <= limit:
-        data = await body.read(limit + 1)
+        try:
+            data = await body.read(limit + 1)
+        except HTTPException as exc:
+            if exc.status_code != 413:
+                raise
+            # chunks declared past the limit: dispatch answers 413 through
+            # the application's handlers, as for a large Content-Length
+            req.content_length = body.total + body.left
+            return req
         if len(data) <= limit:
             req._body = data
         body.prefix = data  # for a handler that reads ``stream`` instead

@@ -44,15 +44,15 @@ class TestResponse:
             elif name.lower() == 'set-cookie':
                 value = [value]
             self.headers[name] = value
-        self.body = _unchunk(rest) if self.headers.get(
+        self.body = _unchunk(rest) if rest and self.headers.get(
             'Transfer-Encoding', '').lower() == 'chunked' else rest
         try:
             self.text = self.body.decode()
         except ValueError:
             self.text = None
         self.json = None
-        if self.headers.get('Content-Type', '').split(';')[0] == \
-                'application/json':
+        if self.body and self.headers.get('Content-Type', '').split(
+                ';')[0] == 'application/json':
             self.json = json.loads(self.text)
 
 

