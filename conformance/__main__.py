@@ -1,0 +1,91 @@
+"""Run single cases from the command line, outside pytest.
+
+    python -m conformance list [--area AREA]
+    python -m conformance replay CASE --base-url http://192.168.1.50
+    python -m conformance replay CASE --target local
+
+``replay`` runs one case and prints its verdict with the bytes exchanged;
+the exit status is 1 for FAIL or ERROR (and NON-STRICT with --strict).
+"""
+import argparse
+import sys
+
+from conformance import targets
+from conformance.case import (ERROR, FAIL, NON_STRICT, REGISTRY, HarnessError,
+                              all_cases, run_case)
+from conformance.profile import ProfileError, load_profile
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='python -m conformance')
+    commands = parser.add_subparsers(dest='command', required=True)
+    listing = commands.add_parser('list', help='list the cases')
+    listing.add_argument('--area', help='only this area')
+    replay = commands.add_parser('replay', help='run one case')
+    replay.add_argument('case', help='a case id, e.g. RFC9110-15.5.6-405-allow')
+    replay.add_argument('--base-url', help='a running server (target url)')
+    replay.add_argument('--target', help='local or micropython: start the '
+                        'reference for this case')
+    replay.add_argument('--profile', help='profile name or path')
+    replay.add_argument('--strict', action='store_true')
+    replay.add_argument('--fuzz-examples', type=int)
+    replay.add_argument('--fuzz-seed', type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.command == 'list':
+        return list_cases(args.area)
+    try:
+        return replay_case(args)
+    except (HarnessError, ProfileError) as exc:
+        print('error: %s' % exc, file=sys.stderr)
+        return 2
+
+
+def list_cases(area):
+    cases = [c for c in all_cases() if area in (None, c.area)]
+    if not cases:
+        print('error: no cases in area %r' % area, file=sys.stderr)
+        return 2
+    for c in cases:
+        print('%-44s %-13s %-6s %-22s %s' % (c.id, c.area, c.level, c.rfc,
+                                             c.requirement))
+    return 0
+
+
+def replay_case(args):
+    all_cases()
+    if args.case not in REGISTRY:
+        close = [i for i in REGISTRY if args.case.lower() in i.lower()]
+        raise HarnessError('no case %s%s' % (args.case, (
+            '; did you mean: ' + ', '.join(close[:5])) if close else ''))
+    name = args.target or ('url' if args.base_url else None)
+    if name is None:
+        raise HarnessError('give --base-url URL or --target local|micropython')
+    profile = load_profile(args.profile or targets.DEFAULT_PROFILES.get(
+        name, 'generic'))
+    target = targets.make_target(name, {'base_url': args.base_url}, profile,
+                                 'reports/replay')
+    target.start()
+    try:
+        result = run_case(REGISTRY[args.case], target, {
+            'fuzz_examples': args.fuzz_examples or profile.fuzz_examples,
+            'fuzz_seed': args.fuzz_seed})
+    finally:
+        target.stop()
+    c = result.case
+    print('%s %s (%s, %s)' % (result.verdict, c.id, c.level, c.rfc))
+    print('requirement: ' + c.requirement)
+    print('expected:    ' + result.expected)
+    print('observed:    ' + result.observed)
+    for i, item in enumerate(result.evidence, 1):
+        print('--- exchange %d: %s' % (i, item.get('note', '')))
+        print('>>> request\n' + item['request'])
+        print('<<< response head\n' + (item['response_head'] or '(none)'))
+    if result.detail:
+        print(result.detail)
+    failed = result.verdict in (FAIL, ERROR) or (
+        args.strict and result.verdict == NON_STRICT)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

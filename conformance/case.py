@@ -1,0 +1,165 @@
+"""What a conformance case is, and how one run of it becomes a verdict.
+
+A case is a function of a ``Probe`` with an id after its RFC section, the
+RFC reference, a level and a one-line requirement::
+
+    @case('RFC9110-15.5.6-405-allow', 'RFC 9110 §15.5.6', MUST,
+          'A 405 response carries an Allow header')
+    def allow_on_405(probe):
+        reply = probe.exchange(build_request('POST', '/methods/get-only'))
+        probe.expect_status(reply, 405)
+        probe.expect(reply.has_header('Allow'), 'an Allow header',
+                     reply.head_text)
+
+Its module (``conformance/cases/<area>.py``) names its area. ``run_case``
+turns what happens into one of the verdicts below.
+"""
+import time
+import traceback
+
+MUST, SHOULD, MAY = 'MUST', 'SHOULD', 'MAY'
+LEVELS = (MUST, SHOULD, MAY)
+
+PASS = 'PASS'
+FAIL = 'FAIL'                # a MUST broken (or the server misbehaved)
+NON_STRICT = 'NON-STRICT'    # a SHOULD broken; fails the run with --strict
+INFO = 'INFO'                # MAY or unspecified: what happened is recorded
+UNSUPPORTED = 'UNSUPPORTED'  # the target's profile declares it absent
+ERROR = 'ERROR'              # the harness or the network failed: no verdict
+VERDICTS = (PASS, FAIL, NON_STRICT, INFO, UNSUPPORTED, ERROR)
+
+REGISTRY = {}
+
+
+class Case:
+    def __init__(self, id, rfc, level, requirement, check, area, needs=()):
+        self.id = id
+        self.rfc = rfc
+        self.level = level
+        self.requirement = requirement
+        self.check = check
+        self.area = area
+        self.needs = tuple(needs)
+
+    def __repr__(self):
+        return '<Case %s>' % self.id
+
+
+def case(id, rfc, level, requirement, needs=()):
+    """Register the decorated function as a case. ``needs`` names profile
+    features the case requires (else UNSUPPORTED)."""
+    if level not in LEVELS:
+        raise ValueError('level must be one of %s' % (LEVELS,))
+
+    def register(check):
+        if id in REGISTRY:
+            raise ValueError('two cases are named %s' % id)
+        area = check.__module__.rsplit('.', 1)[-1]
+        REGISTRY[id] = Case(id, rfc, level, requirement, check, area, needs)
+        return check
+    return register
+
+
+def all_cases():
+    """Every case, in the order of areas and then of definition."""
+    import conformance.cases  # noqa: F401  (registers them)
+    return list(REGISTRY.values())
+
+
+class Violation(Exception):
+    """An expectation a case had of the server, and what it saw instead.
+    ``hard`` violations are FAIL whatever the case's level (no answer, a
+    malformed answer, a server that stopped serving)."""
+
+    def __init__(self, expected, observed, hard=False):
+        super().__init__(expected, observed)
+        self.expected = expected
+        self.observed = observed
+        self.hard = hard
+
+
+class HarnessError(Exception):
+    """The harness or the network could not do what the case asked."""
+
+
+class Result:
+    """The verdict of one case on one target, with its evidence."""
+
+    def __init__(self, case, verdict, expected='', observed='', evidence=(),
+                 duration=0.0, detail=''):
+        self.case = case
+        self.verdict = verdict
+        self.expected = expected
+        self.observed = observed
+        self.evidence = list(evidence)
+        self.duration = duration
+        self.detail = detail
+
+    def as_dict(self):
+        last = self.evidence[-1] if self.evidence else {}
+        return {
+            'id': self.case.id,
+            'area': self.case.area,
+            'rfc': self.case.rfc,
+            'level': self.case.level,
+            'verdict': self.verdict,
+            'requirement': self.case.requirement,
+            'expected': self.expected,
+            'observed': self.observed,
+            'request': last.get('request', ''),
+            'response_head': last.get('response_head', ''),
+            'evidence': self.evidence,
+            'detail': self.detail,
+            'duration': round(self.duration, 4),
+        }
+
+
+def verdict_for(level, hard):
+    """The verdict of a broken expectation of a case at ``level``."""
+    if hard or level == MUST:
+        return FAIL
+    return NON_STRICT if level == SHOULD else INFO
+
+
+def run_case(case, target, options=None):
+    """Run one case against a target; returns a Result, never raises."""
+    from conformance.probe import Probe
+    missing = [f for f in case.needs if not target.profile.supports(f)]
+    if missing:
+        return Result(case, UNSUPPORTED, observed='the %s profile declares '
+                      'no %s' % (target.profile.name, ', '.join(missing)))
+    probe = Probe(target, case, options)
+    started = time.monotonic()
+    try:
+        case.check(probe)
+    except Violation as v:
+        result = Result(case, verdict_for(case.level, v.hard), v.expected,
+                        v.observed, probe.evidence)
+    except HarnessError as exc:
+        result = Result(case, ERROR, observed=str(exc),
+                        evidence=probe.evidence)
+    except Exception as exc:
+        result = Result(case, ERROR, observed='%s: %s' % (
+            type(exc).__name__, exc), evidence=probe.evidence,
+            detail=traceback.format_exc())
+    else:
+        result = Result(case, INFO if case.level == MAY else PASS,
+                        probe.expected_text, probe.observed_text,
+                        probe.evidence)
+    finally:
+        probe.close()
+    result.duration = time.monotonic() - started
+    if result.verdict != ERROR:
+        _check_still_serving(result, target)
+    return result
+
+
+def _check_still_serving(result, target):
+    # Whatever the case, the server must still answer afterwards.
+    problem = target.still_serving()
+    if problem:
+        result.verdict = FAIL
+        result.expected = 'the server keeps serving after this case'
+        result.observed = problem + (' (first: %s)' % result.observed
+                                     if result.observed else '')
+        target.recover()

@@ -1,0 +1,94 @@
+"""A target's profile: the limits and optional features it declares.
+
+Cases never hard-code a server's limits; they read them here. Profiles are
+JSON files in ``fixtures/profiles/`` (or any path given with ``--profile``)::
+
+    {"name": "reference", "body_limit": 16384, "line_limit": 2048,
+     "max_headers": 32, "keep_alive": true, "clock": true, ...}
+
+A feature that is ``null``/``false`` is declared absent: the cases that need
+it are UNSUPPORTED rather than FAIL.
+"""
+import json
+import os
+
+PROFILES_DIR = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), 'fixtures', 'profiles')
+
+FIELDS = {
+    'name': str,
+    'description': str,
+    'body_limit': int,      # larger request bodies must get 413
+    'body_buffer': int,     # bodies above this reach the app as a stream
+    'line_limit': int,      # longest request or header line accepted
+    'max_headers': int,     # most header lines accepted (null: undeclared)
+    'keep_alive': bool,     # persistent connections and pipelining
+    'clock': bool,          # a clock good enough for a Date header
+    'idle_timeout': float,  # seconds before an idle connection is closed
+    'read_timeout': float,  # how long the harness waits for an answer
+    'start_timeout': float,  # how long a target may take to start
+    'fuzz_examples': int,   # generated inputs per robustness case
+}
+REQUIRED = ('name', 'body_limit', 'line_limit', 'read_timeout')
+
+
+class ProfileError(Exception):
+    pass
+
+
+class Profile:
+    def __init__(self, values):
+        unknown = sorted(set(values) - set(FIELDS))
+        if unknown:
+            raise ProfileError('unknown profile fields: ' + ', '.join(unknown))
+        missing = [f for f in REQUIRED if values.get(f) is None]
+        if missing:
+            raise ProfileError('missing profile fields: ' + ', '.join(missing))
+        for name, kind in FIELDS.items():
+            value = values.get(name)
+            if value is not None:
+                if kind is float and isinstance(value, int) and \
+                        not isinstance(value, bool):
+                    value = float(value)
+                if not isinstance(value, kind) or (
+                        kind is int and isinstance(value, bool)):
+                    raise ProfileError('profile field %s must be %s, not %r'
+                                       % (name, kind.__name__, value))
+            setattr(self, name, value)
+        self.description = self.description or ''
+        self.start_timeout = self.start_timeout or 20.0
+        self.fuzz_examples = self.fuzz_examples or 40
+
+    def supports(self, feature):
+        """True when the profile declares ``feature`` (a field name)."""
+        return bool(getattr(self, feature))
+
+    def replace(self, **changes):
+        """A copy with some fields changed (the runner learns some facts,
+        such as a board's clock, only when it reaches the target)."""
+        values = self.as_dict()
+        values.update(changes)
+        return Profile(values)
+
+    def as_dict(self):
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+def load_profile(name_or_path):
+    """A profile by name (``fixtures/profiles/NAME.json``) or by path."""
+    path = name_or_path
+    if os.path.sep not in path and not path.endswith('.json'):
+        path = os.path.join(PROFILES_DIR, name_or_path + '.json')
+    try:
+        with open(path, encoding='utf-8') as f:
+            values = json.load(f)
+    except OSError as exc:
+        known = sorted(n[:-5] for n in os.listdir(PROFILES_DIR)
+                       if n.endswith('.json'))
+        raise ProfileError('cannot read profile %s (%s); known profiles: %s'
+                           % (name_or_path, exc.strerror, ', '.join(known)))
+    except ValueError as exc:
+        raise ProfileError('profile %s is not valid JSON: %s' % (path, exc))
+    if not isinstance(values, dict):
+        raise ProfileError('profile %s must be a JSON object' % path)
+    return Profile(values)

@@ -1,0 +1,200 @@
+"""The run's reports: JUnit XML, JSON and a self-contained HTML page.
+
+``write_reports(directory, run)`` writes ``junit.xml``, ``results.json`` and
+``index.html``; ``summary_table(run)`` is the text printed last. ``run`` is a
+dict: target (its description), profile, strict, started, duration and
+results (``Result`` objects).
+"""
+import html
+import json
+import os
+import xml.etree.ElementTree as ET
+
+from conformance.case import (ERROR, FAIL, INFO, NON_STRICT, PASS,
+                              UNSUPPORTED, VERDICTS)
+
+COLOURS = {PASS: '#1a7f37', FAIL: '#cf222e', NON_STRICT: '#bf8700',
+           INFO: '#0969da', UNSUPPORTED: '#6e7781', ERROR: '#8250df'}
+
+
+def counts(results):
+    tally = {v: 0 for v in VERDICTS}
+    for r in results:
+        tally[r.verdict] += 1
+    return tally
+
+
+def run_failed(run):
+    """True when the run must exit non-zero: any FAIL or ERROR, and any
+    NON-STRICT under --strict."""
+    tally = counts(run['results'])
+    return bool(tally[FAIL] or tally[ERROR] or
+                (run['strict'] and tally[NON_STRICT]))
+
+
+def write_reports(directory, run):
+    os.makedirs(directory, exist_ok=True)
+    paths = {}
+    for name, writer in (('results.json', _json), ('junit.xml', _junit),
+                         ('index.html', _html)):
+        paths[name] = os.path.join(directory, name)
+        with open(paths[name], 'w', encoding='utf-8') as f:
+            f.write(writer(run))
+    return paths
+
+
+def _json(run):
+    return json.dumps({
+        'target': run['target'],
+        'profile': run['profile'],
+        'strict': run['strict'],
+        'started': run['started'],
+        'duration': round(run['duration'], 3),
+        'summary': counts(run['results']),
+        'cases': [r.as_dict() for r in run['results']],
+    }, indent=2, ensure_ascii=False) + '\n'
+
+
+def _junit(run):
+    results = run['results']
+    tally = counts(results)
+    suite = ET.Element('testsuite', {
+        'name': 'conformance.%s' % run['target']['target'],
+        'tests': str(len(results)),
+        'failures': str(tally[FAIL] + (tally[NON_STRICT] if run['strict']
+                                       else 0)),
+        'errors': str(tally[ERROR]),
+        'skipped': str(tally[UNSUPPORTED]),
+        'time': '%.3f' % run['duration'],
+        'timestamp': run['started'],
+    })
+    for r in results:
+        item = ET.SubElement(suite, 'testcase', {
+            'classname': 'conformance.%s' % r.case.area, 'name': r.case.id,
+            'time': '%.3f' % r.duration})
+        props = ET.SubElement(item, 'properties')
+        for name, value in (('id', r.case.id), ('level', r.case.level),
+                            ('rfc', r.case.rfc), ('verdict', r.verdict),
+                            ('requirement', r.case.requirement)):
+            ET.SubElement(props, 'property', {'name': name, 'value': value})
+        message = 'expected %s; observed %s' % (r.expected, r.observed)
+        if r.verdict == FAIL or (r.verdict == NON_STRICT and run['strict']):
+            ET.SubElement(item, 'failure', {'message': message,
+                                            'type': r.verdict}).text = \
+                _evidence_text(r)
+        elif r.verdict == ERROR:
+            ET.SubElement(item, 'error', {'message': r.observed}).text = \
+                r.detail or _evidence_text(r)
+        elif r.verdict == UNSUPPORTED:
+            ET.SubElement(item, 'skipped', {'message': r.observed})
+        else:
+            ET.SubElement(item, 'system-out').text = _evidence_text(r)
+    ET.indent(suite)
+    return ET.tostring(suite, encoding='unicode', xml_declaration=True) + '\n'
+
+
+def _evidence_text(result):
+    parts = []
+    for i, item in enumerate(result.evidence, 1):
+        parts.append('--- exchange %d: %s\n>>> request\n%s\n<<< response '
+                     'head\n%s' % (i, item.get('note', ''), item['request'],
+                                   item['response_head']))
+    return '\n'.join(parts)
+
+
+def summary_table(run):
+    """Verdict counts per area, then the cases that failed, as text."""
+    results = run['results']
+    areas = []
+    for r in results:
+        if r.case.area not in areas:
+            areas.append(r.case.area)
+    shown = [v for v in VERDICTS if counts(results)[v]] or [PASS]
+    width = max([len(a) for a in areas] + [5])
+    lines = ['%-*s %s' % (width, 'area', ' '.join('%11s' % v for v in shown))]
+    for area in areas + ['total']:
+        tally = counts([r for r in results
+                        if area == 'total' or r.case.area == area])
+        lines.append('%-*s %s' % (width, area, ' '.join(
+            '%11d' % tally[v] for v in shown)))
+    bad = [r for r in results if r.verdict in (FAIL, ERROR) or
+           (r.verdict == NON_STRICT)]
+    if bad:
+        lines.append('')
+        for r in bad:
+            lines.append('%-11s %s (%s) %s' % (
+                r.verdict, r.case.id, r.case.level,
+                (r.observed.splitlines() or [''])[0][:100]))
+    return '\n'.join(lines)
+
+
+def _html(run):
+    results = run['results']
+    tally = counts(results)
+    target = run['target']
+    out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
+           '<title>Conformance report: %s</title>' % _e(target['target']),
+           '<style>%s</style></head><body>' % _CSS,
+           '<h1>HTTP conformance: %s</h1>' % _e(target['target']),
+           '<p class="meta">%s &middot; profile %s &middot; started %s '
+           '&middot; %.1f s%s</p>' % (
+               _e(target.get('base_url', '')), _e(run['profile']['name']),
+               _e(run['started']), run['duration'],
+               ' &middot; strict' if run['strict'] else ''),
+           '<p class="summary">']
+    for verdict in VERDICTS:
+        out.append('<span class="badge" style="background:%s">%s %d</span>'
+                   % (COLOURS[verdict], verdict, tally[verdict]))
+    out.append('</p>')
+    areas = []
+    for r in results:
+        if r.case.area not in areas:
+            areas.append(r.case.area)
+    for area in areas:
+        out.append('<h2>%s</h2><table><tr><th>verdict</th><th>case</th>'
+                   '<th>level</th><th>RFC</th><th>requirement</th></tr>'
+                   % _e(area))
+        for r in results:
+            if r.case.area == area:
+                out.append(_html_row(r))
+        out.append('</table>')
+    out.append('<h2>profile</h2><pre>%s</pre>' % _e(json.dumps(
+        run['profile'], indent=2)))
+    out.append('<h2>target</h2><pre>%s</pre></body></html>\n' % _e(
+        json.dumps(target, indent=2)))
+    return '\n'.join(out)
+
+
+def _html_row(r):
+    evidence = ''.join(
+        '<p class="note">exchange %d: %s</p><pre class="req">%s</pre>'
+        '<pre class="res">%s</pre>' % (i, _e(item.get('note', '')),
+                                       _e(item['request']),
+                                       _e(item['response_head']))
+        for i, item in enumerate(r.evidence, 1))
+    return ('<tr><td><span class="badge" style="background:%s">%s</span>'
+            '</td><td><details><summary>%s</summary>'
+            '<p><b>expected</b> %s</p><p><b>observed</b> %s</p>%s%s'
+            '</details></td><td>%s</td><td>%s</td><td>%s</td></tr>') % (
+        COLOURS[r.verdict], r.verdict, _e(r.case.id), _e(r.expected),
+        _e(r.observed), evidence,
+        '<pre>%s</pre>' % _e(r.detail) if r.detail else '',
+        r.case.level, _e(r.case.rfc), _e(r.case.requirement))
+
+
+def _e(text):
+    return html.escape(str(text))
+
+
+_CSS = '''
+body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#1f2328}
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em}
+.meta{color:#57606a}.badge{color:#fff;border-radius:4px;padding:1px 7px;
+margin-right:6px;font-weight:600;font-size:12px;white-space:nowrap}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid
+#d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
+summary{cursor:pointer;font-family:ui-monospace,monospace}
+pre{background:#f6f8fa;padding:6px;overflow-x:auto;white-space:pre-wrap;
+word-break:break-all;margin:4px 0}pre.res{border-left:3px solid #0969da}
+pre.req{border-left:3px solid #1a7f37}.note{color:#57606a;margin:6px 0 0}
+'''

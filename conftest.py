@@ -1,0 +1,2 @@
+# The conformance suite's options (--target, --base-url, ...) and reports.
+pytest_plugins = ['conformance.plugin']
