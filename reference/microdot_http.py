@@ -59,7 +59,8 @@ def reason_phrase(status_code):
     """
     i = _REASONS.find('|%d' % status_code)
     if i < 0:
-        return _CLASSES[status_code // 100 - 1]
+        return _CLASSES[status_code // 100 - 1] \
+            if 100 <= status_code <= 599 else 'Unknown'
     return _REASONS[i + 4:_REASONS.find('|', i + 1)]
 
 
