@@ -8,6 +8,7 @@
 the exit status is 1 for FAIL or ERROR (and NON-STRICT with --strict).
 """
 import argparse
+import difflib
 import sys
 
 from conformance import targets
@@ -54,7 +55,9 @@ def list_cases(area):
 def replay_case(args):
     all_cases()
     if args.case not in REGISTRY:
-        close = [i for i in REGISTRY if args.case.lower() in i.lower()]
+        words = args.case.lower().split('-')
+        close = [i for i in REGISTRY if all(w in i.lower() for w in words)] \
+            or difflib.get_close_matches(args.case, REGISTRY, 5, 0.6)
         raise HarnessError('no case %s%s' % (args.case, (
             '; did you mean: ' + ', '.join(close[:5])) if close else ''))
     name = args.target or ('url' if args.base_url else None)

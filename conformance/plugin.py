@@ -49,6 +49,16 @@ def pytest_addoption(parser):
                     'profile\'s)')
     group.addoption('--list-cases', action='store_true',
                     help='list the selected cases and exit')
+    board = parser.getgroup('board', 'board targets (--target=esp32/rp2)')
+    board.addoption('--port', help='serial port: COM3, /dev/ttyUSB0, '
+                    'socket://HOST:PORT, rfc2217://..., or emu')
+    board.addoption('--baud', type=int, default=115200,
+                    help='serial speed (default 115200)')
+    board.addoption('--wifi-ssid', help='WiFi network (default: $WIFI_SSID)')
+    board.addoption('--wifi-password', help='WiFi password (default: '
+                    '$WIFI_PASSWORD, which keeps it off the command line)')
+    board.addoption('--mpy', action='store_true',
+                    help='copy the server compiled by mpy-cross')
 
 
 def pytest_configure(config):
@@ -126,8 +136,8 @@ class ConformanceRun:
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.clock = time.monotonic()
         options = {name: self.config.getoption(name) for name in
-                   ('base_url', 'port', 'baud', 'wifi_ssid', 'wifi_password')
-                   if _has_option(self.config, name)}
+                   ('base_url', 'port', 'baud', 'wifi_ssid', 'wifi_password',
+                    'mpy')}
         try:
             self.target = targets.make_target(self.target_name, options,
                                               self.profile, self.report_dir)
@@ -193,14 +203,6 @@ class ConformanceRun:
         out.write('verdict: %s\n' % ('FAILED' if run_failed(run)
                                      else 'conformant'))
         out.flush()
-
-
-def _has_option(config, name):
-    try:
-        config.getoption(name)
-        return True
-    except ValueError:
-        return False
 
 
 def _indent(text):
