@@ -79,7 +79,7 @@ def test_list_cases_option_follows_selection():
 
 def test_a_selected_run_writes_the_reports(tmp_path):
     done = pytest_run('--target=local', '-m', 'methods',
-                      '--report-dir=%s' % tmp_path)
+                      '--report-dir', str(tmp_path))
     assert done.returncode == 0, done.stdout[-3000:]
     folder = tmp_path / 'local'
     assert sorted(os.listdir(folder)) == ['index.html', 'junit.xml',

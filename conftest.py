@@ -1,2 +1,0 @@
-# The conformance suite's options (--target, --base-url, ...) and reports.
-pytest_plugins = ['conformance.plugin']

@@ -1,0 +1,123 @@
+"""Mutants for conformance/cases/headers.py."""
+import re
+
+import microdot_http
+from microdot import Request
+
+from mutants.request_line import no_line_limit, stall_on
+
+
+def patch_field(b, fix):
+    """Parse each header line with ``fix(line, headers, original)``."""
+    original = microdot_http.parse_field
+    b.attr(microdot_http, 'parse_field',
+           lambda line, headers: fix(line, headers, original))
+
+
+def ignore_lines(condition):
+    """Header lines matching ``condition`` are skipped, not refused."""
+    def mutant(b):
+        patch_field(b, lambda line, headers, original: None
+                    if condition(line) else original(line, headers))
+    return mutant
+
+
+def crash_on(condition):
+    """A header line matching ``condition`` crashes the parser: the
+    connection closes without an answer."""
+    def fix(line, headers, original):
+        if condition(line):
+            raise RuntimeError('parser crash on %r' % line)
+        original(line, headers)
+
+    def mutant(b):
+        patch_field(b, fix)
+    return mutant
+
+
+def trim_name(b):
+    patch_field(b, lambda line, headers, original: original(
+        re.sub(rb'^([^:]*?)[ \t]+:', rb'\1:', line), headers))
+
+
+def unfold_leading_whitespace(b):
+    patch_field(b, lambda line, headers, original: original(
+        line.lstrip(b' \t'), headers))
+
+
+def allow_controls(b):
+    b.attr(microdot_http, '_has_ctl', lambda data: False)
+
+
+def any_name_syntax(b):
+    b.attr(microdot_http, 'is_token', lambda s: bool(s))
+
+
+def no_field_count_limit(b):
+    b.attr(Request, 'max_headers', 1 << 10)
+
+
+def case_sensitive_names(b):
+    b.attr(microdot_http, 'NoCaseDict', dict)
+
+
+def keep_ows(b):
+    def fix(line, headers, original):
+        original(line, headers)
+        name, _, value = line.partition(b':')
+        if name.startswith(b'X-'):  # Host with OWS would break every test
+            headers[name.decode()] = value.decode('latin-1')
+    patch_field(b, fix)
+
+
+def default_host(b):
+    original = microdot_http.parse_head
+
+    def lenient(lines):
+        if not any(l.lower().startswith(b'host:') for l in lines[1:]):
+            lines = lines + [b'Host: localhost']
+        return original(lines)
+    b.attr(microdot_http, 'parse_head', lenient)
+
+
+def first_host_wins(b):
+    patch_field(b, lambda line, headers, original: None
+                if line.lower().startswith(b'host:') and 'Host' in headers
+                else original(line, headers))
+
+
+def any_host(b):
+    b.attr(microdot_http, '_HOST', re.compile(''))
+
+
+def crash_on_repeated(b):
+    def fix(line, headers, original):
+        name = line.partition(b':')[0].decode('latin-1')
+        if name in headers:
+            raise RuntimeError('parser crash on a repeated %s' % name)
+        original(line, headers)
+    patch_field(b, fix)
+
+
+MUTANTS = {
+    'RFC9112-5.1-space-before-colon': trim_name,
+    'RFC9112-5.2-obs-fold': ignore_lines(lambda line: line[:1] in b' \t'),
+    'RFC9112-2.2-whitespace-before-first-field': unfold_leading_whitespace,
+    'RFC9112-5-line-without-colon': ignore_lines(lambda line:
+                                                 b':' not in line),
+    'RFC9112-5-empty-field-name': ignore_lines(lambda line:
+                                               line[:1] == b':'),
+    'RFC9110-5.1-name-not-token': any_name_syntax,
+    'RFC9110-5.5-cr-in-value': allow_controls,
+    'RFC9110-5.5-nul-in-value': allow_controls,
+    'RFC9110-5.5-ctl-in-value': stall_on(b'X-Ctl: a\x01b'),
+    'RFC9110-5.5-obs-text-value': crash_on(lambda line: b'\xe9' in line),
+    'RFC9110-5.4-field-line-too-long': no_line_limit,
+    'RFC9110-5.4-too-many-fields': no_field_count_limit,
+    'RFC9110-5.1-names-case-insensitive': case_sensitive_names,
+    'RFC9112-5.1-ows-trimmed': keep_ows,
+    'RFC9112-3.2-host-missing': default_host,
+    'RFC9112-3.2-host-twice': first_host_wins,
+    'RFC9112-3.2-host-invalid': any_host,
+    'RFC9110-5.3-repeated-fields': crash_on_repeated,
+}

@@ -1,0 +1,151 @@
+"""Mutants for conformance/cases/request_line.py."""
+import re
+
+import microdot_http
+from microdot import HTTPException, Request
+
+from breakage import replace_status_line
+
+
+def waits_forever(b):
+    # A read never times out: a server stuck on its input hangs.
+    b.attr(Request, 'socket_read_timeout', 30)
+
+
+def stall_on(marker):
+    """The server never sees the end of a head holding ``marker``."""
+    def mutant(b):
+        waits_forever(b)
+        b.incoming(lambda data: data.rstrip(b'\r\n') + b'\r\n'
+                   if marker in data else data)
+    return mutant
+
+
+def patch_request_line(b, fix):
+    """Parse request lines with ``fix(line, original)``."""
+    original = microdot_http.parse_request_line
+    b.attr(microdot_http, 'parse_request_line',
+           lambda line: fix(line, original))
+
+
+def lenient_target(line):
+    # Checks method and version, lets anything through in the target.
+    parts = line.split(b' ')
+    if len(parts) != 3:
+        raise HTTPException(400)
+    method, target, version = [p.decode('latin-1') for p in parts]
+    if microdot_http._VERSION.match(version) is None:
+        raise HTTPException(400)
+    return method, target, version[5:]
+
+
+def accept_any_target(b):
+    b.attr(microdot_http, 'parse_request_line', lenient_target)
+
+
+def drop_query(b):
+    original = microdot_http.origin_form
+    b.attr(microdot_http, 'origin_form',
+           lambda method, target: original(method, target).split('?')[0])
+
+
+def default_version(b):
+    patch_request_line(b, lambda line, original: original(
+        line + b' HTTP/1.1' if line.count(b' ') == 1 else line))
+
+
+def version_any_case(b):
+    b.incoming(lambda data: data.replace(b' http/1.1\r\n', b' HTTP/1.1\r\n'))
+
+
+def loose_version(b):
+    b.attr(microdot_http, '_VERSION', re.compile('^HTTP/[0-9.]+$'))
+
+
+def echo_http2_version(b):
+    b.response_head(lambda head, res, req: replace_status_line(
+        head, b'HTTP/2.0 505 HTTP Version Not Supported')
+        if res.status_code == 505 else head)
+
+
+def no_line_limit(b):
+    b.attr(Request, 'max_readline', 1 << 20)
+
+
+def any_method_syntax(b):
+    b.attr(microdot_http, 'is_token', lambda s: bool(s))
+
+
+def no_empty_lines(b):
+    b.attr(microdot_http, '_MAX_EMPTY_LINES', 0)
+
+
+def crlf_only(b):
+    # Bare LF is not a line end: the head never ends, and the server waits.
+    waits_forever(b)
+    b.incoming(lambda data: data if b'\r\n' in data
+               else data.replace(b'\n', b' '))
+
+
+def origin_form_only(b):
+    original = microdot_http.origin_form
+
+    def strict(method, target):
+        if target[:1] != '/' and target != '*':
+            raise HTTPException(400)
+        return original(method, target)
+    b.attr(microdot_http, 'origin_form', strict)
+
+
+def asterisk_for_all(b):
+    original = microdot_http.origin_form
+    b.attr(microdot_http, 'origin_form', lambda method, target:
+           target if target == '*' else original(method, target))
+
+
+def crash_without_host(b):
+    original = microdot_http.parse_head
+
+    def crashing(lines):
+        if not any(l.lower().startswith(b'host:') for l in lines[1:]):
+            raise KeyError('Host')  # not an HTTPException: no answer
+        return original(lines)
+    b.attr(microdot_http, 'parse_head', crashing)
+
+
+def only_known_minors(b):
+    def strict(line, original):
+        method, target, version = original(line)
+        if version not in ('1.0', '1.1'):
+            raise HTTPException(505)
+        return method, target, version
+    patch_request_line(b, strict)
+
+
+def echo_http10(b):
+    b.response_head(lambda head, res, req:
+                    b'HTTP/1.0' + head[8:]
+                    if req is not None and req.http_version == '1.0'
+                    else head)
+
+
+MUTANTS = {
+    'RFC9112-3-request-line-valid': drop_query,
+    'RFC9112-3-missing-version': default_version,
+    'RFC9112-3-double-space': stall_on(b'GET  /'),
+    'RFC9112-2.3-version-case-sensitive': version_any_case,
+    'RFC9112-2.3-version-malformed': loose_version,
+    'RFC9110-15.6.6-http2-505': echo_http2_version,
+    'RFC9112-3-target-too-long-414': no_line_limit,
+    'RFC9112-3-method-not-token': any_method_syntax,
+    'RFC9112-2.2-leading-empty-line': no_empty_lines,
+    'RFC9112-2.2-bare-cr-request-line': accept_any_target,
+    'RFC9112-2.2-bare-lf': crlf_only,
+    'RFC9112-3-control-in-target': accept_any_target,
+    'RFC9112-3-non-ascii-target': accept_any_target,
+    'RFC9112-3.2.2-absolute-form': origin_form_only,
+    'RFC9112-3.2.4-asterisk-not-options': asterisk_for_all,
+    'RFC9112-3.2-http10-without-host': crash_without_host,
+    'RFC9110-6.2-higher-minor-version': only_known_minors,
+    'RFC9110-6.2-response-version': echo_http10,
+}
