@@ -77,12 +77,12 @@ class Reply:
 
     def describe(self):
         """A one-line account of the reply, for 'observed'."""
+        if self.problem:
+            return 'malformed response: ' + self.problem
         if self.status is not None:
             return self.status_line
         if self.timed_out:
             return 'no response within %.1f s' % self.elapsed
-        if self.problem:
-            return 'malformed response: ' + self.problem
         return 'connection closed without a response'
 
 

@@ -63,8 +63,8 @@ _UNRESERVED = ('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 def _unquote(s, plus):
     # Percent-escapes become bytes and the whole is read as UTF-8, so that
-    # '%C3%B6' is one character. A '%' not followed by two hex digits stays as
-    # it is; bytes that are not UTF-8 raise ValueError.
+    # '%C3%B6' is one character. A '%' not followed by two hex digits, or
+    # bytes that are not UTF-8, raise ValueError (the server answers 400).
     if plus:
         s = s.replace('+', ' ')
     if '%' not in s:
@@ -72,10 +72,9 @@ def _unquote(s, plus):
     parts = s.split('%')
     out = [parts[0].encode()]
     for part in parts[1:]:
-        if len(part) >= 2 and part[0] in _HEX and part[1] in _HEX:
-            out.append(bytes((int(part[:2], 16),)) + part[2:].encode())
-        else:
-            out.append(b'%' + part.encode())
+        if len(part) < 2 or part[0] not in _HEX or part[1] not in _HEX:
+            raise ValueError('invalid percent-encoding')
+        out.append(bytes((int(part[:2], 16),)) + part[2:].encode())
     return b''.join(out).decode()
 
 
@@ -431,10 +430,13 @@ class Response:
 
     @classmethod
     def redirect(cls, location, status_code=302):
-        """A redirect to ``location``; CR or LF in it raises ValueError."""
+        """A redirect to ``location``. CR or LF in it raises ValueError;
+        spaces and non-ASCII characters are sent percent-encoded."""
         if '\r' in location or '\n' in location:
             raise ValueError('invalid redirect URL')
-        return cls(status_code=status_code, headers={'Location': location})
+        from microdot_http import uri_reference
+        return cls(status_code=status_code,
+                   headers={'Location': uri_reference(location)})
 
     @classmethod
     def send_file(cls, filename, status_code=200, content_type=None,

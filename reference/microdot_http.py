@@ -24,6 +24,7 @@ _VERSION = re.compile('^HTTP/[0-9][.][0-9]$')
 _HOST = re.compile(
     "^([-A-Za-z0-9._~!$&'()*+,;=%]*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]*)?$")
 _HEX = b'0123456789abcdefABCDEF'
+_HEX_TEXT = '0123456789abcdefABCDEF'
 _MAX_EMPTY_LINES = 8
 # A board without a time source starts its clock in 2000 (or 1970); such a
 # clock must not be published in a Date header (RFC 9110 section 6.6.1).
@@ -105,6 +106,30 @@ def refuse_ctl(what, value):
     for c in value:
         if c < ' ' or c == '\x7f':
             raise ValueError('%s contains a control character' % what)
+
+
+_URI_CHARACTERS = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                   "0123456789-._~:/?#[]@!$&'()*+,;=")
+
+
+def uri_reference(text):
+    """``text`` as a URI-reference (RFC 3986 §4.1), for a Location: what
+    may not appear in one is percent-encoded as UTF-8; escapes stay.
+
+    >>> uri_reference('/café menu?q=%41')
+    '/caf%C3%A9%20menu?q=%41'
+    """
+    out = []
+    data = text.encode()
+    for i, byte in enumerate(data):
+        c = chr(byte)
+        if c in _URI_CHARACTERS or (c == '%' and len(data) > i + 2 and
+                                    chr(data[i + 1]) in _HEX_TEXT and
+                                    chr(data[i + 2]) in _HEX_TEXT):
+            out.append(c)
+        else:
+            out.append('%%%02X' % byte)
+    return ''.join(out)
 
 
 def set_cookie_value(name, value, path=None, domain=None, expires=None,

@@ -1,0 +1,146 @@
+"""Status: the status line, reason phrases, error statuses and their content
+(RFC 9112 §4, RFC 9110 §15)."""
+import re
+
+from conformance.case import MAY, MUST, SHOULD, case
+
+# status-line = HTTP-version SP status-code SP [ reason-phrase ]
+# reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )   (RFC 9112 §4)
+STRICT_STATUS_LINE = re.compile(
+    rb'^HTTP/[0-9]\.[0-9] [0-9]{3} [\t\x20-\x7e\x80-\xff]*$')
+
+# RFC 9110 §15 (and RFC 6585 for 429) names each code it defines so.
+STANDARD_REASONS = {
+    200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
+    301: 'Moved Permanently', 302: 'Found', 303: 'See Other',
+    307: 'Temporary Redirect', 308: 'Permanent Redirect',
+    400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found',
+    405: 'Method Not Allowed', 409: 'Conflict', 410: 'Gone',
+    412: 'Precondition Failed', 413: 'Content Too Large',
+    415: 'Unsupported Media Type', 422: 'Unprocessable Content',
+    429: 'Too Many Requests', 500: 'Internal Server Error',
+    501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+}
+
+# Codes an application may abort with and that need no header of their own
+# (401 needs WWW-Authenticate, 405 Allow, 416 Content-Range, 426 Upgrade).
+ABORT_CODES = (400, 403, 404, 409, 410, 422, 429, 432, 500, 503, 599)
+
+
+def _get(probe, path):
+    return probe.exchange(probe.request('GET', path))
+
+
+def _too_large(probe):
+    """A POST declaring one byte more than the profile's body limit, with no
+    body sent: the server can answer 413 without reading anything."""
+    return probe.exchange(probe.request(
+        'POST', '/echo/body',
+        [('Content-Length', str(probe.profile.body_limit + 1))]))
+
+
+def _error_replies(probe):
+    """(what, reply) for error responses produced at several layers: the
+    router (404, 405), the server's limits (413), the application (400 from
+    abort) and an exception in a handler (500)."""
+    yield 'GET /no/such/resource', _get(probe, '/no/such/resource')
+    yield 'POST /methods/get-only', probe.exchange(probe.request(
+        'POST', '/methods/get-only', [('Content-Length', '0')]))
+    yield 'POST /echo/body over the body limit', _too_large(probe)
+    yield 'GET /bytes/%d' % (1 << 30), _get(probe, '/bytes/%d' % (1 << 30))
+    yield 'GET /error/raise', _get(probe, '/error/raise')
+
+
+@case('RFC9112-4-status-line-syntax', 'RFC 9112 §4', MUST,
+      'The status line is HTTP-version SP 3DIGIT SP [reason-phrase]: the '
+      'second SP is sent even when there is no reason phrase')
+def status_line_syntax(probe):
+    for path in ('/', '/status/201', '/status/204', '/redirect/302',
+                 '/no/such/resource', '/error/raise'):
+        reply = _get(probe, path)
+        line = reply.head.split(b'\r\n', 1)[0]
+        probe.expect(STRICT_STATUS_LINE.match(line) is not None,
+                     'a status line matching HTTP/d.d SP 3DIGIT SP '
+                     '*(HTAB / SP / VCHAR / obs-text)',
+                     'GET %s: %r' % (path, line))
+
+
+@case('RFC9110-15-reason-phrases', 'RFC 9110 §15; RFC 9112 §4', MAY,
+      'Reason phrases are free text; whether they are the standard ones is '
+      'recorded (a control character in one would be malformed)')
+def reason_phrases(probe):
+    seen = []
+    for code in sorted(STANDARD_REASONS):
+        if code == 405:
+            reply = probe.exchange(probe.request(
+                'POST', '/methods/get-only', [('Content-Length', '0')]))
+        elif code == 413:
+            reply = _too_large(probe)
+        else:
+            reply = _get(probe, '/status/%d' % code)
+        seen.append((code, reply))
+    odd = ['%s %r' % (reply.status, reply.reason) for code, reply in seen
+           if reply.status != code or
+           reply.reason.lower() != STANDARD_REASONS[code].lower()]
+    probe.expected_text = "RFC 9110's reason phrases (not required)"
+    probe.observe('all %d standard' % len(seen) if not odd else
+                  '%d of %d differ: %s' % (len(odd), len(seen),
+                                           '; '.join(odd)))
+
+
+@case('RFC9110-15.6.1-handler-exception-500', 'RFC 9110 §15.6.1, §2.2', MUST,
+      'A handler that raises is answered with a 5xx, not a success, and the '
+      'server goes on serving')
+def handler_exception(probe):
+    reply = _get(probe, '/error/raise')
+    probe.still_alive_after('a handler raised an exception')
+    probe.expect_status(reply, '5xx')
+
+
+@case('RFC9110-15-abort-status', 'RFC 9110 §15, §2.2', MUST,
+      'An error response carries the status code the application chose')
+def abort_status(probe):
+    for code in ABORT_CODES:
+        reply = _get(probe, '/error/abort/%d' % code)
+        probe.expect(reply.status == code, 'status %d' % code,
+                     'GET /error/abort/%d: %s' % (code, reply.describe()))
+
+
+@case('RFC9110-15-invalid-status-answered', 'RFC 9110 §15', MAY,
+      'An application that asks for a status outside 100..599 still gets '
+      'an answer to its client; which status is recorded')
+def invalid_status(probe):
+    seen = []
+    for code in (999, 600):
+        reply = _get(probe, '/error/abort/%d' % code)
+        probe.require(reply.status is not None,
+                      'a response (codes outside 100..599 are invalid; a '
+                      '500 is usual)', 'GET /error/abort/%d: %s' % (
+                          code, reply.describe()))
+        seen.append('abort(%d) -> %s' % (code, reply.status_line))
+    probe.observe('; '.join(seen))
+
+
+@case('RFC9110-8.3-error-content-type', 'RFC 9110 §8.3', SHOULD,
+      'An error response with content says what type the content is')
+def error_content_type(probe):
+    for what, reply in _error_replies(probe):
+        probe.expect(not reply.body or reply.has_header('Content-Type'),
+                     'a Content-Type with the content of the error',
+                     '%s: %s, %d bytes of content, Content-Type: %s' % (
+                         what, reply.describe(), len(reply.body),
+                         reply.header('Content-Type')))
+
+
+@case('RFC9110-15.5-error-explanation', 'RFC 9110 §15.5, §15.6', SHOULD,
+      'A 4xx or 5xx response to a method other than HEAD explains the error '
+      'in its content')
+def error_explanation(probe):
+    for what, reply in _error_replies(probe):
+        if reply.status is None or reply.status < 400:
+            continue  # whether it should be an error is not asked here
+        probe.expect(reply.body.strip() != b'',
+                     'a 4xx or 5xx with content explaining the error',
+                     '%s: %s, content %r' % (what, reply.describe(),
+                                             reply.body[:80]))

@@ -1,0 +1,76 @@
+"""Mutants for conformance/cases/cookies.py."""
+import re
+
+import microdot
+import microdot_http
+
+from breakage import fold_header
+
+
+def _replace_in_head(old, new):
+    def mutant(b):
+        b.response_head(lambda head, res, req: head.replace(old, new))
+    return mutant
+
+
+def folded(b):
+    b.response_head(lambda head, res, req: fold_header(head, 'Set-Cookie'))
+
+
+def only_first_cookie_pair(b):
+    # A parser that stops at the first ';' of the Cookie header.
+    b.incoming(lambda data: re.sub(rb'(?im)^(Cookie:[^;\r\n]*)[^\r\n]*',
+                                   rb'\1', data))
+
+
+def strict_cookie_parser(b):
+    # A pair without '=' or without a name makes the request a 400.
+    original = microdot.Request.__init__
+
+    def init(req, app, client_addr, method, url, version, headers, *args,
+             **kwargs):
+        for pair in headers.get('Cookie', '').split(';'):
+            name, eq, value = pair.strip().partition('=')
+            if pair.strip() and not (eq and name):
+                raise ValueError('malformed cookie pair')
+        original(req, app, client_addr, method, url, version, headers,
+                 *args, **kwargs)
+    b.attr(microdot.Request, '__init__', init)
+
+
+def second_cookie_line_drops_connection(b):
+    original = microdot_http.parse_field
+
+    def parse_field(line, headers):
+        if line.lower().startswith(b'cookie:') and 'Cookie' in headers:
+            raise RuntimeError('a second Cookie line')
+        original(line, headers)
+    b.attr(microdot_http, 'parse_field', parse_field)
+
+
+def cookie_value_unchecked(b):
+    b.attr(microdot_http, 'refuse_ctl', lambda what, value: None)
+
+
+def semicolon_in_value_kept(b):
+    def cookie_value(value):
+        value = str(value)
+        microdot_http.refuse_ctl('cookie', value)
+        return value
+    b.attr(microdot_http, '_cookie_value', cookie_value)
+
+
+MUTANTS = {
+    'RFC6265-3-set-cookie-not-folded': folded,
+    'RFC6265-4.1.1-set-cookie-syntax': _replace_in_head(
+        b'Set-Cookie: first=one', b'Set-Cookie: first=one, two'),
+    'RFC6265-4.1.1-expires-date': _replace_in_head(
+        b'Expires=Tue, 01 Jan 2030 00:00:00 GMT',
+        b'Expires=Tuesday, 01-Jan-30 00:00:00 GMT'),
+    'RFC6265-4.1.2-attributes-as-set': _replace_in_head(b'; HttpOnly', b''),
+    'RFC6265-4.2.1-cookie-pairs': only_first_cookie_pair,
+    'RFC6265-4.2.1-malformed-pair-ignored': strict_cookie_parser,
+    'RFC6265-5.4-several-cookie-lines': second_cookie_line_drops_connection,
+    'RFC6265-4.1.1-cookie-value-crlf': cookie_value_unchecked,
+    'RFC6265-4.1.1-cookie-value-semicolon': semicolon_in_value_kept,
+}

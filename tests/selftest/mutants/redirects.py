@@ -1,0 +1,67 @@
+"""Mutants for conformance/cases/redirects.py."""
+import re
+from urllib.parse import unquote_to_bytes
+
+import app as fixture
+import microdot
+import microdot_http
+
+from breakage import drop_header
+
+
+def no_location_on(code):
+    def mutant(b):
+        b.response_head(lambda head, res, req: drop_header(head, 'Location')
+                        if res.status_code == code else head)
+    return mutant
+
+
+def _redirect_checking(check):
+    # Response.redirect with its CR/LF check replaced by ``check``; the app
+    # module holds its own binding of ``redirect``.
+    def redirect(location, status_code=302):
+        check(location)
+        return microdot.Response(status_code=status_code,
+                                 headers={'Location': location})
+    return redirect
+
+
+def _unchecked(value):
+    pass
+
+
+def _crlf_pairs_only(value):
+    if '\r\n' in value:
+        raise ValueError('CRLF in a header value')
+
+
+def crlf_reaches_the_wire(b):
+    b.attr(fixture, 'redirect', _redirect_checking(_unchecked))
+    b.attr(microdot_http, 'refuse_ctl', lambda what, value: None)
+
+
+def only_crlf_pairs_refused(b):
+    # A filter that looks for the pair and lets a lone CR, LF or NUL pass.
+    b.attr(fixture, 'redirect', _redirect_checking(_crlf_pairs_only))
+    b.attr(microdot_http, 'refuse_ctl',
+           lambda what, value: _crlf_pairs_only(value))
+
+
+def raw_utf8_location(b):
+    # Location written as the decoded text's UTF-8 bytes, spaces and all.
+    def rewrite(head, res, req):
+        return re.sub(rb'(?m)^(Location: )(.*?)\r$', lambda m: m.group(1) +
+                      unquote_to_bytes(m.group(2)) + b'\r', head)
+    b.response_head(rewrite)
+
+
+MUTANTS = {
+    'RFC9110-15.4.2-301-location': no_location_on(301),
+    'RFC9110-15.4.3-302-location': no_location_on(302),
+    'RFC9110-15.4.4-303-location': no_location_on(303),
+    'RFC9110-15.4.8-307-location': no_location_on(307),
+    'RFC9110-15.4.9-308-location': no_location_on(308),
+    'RFC9112-11.1-redirect-crlf': crlf_reaches_the_wire,
+    'RFC9110-5.5-redirect-bare-ctl': only_crlf_pairs_refused,
+    'RFC9110-10.2.2-location-uri-reference': raw_utf8_location,
+}
