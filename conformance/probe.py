@@ -192,7 +192,7 @@ class Probe:
         """Hard check that the server answers a plain GET after ``what``."""
         problem = self.target.still_serving()
         self.require(problem is None, 'the server keeps serving after ' +
-                     what, problem)
+                     what, problem or 'it answered GET /')
 
 
 def _status_in(status, statuses):

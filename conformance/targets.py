@@ -102,7 +102,8 @@ class Target:
                 reply = conn.read_reply('GET')
         except OSError as exc:
             return 'cannot connect: %s' % exc
-        if reply.status is None or not 200 <= reply.status < 300:
+        if reply.problem or reply.status is None or \
+                not 200 <= reply.status < 300:
             return 'GET %s answered: %s' % (LIVENESS_PATH, reply.describe())
         return None
 

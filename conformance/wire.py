@@ -78,7 +78,9 @@ class Reply:
     def describe(self):
         """A one-line account of the reply, for 'observed'."""
         if self.problem:
-            return 'malformed response: ' + self.problem
+            return 'malformed response: %s%s' % (self.problem, (
+                ' (after %r)' % self.status_line[:100]) if self.status
+                is not None else '')
         if self.status is not None:
             return self.status_line
         if self.timed_out:
@@ -110,11 +112,14 @@ class Connection:
             pass
 
     def send(self, data):
+        """Send bytes. A server may answer and close while we are still
+        sending (a 413 during an upload): a failed send is left for the
+        next read to explain."""
         self.sent += data
         try:
             self.sock.sendall(data)
         except OSError:
-            self.eof = True  # the server closed or reset: reading tells how
+            pass
 
     def shutdown_write(self):
         """Half-close: tell the server no more bytes are coming."""

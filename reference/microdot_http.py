@@ -409,7 +409,9 @@ class Body:
             size = line.split(b';', 1)[0]
             if b';' in line:
                 size = size.rstrip(b' \t')  # BWS before a chunk extension
-            if not size or len(size) > 8 or any(c not in _HEX for c in size):
+            # 1*HEXDIG: leading zeros are allowed, eight digits are plenty
+            if not size or len(size.lstrip(b'0')) > 8 or \
+                    any(c not in _HEX for c in size):
                 raise HTTPException(400)
             self.left = int(size, 16)
             if self.total + self.left > Request.max_content_length:

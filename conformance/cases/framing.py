@@ -1,0 +1,333 @@
+"""Framing: how a request body is delimited (RFC 9112 §6-7, RFC 9110 §8.6,
+§10.1.1, §15.5.14): Content-Length, chunked coding, limits, 100-continue.
+
+The helpers at the top are shared with the bodies and connection areas.
+"""
+import socket
+import time
+
+from conformance.case import MAY, MUST, SHOULD, case
+from conformance.probe import show_bytes
+
+HELLO_CHUNKED = b'5\r\nhello\r\n0\r\n\r\n'
+
+
+def chunked(*pieces, trailer=b''):
+    """A chunked body: each piece a chunk, then the last chunk, ``trailer``
+    (whole field lines with their CRLF) and the final CRLF."""
+    out = [b'%x\r\n%s\r\n' % (len(p), p) for p in pieces if p]
+    return b''.join(out) + b'0\r\n' + trailer + b'\r\n'
+
+
+def close_wait(profile):
+    """How long to wait for a close the server owes right now: shorter than
+    its idle timeout, so that an idle close is not taken for it."""
+    if profile.idle_timeout:
+        return min(profile.read_timeout, profile.idle_timeout / 2)
+    return profile.read_timeout / 2
+
+
+def post(probe, path, body, headers=None, version='HTTP/1.1'):
+    """POST bytes with a Content-Length (unless ``headers`` is given)."""
+    if headers is None:
+        headers = [('Content-Length', len(body))]
+    return probe.request('POST', path, headers, body, version)
+
+
+def post_chunked(probe, path, body, coding='chunked'):
+    """POST bytes framed by a Transfer-Encoding (``body`` as coded)."""
+    return probe.request('POST', path, [('Transfer-Encoding', coding)], body)
+
+
+def echoed(probe, reply):
+    """The body /echo/body says it received, as bytes."""
+    return bytes.fromhex(probe.json(reply)['hex'])
+
+
+def expect_echo(probe, reply, body):
+    """A 200 from /echo/body that received exactly ``body``."""
+    probe.expect_status(reply, 200)
+    got = echoed(probe, reply)
+    probe.expect(got == body, 'the %d-byte body "%s"' % (
+        len(body), show_bytes(body[:60])), 'received %d bytes: "%s"' % (
+            len(got), show_bytes(got[:60])))
+
+
+def close_state(probe, reply):
+    """What became of the connection after ``reply``, for 'observed'."""
+    return '%s, then %s' % (reply.describe(), 'closed' if reply.closed else
+                            'still open %.1f s later' %
+                            close_wait(probe.profile))
+
+
+def expect_closed(probe, reply, expected='the connection closed after the '
+                  'response'):
+    probe.expect(reply.closed, expected, close_state(probe, reply))
+
+
+def expect_refused_and_closed(probe, reply, status=400):
+    """``status``, then the connection closed (RFC 9112 §6.3's words)."""
+    probe.expect_status(reply, status)
+    expect_closed(probe, reply)
+
+
+def extra_text(extra):
+    """Bytes that came when none were due, for 'observed'."""
+    if not extra:
+        return 'nothing more came'
+    return '%d more bytes: %s' % (len(extra), show_bytes(extra[:120]))
+
+
+def exchange_and_linger(probe, data):
+    return probe.exchange(data, linger=close_wait(probe.profile))
+
+
+# ------------------------------------------------------ Content-Length
+
+
+def _invalid_length(suffix, value, body, what):
+    @case('RFC9112-6.3-cl-' + suffix, 'RFC 9112 §6.3', MUST,
+          'A Content-Length of %s is answered with 400 and a close' % what)
+    def check(probe):
+        reply = exchange_and_linger(probe, post(
+            probe, '/echo/body', body, [('Content-Length', value)]))
+        expect_refused_and_closed(probe, reply)
+    return check
+
+
+# the body is what a lenient parser would take the value to announce
+_invalid_length('alpha', 'abc', b'hello', 'letters ("abc")')
+_invalid_length('plus', '+5', b'hello', 'a signed number ("+5")')
+_invalid_length('negative', '-1', b'hello', 'a negative number ("-1")')
+_invalid_length('empty', '', b'hello', 'nothing (an empty value)')
+_invalid_length('hex', '0x10', b'0123456789abcdef',
+                'a hexadecimal number ("0x10")')
+
+
+@case('RFC9112-6.3-cl-conflicting', 'RFC 9112 §6.3', MUST,
+      'Two Content-Length lines with different values are answered with '
+      '400 and a close')
+def conflicting_lengths(probe):
+    reply = exchange_and_linger(probe, post(
+        probe, '/echo/body', b'hello!', [('Content-Length', '5'),
+                                         ('Content-Length', '6')]))
+    expect_refused_and_closed(probe, reply)
+
+
+@case('RFC9110-8.6-cl-identical-list', 'RFC 9110 §8.6', MAY,
+      'A Content-Length list of identical values ("5, 5") may be taken as '
+      'that value or refused with 400; nothing else')
+def identical_length_list(probe):
+    reply = probe.exchange(post(probe, '/echo/body', b'hello',
+                                [('Content-Length', '5, 5')]))
+    if reply.status == 200:
+        got = echoed(probe, reply)
+        probe.require(got == b'hello', "the body 'hello' (the value 5)",
+                      'received %r' % got)
+        probe.observe('accepted as Content-Length: 5')
+    else:
+        # RFC 9112 §6.3: anything but the one value is a framing error
+        probe.require(reply.status == 400, '200 with the body, or 400',
+                      reply.describe())
+        probe.observe('refused: ' + reply.describe())
+
+
+@case('RFC9112-6.3-no-length-no-body', 'RFC 9112 §6.3', MUST,
+      'A request with neither Content-Length nor Transfer-Encoding has an '
+      'empty body (the server does not wait for one)')
+def no_length_no_body(probe):
+    reply = probe.exchange(probe.request('POST', '/echo/body'))
+    probe.expect_status(reply, 200)
+    got = echoed(probe, reply)
+    probe.expect(got == b'', 'an empty body', 'received %r' % got[:60])
+
+
+# ------------------------------------------------- Transfer-Encoding
+
+
+@case('RFC9112-6.1-te-and-cl', 'RFC 9112 §6.1', MUST,
+      'Transfer-Encoding with Content-Length: 400, or the chunked body '
+      'used; either way the connection is closed after the response')
+def te_and_cl(probe):
+    reply = exchange_and_linger(probe, probe.request(
+        'POST', '/echo/body', [('Content-Length', '5'),
+                               ('Transfer-Encoding', 'chunked')],
+        HELLO_CHUNKED))
+    if reply.status != 400:
+        # Content-Length would have made the body '5\r\nhe'
+        expect_echo(probe, reply, b'hello')
+    expect_closed(probe, reply)
+
+
+@case('RFC9112-7.1-chunked-decoded', 'RFC 9112 §7.1', MUST,
+      'A chunked request body is decoded')
+def chunked_decoded(probe):
+    reply = probe.exchange(post_chunked(
+        probe, '/echo/body', chunked(b'hello', b' ', b'chunked world')))
+    expect_echo(probe, reply, b'hello chunked world')
+
+
+@case('RFC9112-7.1.1-chunk-extensions', 'RFC 9112 §7.1.1', MUST,
+      'Unrecognised chunk extensions are ignored')
+def chunk_extensions(probe):
+    body = (b'5;name=value\r\nhello\r\n'
+            b'6 ; quoted="a;b" ;flag\r\n world\r\n0;last\r\n\r\n')
+    reply = probe.exchange(post_chunked(probe, '/echo/body', body))
+    expect_echo(probe, reply, b'hello world')
+
+
+@case('RFC9112-7.1.2-trailer-section', 'RFC 9112 §7.1, §7.1.2', MUST,
+      'A chunked body with a trailer section is accepted, the trailer '
+      'consumed with it')
+def trailer_section(probe):
+    conn = probe.connect()
+    conn.send(post_chunked(probe, '/echo/body', chunked(
+        b'hello', trailer=b'X-Checksum: 532\r\nX-Note: trailer\r\n')))
+    reply = probe.read(conn, 'POST')
+    expect_echo(probe, reply, b'hello')
+    # a trailer left unread would be answered as a request of its own
+    extra = conn.unexpected_bytes(min(0.3, close_wait(probe.profile)))
+    probe.expect(not extra, 'nothing more after the response',
+                 extra_text(extra))
+
+
+def _invalid_chunk_size(suffix, size, what):
+    @case('RFC9112-7.1-chunk-size-' + suffix, 'RFC 9112 §7.1, §2.2', SHOULD,
+          'A chunk size of %s is answered with 400' % what)
+    def check(probe):
+        body = size + b'\r\nhello\r\n0\r\n\r\n'
+        reply = probe.exchange(post_chunked(probe, '/echo/body', body))
+        probe.expect_status(reply, 400)
+    return check
+
+
+_invalid_chunk_size('nonhex', b'zz', 'letters that are not hex ("zz")')
+_invalid_chunk_size('prefix', b'0x5', 'a "0x" prefix ("0x5")')
+_invalid_chunk_size('signed', b'+5', 'a signed number ("+5")')
+
+
+@case('RFC9112-7.1-chunk-size-overflow', 'RFC 9112 §7.1', MUST,
+      'A chunk size too large for an integer is refused, not wrapped '
+      'around (an overflow to 5 must not read "hello")')
+def chunk_size_overflow(probe):
+    # 2**64 + 5: 32- and 64-bit parsers that wrap read it as 5
+    body = b'10000000000000005\r\nhello\r\n0\r\n\r\n'
+    reply = probe.exchange(post_chunked(probe, '/echo/body', body))
+    probe.expect_refused(reply, 400, 413)
+
+
+@case('RFC9112-7.1-chunk-data-crlf', 'RFC 9112 §7.1, §2.2', SHOULD,
+      'Chunk data not followed by CRLF is answered with 400')
+def chunk_data_crlf(probe):
+    body = b'5\r\nhelloXX\r\n0\r\n\r\n'
+    reply = probe.exchange(post_chunked(probe, '/echo/body', body))
+    probe.expect_status(reply, 400)
+
+
+@case('RFC9112-6.3-chunked-not-final', 'RFC 9112 §6.3', MUST,
+      'A Transfer-Encoding whose final coding is not chunked is answered '
+      'with 400 and a close')
+def chunked_not_final(probe):
+    reply = exchange_and_linger(probe, post_chunked(
+        probe, '/echo/body', HELLO_CHUNKED, coding='chunked, gzip'))
+    expect_refused_and_closed(probe, reply)
+
+
+@case('RFC9112-6.1-unknown-coding-501', 'RFC 9112 §6.1', SHOULD,
+      'A transfer coding the server does not implement ("gzip, chunked") '
+      'is answered with 501')
+def unknown_coding(probe):
+    gzipped_hello = (b'\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff\xcbH\xcd'
+                     b'\xc9\xc9\x07\x00\x86\xa6\x106\x05\x00\x00\x00')
+    reply = probe.exchange(post_chunked(
+        probe, '/echo/body', chunked(gzipped_hello), coding='gzip, chunked'))
+    probe.expect_status(reply, 501)
+
+
+@case('RFC9112-6.1-te-in-http10', 'RFC 9112 §6.1', MUST,
+      'Transfer-Encoding in an HTTP/1.0 request makes its framing faulty: '
+      'the connection is closed after the response')
+def te_in_http10(probe):
+    data = probe.request('POST', '/echo/body', [
+        ('Transfer-Encoding', 'chunked'), ('Connection', 'keep-alive')],
+        HELLO_CHUNKED, version='HTTP/1.0')
+    reply = probe.exchange(data, linger=close_wait(probe.profile),
+                           silence_ok=True)
+    expect_closed(probe, reply, 'the connection closed (after a response '
+                  'or without one)')
+
+
+# ---------------------------------------------------------- limits
+
+
+@case('RFC9110-15.5.14-413-content-length', 'RFC 9110 §15.5.14', SHOULD,
+      'A Content-Length above the body limit is answered with 413 before '
+      'the body is sent')
+def too_large_length(probe):
+    size = probe.profile.body_limit + 1
+    reply = probe.exchange(post(probe, '/echo/body', b'',
+                                [('Content-Length', size)]),
+                           silence_ok=True)
+    probe.expect_status(reply, 413)
+
+
+@case('RFC9110-15.5.14-413-chunked', 'RFC 9110 §15.5.14', SHOULD,
+      'A chunked body that grows past the body limit is answered with 413')
+def too_large_chunked(probe):
+    piece = b'c' * 1024
+    count = probe.profile.body_limit // len(piece) + 2
+    conn = probe.connect()
+    conn.send(post_chunked(probe, '/upload/stream',
+                                     chunked(*[piece] * count)))
+    probe.expect_status(probe.read(conn, 'POST'), 413)
+
+
+# ------------------------------------------------------- 100-continue
+
+
+def _head_arrives(conn, timeout):
+    """Wait until a whole response head is buffered on ``conn``; False if
+    none came within ``timeout`` (read_reply would wait on past a 100)."""
+    deadline = time.monotonic() + timeout
+    while b'\r\n\r\n' not in conn.buffer and not conn.eof:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        conn.sock.settimeout(remaining)
+        try:
+            data = conn.sock.recv(65536)
+        except socket.timeout:
+            return False
+        except OSError:
+            data = b''
+        conn.eof = not data
+        conn.buffer += data
+    return True
+
+
+@case('RFC9110-10.1.1-100-continue', 'RFC 9110 §10.1.1', MUST,
+      '"Expect: 100-continue" is answered at once with 100 (Continue), or '
+      'with a final status, before the body is sent')
+def expect_continue(probe):
+    conn = probe.connect()
+    conn.send(post(probe, '/echo/body', b'', [('Content-Length', '5'),
+                                              ('Expect', '100-continue')]))
+    wait = close_wait(probe.profile)
+    if not _head_arrives(conn, wait):
+        probe.expect(False, 'a 100 (Continue) or a final status within '
+                     '%.1f s' % wait, 'nothing within %.1f s: the server '
+                     'waits for the body' % wait)
+    if conn.buffer[:5] == b'HTTP/' and conn.buffer[9:12] == b'100' and \
+            conn.buffer[12:13] in (b' ', b'\r'):
+        conn.send(b'hello')
+        reply = probe.read(conn, 'POST')
+        expect_echo(probe, reply, b'hello')
+        return
+    # a final answer before the body can only come from the head: a
+    # refusal, not the method's result nor a timeout waiting for the body
+    reply = probe.read(conn, 'POST')
+    status = reply.status or 0
+    probe.expect((400 <= status < 500 and status != 408) or
+                 status in (501, 503, 505), 'a 100 (Continue), or a final '
+                 'refusal decided from the head (4xx but 408, 501, 503, 505)',
+                 reply.describe())

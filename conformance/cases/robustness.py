@@ -1,0 +1,414 @@
+"""Robustness: generated and mutated requests (RFC 9112 §2.2, §3, §5, §6,
+§7.1; RFC 9110 §5.5; RFC 6265 §4.2; RFC 3986 §2-3).
+
+Each case sends ``fuzz_examples`` inputs made by hypothesis from
+``fuzz_seed`` (no shrinking, no example database: a run repeats exactly).
+Every input goes on a fresh connection, which the harness then half-closes,
+so that a server waiting for more bytes sees that none are coming. What no
+input may cause: a malformed response, no answer and no close within the
+read timeout, or a server that stops answering ``GET /`` afterwards. The
+first input that causes one is the evidence; otherwise the last few are.
+"""
+import re
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+from conformance.case import MUST, HarnessError, Violation, case
+from conformance.probe import show_bytes
+
+KEPT = 3  # examples kept as evidence when every input was handled
+SHOWN = 300  # bytes of an input quoted in an observation
+
+HEADISH = re.compile(rb'^[ \t\r\n\x0b\x0c]*head', re.IGNORECASE)
+# A request target the server must answer: origin-form made of the
+# characters RFC 3986 allows there, with valid percent-escapes only.
+VALID_TARGET = re.compile(
+    rb"^/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$")
+
+
+# ------------------------------------------------------------------ runner
+
+class Fuzz:
+    """Sends generated inputs for one case and judges each answer."""
+
+    def __init__(self, probe):
+        self.probe = probe
+        self.recent = []  # (input, reply) of the last examples
+        self.count = 0
+        self.failure = None
+
+    def run(self, strategy, check):
+        """``check(fuzz, example)`` for each generated example, until the
+        first one the server mishandles; then that one is the verdict."""
+        options = self.probe.options
+
+        @seed(options.get('fuzz_seed') or 0)
+        @settings(max_examples=options.get('fuzz_examples') or
+                  self.probe.profile.fuzz_examples, database=None,
+                  deadline=None, phases=[Phase.generate],
+                  suppress_health_check=list(HealthCheck),
+                  report_multiple_bugs=False)
+        @given(strategy)
+        def each(example):
+            if self.failure is None:
+                try:
+                    check(self, example)
+                except (Violation, HarnessError) as exc:
+                    self.failure = exc
+        each()
+        if self.failure is not None:
+            raise self.failure
+        for data, reply in self.recent:
+            self.probe.record(data, reply, 'one of the last inputs')
+        self.probe.observe('%d generated inputs, each answered or closed '
+                           'cleanly; the server kept serving' % self.count)
+
+    def send(self, data):
+        """Send ``data``, half-close, and read one reply."""
+        self.count += 1
+        # RFC 9112 §3 lets a server split the request line on any
+        # whitespace (VT, FF, CR...): what starts like HEAD may be one.
+        method = 'HEAD' if HEADISH.match(data) else 'GET'
+        try:
+            conn = self.probe.connect()
+        except HarnessError as exc:  # the previous input killed it, late
+            last = self.recent[-1][0] if self.recent else b''
+            self.probe.require(False, 'the server keeps accepting '
+                               'connections', '%s, after: %s' % (
+                                   exc, shown_input(last)))
+        try:
+            conn.send(data)
+            conn.shutdown_write()
+            reply = conn.read_reply(method)
+        finally:
+            conn.close()
+        self.recent = (self.recent + [(data, reply)])[-KEPT:]
+        return reply
+
+    def judge(self, data, reply, must_answer=False):
+        """The rules no input may break (hard: whatever the case level)."""
+        shown = shown_input(data)
+        if reply.problem:
+            self.fail(data, reply, 'a well-formed response, or a clean '
+                      'close', 'malformed response (%s) to: %s' % (
+                          reply.problem, shown))
+        if reply.timed_out:
+            self.fail(data, reply, 'an answer or a close within %.1f s' %
+                      self.probe.timeout, 'neither within %.1f s, for: %s'
+                      % (reply.elapsed, shown))
+        if must_answer and reply.status is None:
+            self.fail(data, reply, 'a response to a valid request',
+                      'the connection closed without one, for: ' + shown)
+        problem = self.probe.target.still_serving()
+        if problem:
+            self.fail(data, reply, 'the server keeps serving',
+                      '%s, after: %s' % (problem, shown))
+
+    def fail(self, data, reply, expected, observed):
+        self.probe.record(data, reply, 'the input that broke the rule')
+        self.probe.require(False, expected, observed)
+
+
+def shown_input(data):
+    """An input on one line, CR and LF escaped."""
+    return show_bytes(data[:SHOWN]).replace('\n', '')
+
+
+def exchange(fuzz, data, must_answer=False):
+    reply = fuzz.send(data)
+    fuzz.judge(data, reply, must_answer)
+    return reply
+
+
+# -------------------------------------------------------------- generators
+
+def some(interesting, alphabet, max_size):
+    """An interesting piece, or a few pieces of ``alphabet`` joined."""
+    return st.one_of(st.sampled_from(interesting), st.lists(
+        st.sampled_from(alphabet), max_size=max_size).map(b''.join))
+
+
+def mostly(valid, *others):
+    """``valid`` about half the time, else one of ``others``' examples."""
+    return st.one_of(st.just(valid), st.just(valid), *others)
+
+
+def field_value_bytes(max_size):
+    # What a field value may hold (RFC 9110 §5.5): VCHAR, obs-text, SP, HTAB.
+    return st.binary(max_size=max_size).map(
+        lambda b: bytes(c if c >= 0x20 and c != 0x7f else 0x20 + c % 0x5f
+                        for c in b))
+
+
+TOKEN = [bytes([c]) for c in
+         b"abcxyzABCXYZ0129!#$%&'*+-.^_`|~"]
+ODD = [b'\x00', b'\r', b'\n', b'\r\n', b'\t', b' ', b'\x0b', b'\x7f',
+       b'\x80', b'\xff', b'\xc3\xb6', b':', b';', b',', b'"', b'\\']
+
+METHODS = [b'GET', b'HEAD', b'POST', b'OPTIONS', b'DELETE', b'PUT',
+           b'get', b'GeT', b'G\x00ET', b'GET\x7f', b'CONNECT', b'TRACE',
+           b'PRI', b'', b'\xc7\xb4ET', b'GET ', b' GET']
+SEPARATORS = [b' ', b'  ', b'\t', b'', b'\x00', b'\x0b', b'\x0c', b' \r',
+              b'\r ', b'\xa0']
+TARGETS = [b'/', b'*', b'/echo', b'/echo?a=1&b=%20', b'http://localhost/',
+           b'http://h/echo?x', b'https://h', b'//', b'/%', b'/%zz', b'/?',
+           b'', b'echo', b'/echo?a=%00', b'/\xff', b'/ /', b'/#frag',
+           b'/echo/path/%c3', b'/static/..', b'/..', b'/./', b'*/',
+           b'localhost:80', b'/\x00', b'/\r/', b'/\n']
+VERSIONS = [b'HTTP/1.1', b'HTTP/1.0', b'HTTP/2.0', b'HTTP/0.9', b'HTTP/1.10',
+            b'HTTP/01.1', b'http/1.1', b'HTTP/1', b'HTTP/1.1 ', b'HTTP/9.9',
+            b'HTTP/1.a', b'HTTP /1.1', b'', b'HTTPS/1.1', b'HTTP/1.1\x00',
+            b'HTTP/\xff.1', b'HTTP/1.1/1.1']
+LINE_ENDS = [b'\r\n', b'\n', b'\r', b'\r\r\n', b'\n\r', b' \r\n']
+
+
+def request_lines(line_limit, host):
+    # Mostly one odd element in an otherwise valid request line.
+    long_targets = [b'/' + b'a' * (line_limit + k) for k in (-30, 0, 1, 64)]
+    target = mostly(b'/echo', st.sampled_from(TARGETS + long_targets),
+                    st.binary(max_size=24).map(lambda b: b'/' + b))
+    return st.builds(
+        lambda m, s1, t, s2, v, end, host_line: m + s1 + t + s2 + v + end +
+        host_line + b'\r\n',
+        mostly(b'GET', st.sampled_from(METHODS),
+               some(METHODS, TOKEN + ODD, 8)),
+        mostly(b' ', st.sampled_from(SEPARATORS)), target,
+        mostly(b' ', st.sampled_from(SEPARATORS)),
+        mostly(b'HTTP/1.1', st.sampled_from(VERSIONS),
+               some(VERSIONS, TOKEN + ODD, 10)),
+        mostly(b'\r\n', st.sampled_from(LINE_ENDS)),
+        mostly(b'Host: ' + host + b'\r\n', st.just(b'')))
+
+
+def header_lines(line_limit):
+    odd_lines = [
+        b'X: y', b'X : y', b' X: y', b'\tcontinued', b'X:', b':y', b'X',
+        b'X:\x00y', b'X: y\rz', b'X\x00: y', b'Host: other.test',
+        b'Content-Length: abc', b'Content-Length: 5',
+        b'Transfer-Encoding: chunked', b'Transfer-Encoding: gzip',
+        b'Expect: 100-continue', b'Connection: close',
+        b'Connection: keep-alive, Upgrade', b'Upgrade: h2c',
+        b'X: ' + b'v' * (line_limit + 10), b'Cookie: a', b'X-\xff: y',
+        b'X: \xff\xfe', b'Content-Type: application/json', b'X:\ty\t',
+        b'\r', b'\x00', b'X: y\r\n continued', b'Host:', b'Host: a b']
+    built = st.builds(lambda n, sep, v: n + sep + v,
+                      some([b'X', b'Accept', b'Host', b'Content-Length'],
+                           TOKEN + ODD, 12),
+                      st.sampled_from([b':', b': ', b' :', b'::', b':\t',
+                                       b'', b'\t:']),
+                      st.one_of(st.binary(max_size=40),
+                                field_value_bytes(40)))
+    return st.lists(st.one_of(st.sampled_from(odd_lines), built),
+                    min_size=1, max_size=5)
+
+
+def with_headers(lines, post, host):
+    head = (b'POST /echo/body' if post else b'GET /echo') + \
+        b' HTTP/1.1\r\nHost: ' + host + b'\r\n' + b''.join(
+            line + b'\r\n' for line in lines)
+    if post:
+        return head + b'Content-Length: 5\r\n\r\nhello'
+    return head + b'\r\n'
+
+
+COOKIE_PIECES = [b'a', b'b', b'SID', b'$Version', b'x y', b'=', b'==',
+                 b'"', b'"q"', b',', b'\\', b'%3B', b'\xc3\xb6', b'\xff',
+                 b'\t', b' ', b'', b'{}', b'[', b'<>', b'a=b=c']
+COOKIE_SEPARATORS = [b'; ', b';', b' ; ', b';;', b', ', b'; ;', b'']
+
+
+def cookie_headers():
+    pair = st.builds(lambda n, eq, v: n + eq + v,
+                     some(COOKIE_PIECES, COOKIE_PIECES, 4),
+                     st.sampled_from([b'=', b'', b' = ', b'==']),
+                     some(COOKIE_PIECES, COOKIE_PIECES, 4))
+    value = st.builds(lambda pairs, sep: sep.join(pairs),
+                      st.lists(pair, max_size=8),
+                      st.sampled_from(COOKIE_SEPARATORS))
+    return st.lists(st.one_of(value, field_value_bytes(60)),
+                    min_size=1, max_size=2)
+
+
+PATH_PIECES = [
+    b'a', b'Z', b'0', b'9', b'-', b'.', b'..', b'/', b'//', b'%', b'%2',
+    b'%2e', b'%2E', b'%2f', b'%2F', b'%5c', b'%00', b'%0d', b'%0a',
+    b'%0D%0A', b'%20', b'+', b'%2b', b'%ff', b'%c3%b6', b'%c3', b'%e2%82',
+    b'%zz', b'%%', b';', b'=', b'&', b'?', b'#', b'~', b'@', b':', b'!',
+    b'$', b"'", b'(', b'*', b',', b'\\', b'\xc3\xb6', b'\xff', b'\x00',
+    b'\x7f', b' ', b'\t', b'"', b'<', b'{', b'|', b'^', b'`']
+PATH_PREFIXES = [b'/', b'/echo', b'/echo?', b'/echo?a=', b'/echo/path/',
+                 b'/echo/rest/', b'/echo/int/', b'/static/', b'/gzip/',
+                 b'/bytes/', b'/methods/get-only', b'/no/such/']
+# routes that copy request data into a header field of their answer
+REFLECTING = [b'/cookies/from-query?value=', b'/redirect/302?to=',
+              b'/redirect/308?to=/']
+INJECTION = b'%0D%0AX-Injected:%20yes'
+
+
+def paths():
+    rest = st.lists(st.sampled_from(PATH_PIECES), max_size=8).map(b''.join)
+    plain = st.builds(lambda p, r: p + r, st.sampled_from(PATH_PREFIXES),
+                      rest)
+    injected = st.builds(lambda p, a, b: p + a + INJECTION + b,
+                         st.sampled_from(REFLECTING), rest, rest)
+    return st.one_of(plain, injected)
+
+
+GARDEN_BASES = [
+    b'GET /echo?a=1 HTTP/1.1\r\nHost: {host}\r\nUser-Agent: garden\r\n'
+    b'Accept: */*\r\n\r\n',
+    b'POST /echo/body HTTP/1.1\r\nHost: {host}\r\nContent-Type: text/plain'
+    b'\r\nContent-Length: 5\r\n\r\nhello',
+    b'POST /echo/body HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: '
+    b'chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+]
+GARDEN_INSERTS = [b'\r\n', b'\r', b'\n', b'\x00', b':', b'\t', b' ']
+
+
+def garden_mutations():
+    """(base index, [(position, inserted bytes or None to delete)])."""
+    op = st.tuples(st.integers(0, 1 << 16),
+                   st.sampled_from(GARDEN_INSERTS + [None]))
+    return st.tuples(st.integers(0, len(GARDEN_BASES) - 1),
+                     st.lists(op, min_size=1, max_size=3))
+
+
+def mutate(data, ops):
+    for position, inserted in ops:
+        at = position % (len(data) + 1)
+        data = data[:at] + (inserted or b'') + data[at + (not inserted):]
+    return data
+
+
+LENGTHS = [b'', b' ', b'-1', b'+5', b'5 5', b'5,5', b'5, 6', b'0x5', b'05',
+           b'5.0', b'1e1', b'99999999999999999999', b'18446744073709551621',
+           b'4294967301', b'\x005', b'5\x00', b'\xd9\xa5', b'\xef\xbc\x95',
+           b'5\r', b'"5"', b'0', b'6', b'4']
+SIZES = [b'5', b'05', b'0x5', b'-5', b'+5', b' 5', b'5 ', b'5;ext',
+         b'5;', b'5 ;x=y', b'5;x="a;b"', b'fffffffffffffffff', b'1' * 20,
+         b'5\x00', b'g', b'', b'5\t', b'\t5', b'0000000005', b'FFFFFFFF',
+         b'7fffffffffffffff', b'5\n']
+SIZE_BYTES = [bytes([c]) for c in b'0159afAFx;- \t']
+CHUNK_ENDS = [b'\r\n', b'', b'\n', b'\r', b'xx\r\n', b'\r\n\r\n']
+LAST_CHUNKS = [b'0\r\n\r\n', b'0\r\n', b'00\r\n\r\n', b'0;ext\r\n\r\n',
+               b'0\r\nTrailer: x\r\n\r\n', b'', b'0\r\n\r\n\r\n', b'0\n\n',
+               b'000000000000000000\r\n\r\n', b'0\r\nX\r\n\r\n']
+CODINGS = [b'chunked', b'chunked', b'chunked', b'Chunked', b' chunked',
+           b'chunked, chunked', b'gzip, chunked', b'chunked\x00',
+           b'identity, chunked', b'chunked;q=1']
+
+
+def content_lengths(actual):
+    """Content-Length values for a body of ``actual`` bytes: right, a little
+    or much longer than the body (a client that stops short), or odd."""
+    return st.one_of(
+        st.sampled_from([b'%d' % actual, b'%d' % (actual + 1),
+                         b'%d' % (actual + 100)]),
+        st.sampled_from(LENGTHS), st.integers(0, 64).map(b'%d'.__mod__),
+        st.integers(0, 1 << 70).map(b'%d'.__mod__))
+
+
+def framed_bodies():
+    data = st.sampled_from([b'', b'hello', b'hello world', b'x' * 20])
+    by_length = data.flatmap(lambda body: st.builds(
+        lambda values: b''.join(b'Content-Length: ' + v + b'\r\n'
+                                for v in values) + b'\r\n' + body,
+        st.lists(content_lengths(len(body)), min_size=1, max_size=2)))
+    chunk = data.flatmap(lambda piece: st.builds(
+        lambda size, end: size + b'\r\n' + piece + end,
+        mostly(b'%x' % len(piece), some(SIZES, SIZE_BYTES, 6)),
+        mostly(b'\r\n', st.sampled_from(CHUNK_ENDS))))
+    by_chunks = st.builds(
+        lambda coding, chunks, last: b'Transfer-Encoding: ' + coding +
+        b'\r\n\r\n' + b''.join(chunks) + last,
+        st.sampled_from(CODINGS), st.lists(chunk, max_size=3),
+        mostly(b'0\r\n\r\n', st.sampled_from(LAST_CHUNKS)))
+    return st.one_of(by_length, by_chunks)
+
+
+# -------------------------------------------------------------------- cases
+
+def host_of(probe):
+    return probe.target.host_header.encode()
+
+
+@case('RFC9112-3-fuzz-request-line', 'RFC 9112 §3, §2.2', MUST,
+      'Generated request lines (methods, targets, versions, separators, '
+      'line ends) get a well-formed answer or a clean close, and the '
+      'server keeps serving')
+def fuzz_request_line(probe):
+    lines = request_lines(probe.profile.line_limit, host_of(probe))
+    Fuzz(probe).run(lines, exchange)
+
+
+@case('RFC9112-5-fuzz-header-fields', 'RFC 9112 §5, §5.2; RFC 9110 §5.5',
+      MUST, 'Generated header field lines (odd names, separators, values, '
+      'obs-fold, NUL, CR) get a well-formed answer or a clean close, and the '
+      'server keeps serving')
+def fuzz_header_fields(probe):
+    host = host_of(probe)
+    requests = st.builds(lambda lines, post: with_headers(lines, post, host),
+                         header_lines(probe.profile.line_limit),
+                         st.booleans())
+    Fuzz(probe).run(requests, exchange)
+
+
+@case('RFC6265-4.2-fuzz-cookie', 'RFC 6265 §4.2, §5.4; RFC 9110 §5.5', MUST,
+      'A request whose Cookie header is odd but a valid field value is '
+      'answered, without a server error, and the server keeps serving')
+def fuzz_cookie(probe):
+    host = host_of(probe)
+
+    def check(fuzz, values):
+        data = b'GET /echo HTTP/1.1\r\nHost: ' + host + b'\r\n' + b''.join(
+            b'Cookie: ' + v + b'\r\n' for v in values) + b'\r\n'
+        reply = exchange(fuzz, data, must_answer=True)
+        if reply.status >= 500:
+            fuzz.fail(data, reply, 'an answer other than a server error',
+                      '%s for: %s' % (reply.describe(), shown_input(data)))
+    Fuzz(probe).run(cookie_headers(), check)
+
+
+@case('RFC3986-3.3-fuzz-paths', 'RFC 3986 §2.1, §3.3; RFC 9112 §3.2; '
+      'RFC 9110 §5.5', MUST,
+      'Generated paths (percent-escapes, dot segments, odd bytes) get a '
+      'well-formed answer, or a clean close when invalid; request data '
+      'never becomes a header field of the answer')
+def fuzz_paths(probe):
+    host = host_of(probe)
+
+    def check(fuzz, target):
+        data = b'GET ' + target + b' HTTP/1.1\r\nHost: ' + host + \
+            b'\r\n\r\n'
+        reply = exchange(fuzz, data, VALID_TARGET.match(target) is not None)
+        if reply.has_header('X-Injected'):
+            fuzz.fail(data, reply, 'no header field made of the request\'s '
+                      'escaped CR LF', 'X-Injected: %s in the answer to: %s'
+                      % (reply.header('X-Injected'), shown_input(data)))
+    Fuzz(probe).run(paths(), check)
+
+
+@case('RFC9112-2.2-fuzz-byte-mutations', 'RFC 9112 §2.2, §5, §6; '
+      'RFC 9110 §5.5', MUST,
+      'Valid requests with CR, LF, CRLF, NUL, ":", HTAB or SP inserted (or a '
+      'byte deleted) anywhere get a well-formed answer or a clean close, and '
+      'the server keeps serving')
+def fuzz_byte_mutations(probe):
+    host = host_of(probe)
+
+    def check(fuzz, mutation):
+        base, ops = mutation
+        exchange(fuzz, mutate(GARDEN_BASES[base].replace(b'{host}', host),
+                              ops))
+    Fuzz(probe).run(garden_mutations(), check)
+
+
+@case('RFC9112-6-fuzz-body-framing', 'RFC 9112 §6.1, §6.3, §7.1', MUST,
+      'Odd Content-Length values and chunked bodies with odd chunk sizes, '
+      'ends and last chunks get a well-formed answer or a clean close, and '
+      'the server keeps serving')
+def fuzz_body_framing(probe):
+    start = b'POST /echo/body HTTP/1.1\r\nHost: ' + host_of(probe) + b'\r\n'
+    Fuzz(probe).run(framed_bodies(), lambda fuzz, rest:
+                    exchange(fuzz, start + rest))

@@ -1,0 +1,90 @@
+"""Mutants for conformance/cases/connection.py: connections kept, closed,
+starved or dropped the wrong way."""
+import app as fixture
+import microdot_http
+import microdot_server
+from microdot import Request
+
+from breakage import drop_header
+
+
+def ignores_close(b):
+    # Every connection is kept, whatever the client said.
+    b.attr(microdot_http, 'keep_alive', lambda req: True)
+
+
+def never_keeps(b):
+    b.attr(microdot_http, 'keep_alive', lambda req: False)
+
+
+def silent_close(b):
+    b.response_head(lambda head, res, req: drop_header(head, 'Connection'))
+
+
+def closes_silently(b):
+    # No persistent connections, and no "Connection: close" to say so.
+    never_keeps(b)
+    silent_close(b)
+
+
+def http10_kept(b):
+    # HTTP/1.0 taken to default to keep-alive, as HTTP/1.1 does.
+    original = microdot_http.keep_alive
+
+    def keep_alive(req):
+        if req.http_version == '1.0':
+            return 'close' not in req.headers.get('Connection', '').lower()
+        return original(req)
+    b.attr(microdot_http, 'keep_alive', keep_alive)
+
+
+def one_request_per_read(b):
+    # What came after the request in the same read is thrown away.
+    original = microdot_server.read_request
+
+    async def read_request(app, reader):
+        req = await original(app, reader)
+        reader.buf = b''
+        return req
+    b.attr(microdot_server, 'read_request', read_request)
+
+
+def unread_body_kept(b):
+    # The connection is kept even when the body was never read.
+    b.attr(microdot_http.Body, 'done', property(lambda body: True))
+
+
+def waits_forever(b):
+    b.attr(Request, 'socket_read_timeout', 0)
+
+
+def one_connection_at_a_time(b):
+    b.attr(fixture.app, 'max_connections', 1)
+
+
+def stops_when_client_leaves(b):
+    # A client gone in the middle of a head takes the server down with it.
+    original = microdot_http.Reader._add
+
+    def add(reader, data):
+        if not data and reader.buf:
+            fixture.app.server.stop()
+        return original(reader, data)
+    b.attr(microdot_http.Reader, '_add', add)
+
+
+MUTANTS = {
+    'RFC9112-9.6-close-honoured': ignores_close,
+    'RFC9112-9.6-close-announced': silent_close,
+    'RFC9112-9.6-nothing-after-close': ignores_close,
+    'RFC9112-9.6-closing-server-says-close': closes_silently,
+    'RFC9112-9.3-http10-closes': http10_kept,
+    'RFC9112-9.3-persistent': never_keeps,
+    'RFC9112-9.3.2-pipelining': one_request_per_read,
+    'RFC9112-9.3-unread-body': unread_body_kept,
+    'RFC9112-9.5-idle-close': waits_forever,
+    'RFC9112-8-incomplete-body': waits_forever,
+    'RFC9112-9-silent-client': one_connection_at_a_time,
+    'RFC9112-9-half-request-then-close': stops_when_client_leaves,
+    'RFC9112-9-concurrent-clients': one_connection_at_a_time,
+}

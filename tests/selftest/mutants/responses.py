@@ -1,0 +1,131 @@
+"""Mutants for conformance/cases/responses.py."""
+import microdot_http
+
+from breakage import add_header, drop_header, replace_header
+
+
+def _bytes_body(res):
+    return isinstance(res.body, bytes)
+
+
+def length_counts_crlf(b):
+    # Content-Length counted with the CRLF that ends the head (on /bytes/
+    # only, so that the liveness check of GET / is not slowed down).
+    b.response_head(lambda head, res, req: replace_header(
+        head, 'Content-Length', b'%d' % (len(res.body) + 2))
+        if _bytes_body(res) and req is not None and
+        req.path.startswith('/bytes/') else head)
+
+
+def error_length_short(b):
+    # The error text grew after its length was taken.
+    b.response_head(lambda head, res, req: replace_header(
+        head, 'Content-Length', b'%d' % max(len(res.body) - 2, 0))
+        if _bytes_body(res) and res.status_code >= 400 else head)
+
+
+def no_content_type(b):
+    b.response_head(lambda head, res, req: drop_header(head, 'Content-Type'))
+
+
+def json_as_text(b):
+    def relabel(res, req):
+        if (res.headers.get('Content-Type') or '').startswith(
+                'application/json'):
+            res.headers['Content-Type'] = 'text/plain'
+    b.before_send(relabel)
+
+
+def body_after(status, body):
+    # The head of a bodiless status followed by content anyway.
+    def mutant(b):
+        b.response_head(lambda head, res, req: head + body
+                        if res.status_code == status else head)
+    return mutant
+
+
+def length_on_204(b):
+    b.response_head(lambda head, res, req: add_header(
+        head, b'Content-Length: 0') if res.status_code == 204 else head)
+
+
+def no_date(b):
+    b.response_head(lambda head, res, req: drop_header(head, 'Date'))
+
+
+class _ClockFrom2000:
+    """A board's clock that nobody set: it started at 2000-01-01."""
+
+    @staticmethod
+    def gmtime(t=None):
+        return (2000, 1, 1, 0, 0, 5, 5, 1, 0)
+
+
+def unset_clock_published(b):
+    b.attr(microdot_http, 'time', _ClockFrom2000)
+    b.attr(microdot_http, 'CLOCK_VALID_FROM', 0)
+
+
+def _stream_by_close(original):
+    def framing(res, req):
+        frame = original(res, req)
+        if frame == 'chunked':
+            res.headers.pop('Transfer-Encoding')
+            return 'close'
+        return frame
+    return framing
+
+
+def stream_closed_silently(b):
+    # Delimited by the close, without saying Connection: close.
+    b.attr(microdot_http, 'framing', _stream_by_close(microdot_http.framing))
+    b.response_head(lambda head, res, req: drop_header(head, 'Connection'))
+
+
+def _chunked_for_all(original):
+    def framing(res, req):
+        frame = original(res, req)
+        if frame == 'close':
+            res.headers['Transfer-Encoding'] = 'chunked'
+            return 'chunked'
+        return frame
+    return framing
+
+
+def chunked_to_http10(b):
+    b.attr(microdot_http, 'framing', _chunked_for_all(microdot_http.framing))
+
+
+def length_beside_chunked(b):
+    b.response_head(lambda head, res, req: add_header(
+        head, b'Content-Length: 0')
+        if b'Transfer-Encoding: chunked' in head else head)
+
+
+def values_unchecked(b):
+    # CR and LF in header values (a cookie, a Location) reach the wire.
+    b.attr(microdot_http, 'refuse_ctl', lambda what, value: None)
+
+
+def second_content_type(b):
+    b.response_head(lambda head, res, req: add_header(
+        head, b'Content-Type: text/plain')
+        if b'\r\nContent-Type:' in head else head)
+
+
+MUTANTS = {
+    'RFC9110-8.6-content-length-matches': length_counts_crlf,
+    'RFC9110-8.6-error-content-length': error_length_short,
+    'RFC9110-8.3-content-type': no_content_type,
+    'RFC9110-8.3-json-content-type': json_as_text,
+    'RFC9110-15.3.5-204-no-content': body_after(204, b'status 204'),
+    'RFC9110-8.6-204-no-content-length': length_on_204,
+    'RFC9110-15.4.5-304-no-content': body_after(304, b'status 304'),
+    'RFC9110-6.6.1-date': no_date,
+    'RFC9110-6.6.1-no-date-without-clock': unset_clock_published,
+    'RFC9112-6.3-stream-framing': stream_closed_silently,
+    'RFC9112-6.1-no-chunked-to-http10': chunked_to_http10,
+    'RFC9112-6.2-no-content-length-with-te': length_beside_chunked,
+    'RFC9110-5.5-field-syntax': values_unchecked,
+    'RFC9110-5.3-no-repeated-singleton': second_content_type,
+}
