@@ -1,0 +1,168 @@
+"""The runner's commands: provision, monitor, reset, status.
+
+    python -m device_runner provision --port /dev/ttyUSB0 --wifi-ssid lab
+    python -m device_runner monitor --port /dev/ttyUSB0 --seconds 30
+    python -m device_runner reset --port /dev/ttyUSB0 --wait
+    python -m device_runner status --port /dev/ttyUSB0
+
+The WiFi password comes from --wifi-password or, better, WIFI_PASSWORD; it
+is blanked out of everything printed and logged. Failures print one
+``error:`` line and exit 1.
+"""
+import os
+import sys
+import time
+
+from device_runner.board import Board, BoardError
+from device_runner.provision import READY, BoardSettings, Ready, provision
+from device_runner.serial_log import Redactor, SerialLog
+
+DEFAULT_LOG = os.path.join('reports', 'device', 'serial.log')
+
+
+def _board_arguments(parser):
+    parser.add_argument('--port', required=True,
+                        help='COM3, /dev/ttyUSB0, a pty, socket://HOST:PORT '
+                        'or rfc2217://HOST:PORT')
+    parser.add_argument('--baud', type=int, default=115200)
+    parser.add_argument('--log', default=DEFAULT_LOG,
+                        help='serial log file (default: %(default)s)')
+
+
+def add_commands(subparsers):
+    provision_parser = subparsers.add_parser(
+        'provision', help='copy the server and the fixture app, start them')
+    _board_arguments(provision_parser)
+    provision_parser.add_argument('--wifi-ssid', help='default: $WIFI_SSID')
+    provision_parser.add_argument('--wifi-password',
+                                  help='default: $WIFI_PASSWORD')
+    provision_parser.add_argument('--http-port', type=int, default=80)
+    provision_parser.add_argument('--mpy', action='store_true',
+                                  help='copy .mpy compiled by mpy-cross')
+    provision_parser.add_argument('--timeout', type=float, default=60,
+                                  help='seconds to wait for the ready line')
+    provision_parser.set_defaults(func=_guarded(run_provision))
+
+    monitor_parser = subparsers.add_parser(
+        'monitor', help='print (and log) what the board sends')
+    _board_arguments(monitor_parser)
+    monitor_parser.add_argument('--seconds', type=float,
+                                help='stop after this long (default: Ctrl-C)')
+    monitor_parser.set_defaults(func=_guarded(run_monitor))
+
+    reset_parser = subparsers.add_parser('reset', help='hard-reset the board')
+    _board_arguments(reset_parser)
+    reset_parser.add_argument('--wait', action='store_true',
+                              help='wait for the fixture\'s ready line')
+    reset_parser.add_argument('--timeout', type=float, default=60)
+    reset_parser.set_defaults(func=_guarded(run_reset))
+
+    status_parser = subparsers.add_parser(
+        'status', help='what the board runs and has installed')
+    _board_arguments(status_parser)
+    status_parser.set_defaults(func=_guarded(run_status))
+
+
+def _guarded(command):
+    # Every failure is one readable line and exit status 1.
+    def run(args):
+        redactor = Redactor([getattr(args, 'wifi_password', None),
+                             os.environ.get('WIFI_PASSWORD')])
+        try:
+            return command(args, redactor)
+        except BoardError as exc:
+            print('error: %s' % redactor.text(str(exc)), file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 130
+    return run
+
+
+def _open(args, redactor, echo=None):
+    folder = os.path.dirname(args.log)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    log = SerialLog(args.log, redactor, echo=echo)
+    try:
+        return Board(args.port, args.baud, log, redactor).open(), log
+    except BoardError:
+        log.close()
+        raise
+
+
+def run_provision(args, redactor):
+    settings = BoardSettings.from_options(args.wifi_ssid, args.wifi_password,
+                                          args.http_port)
+    redactor.add(settings.wifi_password)
+    board, log = _open(args, redactor)
+    try:
+        ready = provision(board, settings, mpy=args.mpy,
+                          ready_timeout=args.timeout)
+    finally:
+        board.close()
+        log.close()
+    print('READY %s' % ready.base_url)
+    print('next: pytest --target=url --base-url %s --profile board'
+          % ready.base_url)
+    return 0
+
+
+def run_monitor(args, redactor):
+    board, log = _open(args, redactor, echo=print)
+    try:
+        deadline = time.monotonic() + args.seconds if args.seconds else None
+        while deadline is None or time.monotonic() < deadline:
+            board.drain(0.5)
+    finally:
+        board.close()
+        log.close()
+    return 0
+
+
+def run_reset(args, redactor):
+    board, log = _open(args, redactor)
+    try:
+        board.interrupt()
+        board.enter_raw()
+        board.hard_reset()
+        if args.wait:
+            ready = Ready(board.wait_for_line((READY,), args.timeout))
+            print('READY %s' % ready.base_url)
+    finally:
+        board.close()
+        log.close()
+    return 0
+
+
+STATUS_EXPRESSIONS = (
+    ('MicroPython', "__import__('sys').version"),
+    ('machine', "__import__('sys').implementation._machine"),
+    ('free flash', "(lambda s: '%d KB' % (s[0] * s[3] // 1024))"
+                   "(__import__('os').statvfs('/'))"),
+    ('free RAM', "(lambda gc: (gc.collect(), '%d KB' % (gc.mem_free() // "
+                 "1024))[1])(__import__('gc'))"),
+    ('files in /', "sorted(__import__('os').listdir('/'))"),
+    ('files in /lib', "sorted(__import__('os').listdir('/lib')) if 'lib' in "
+                      "__import__('os').listdir('/') else []"),
+    ('WiFi network', "__import__('json').load(open('/settings.json'))"
+                     ".get('wifi_ssid') if 'settings.json' in "
+                     "__import__('os').listdir('/') else None"),
+)
+
+
+def run_status(args, redactor):
+    board, log = _open(args, redactor)
+    try:
+        board.interrupt()
+        board.enter_raw()
+        for label, expression in STATUS_EXPRESSIONS:
+            try:
+                value = board.eval(expression)
+            except BoardError as exc:
+                value = 'unknown (%s)' % exc
+            print('%-13s %s' % (label + ':', redactor.text(str(value))))
+        board.transport.exit_raw_repl()
+    finally:
+        board.close()
+        log.close()
+    return 0
