@@ -139,12 +139,13 @@ class ConformanceRun:
                    ('base_url', 'port', 'baud', 'wifi_ssid', 'wifi_password',
                     'mpy')}
         try:
-            self.target = targets.make_target(self.target_name, options,
-                                              self.profile, self.report_dir)
-            self.target.start()
+            target = targets.make_target(self.target_name, options,
+                                         self.profile, self.report_dir)
+            target.start()
         except HarnessError as exc:
             pytest.exit('cannot start the %s target: %s' % (
                 self.target_name, exc), returncode=3)
+        self.target = target
         self.profile = self.target.profile  # a target may refine it
 
     def check(self, case):

@@ -227,21 +227,27 @@ class Board:
         while time.monotonic() < deadline:
             self._read(0.2)
             lines = self.log.lines_since(start)
-            for i, line in enumerate(lines):
+            self.raise_on_traceback(lines)
+            for line in lines:
                 for prefix in prefixes:
                     # REPL chatter can precede a line the board printed
                     if prefix in line:
                         return line[line.index(prefix):]
-                if line.startswith('Traceback (most recent call last)'):
-                    end = i + 1
-                    while end < len(lines) and lines[end].startswith(' '):
-                        end += 1
-                    if end < len(lines):
-                        raise BoardError('the board raised an exception:\n'
-                                         + '\n'.join(lines[i:end + 1]))
         raise BoardError('no line starting with %s within %d s; the board\'s '
                          'last lines:\n%s' % (' or '.join(prefixes), timeout,
                                               '\n'.join(self.log.tail(10))))
+
+    @staticmethod
+    def raise_on_traceback(lines):
+        """BoardError with the traceback, if ``lines`` hold a whole one."""
+        for i, line in enumerate(lines):
+            if line.startswith('Traceback (most recent call last)'):
+                end = i + 1
+                while end < len(lines) and lines[end].startswith(' '):
+                    end += 1
+                if end < len(lines):
+                    raise BoardError('the board raised an exception:\n' +
+                                     '\n'.join(lines[i:end + 1]))
 
     def drain(self, seconds):
         """Keep reading (into the log) for ``seconds``."""

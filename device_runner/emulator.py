@@ -11,12 +11,17 @@ pty, adding what a real board does and the unix port does not:
 * Ctrl-C interrupts running code (SIGINT to the unix port while it executes);
 * built-in ``machine`` and ``network`` modules (``device_runner/board_modules``),
   with a WLAN that "connects" to the SSID/password given here after a delay
-  and then reports 127.0.0.1.
+  and then reports 127.0.0.1;
+* its own port space: ``--port-map 80:8080`` serves the board's port 80 on the
+  host's 8080 (``board_modules/socket.py``), so boards do not collide;
+* ``--flash-size`` makes ``os.statvfs('/')`` report a flash that small, counting
+  what the files use, to try a runner against a full flash.
 
 Command line (runs until SIGTERM/SIGINT)::
 
     python -m device_runner emulator --flash ./flash --link /tmp/board \\
-        --wifi-ssid lab --wifi-password secret --wifi-delay 1
+        --wifi-ssid lab --wifi-password secret --wifi-delay 1 \\
+        --port-map 80:8080 --flash-size 1048576
     # prints: EMULATOR PORT /dev/pts/7
     mpremote connect /tmp/board exec "print(1 + 1)"
 
@@ -324,6 +329,7 @@ class Relay:
             "wifi_password": self.args.wifi_password,
             "wifi_delay_ms": int(self.args.wifi_delay * 1000),
             "flash_size": self.args.flash_size,
+            "port_map": dict(self.args.port_map or ()),
         }
         env = {k: v for k, v in os.environ.items() if k not in (PASSWORD_ENV, "MICROPYPATH")}
         env.update(HOME=str(self.home), **{BOARD_ENV: json.dumps(board)})
@@ -503,6 +509,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds from WLAN.connect() to connected (default: %(default)s)",
     )
     parser.add_argument(
+        "--port-map",
+        type=_port_pair,
+        action="append",
+        metavar="BOARD:HOST",
+        help="serve the board's port BOARD on the host's port HOST (repeatable), "
+        "so that boards serving the same port do not collide",
+    )
+    parser.add_argument(
         "--flash-size",
         type=int,
         metavar="BYTES",
@@ -514,6 +528,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--exit-with-stdin", action="store_true", help="stop when standard input reaches end of file"
     )
+
+
+def _port_pair(text: str) -> tuple[int, int]:
+    try:
+        board, host = (int(part) for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected BOARD:HOST port numbers, not {text!r}")
+    if not (0 < board < 65536 and 0 < host < 65536):
+        raise argparse.ArgumentTypeError(f"ports must be 1-65535: {text!r}")
+    return board, host
 
 
 def main(args: argparse.Namespace) -> int:
@@ -587,6 +611,7 @@ class Emulator:
         wifi_password: str = DEFAULT_PASSWORD,
         wifi_delay: float = DEFAULT_WIFI_DELAY,
         flash_size: int | None = None,
+        port_map: dict[int, int] | None = None,
         link: str | os.PathLike | None = None,
         micropython: str | None = None,
         start_timeout: float = 15.0,
@@ -598,6 +623,7 @@ class Emulator:
         self.port: str | None = None
         self._wifi = (wifi_ssid, wifi_password, wifi_delay)
         self._flash_size = flash_size
+        self._port_map = dict(port_map or {})
         self._micropython = micropython
         self._start_timeout = start_timeout
         self._log_path = self._work_dir / "emulator.log"
@@ -620,6 +646,8 @@ class Emulator:
             command += ["--micropython", self._micropython]
         if self._flash_size is not None:
             command += ["--flash-size", str(self._flash_size)]
+        for board_port, host_port in self._port_map.items():
+            command += ["--port-map", f"{board_port}:{host_port}"]
         # TMPDIR: what the relay leaves even when killed is removed with the work dir
         env = dict(os.environ, TMPDIR=str(self._work_dir), **{PASSWORD_ENV: password})
         package_root = str(Path(__file__).resolve().parent.parent)

@@ -19,6 +19,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 
 from device_runner.board import BoardError
 
@@ -151,15 +154,37 @@ def provision(board, settings, mpy=False, ready_timeout=60, say=print):
                                                       settings.http_port))
     board.write_file('/settings.json', settings.to_json())
     step('hard reset; waiting for the ready line')
+    since = board.log.line_count
     board.hard_reset()
     line = board.wait_for_line((READY,) + FAILURES, ready_timeout)
     if not line.startswith(READY):
         raise BoardError('the board could not start: %s (see the serial '
                          'log)' % line[len('CONFORMANCE '):])
     ready = Ready(line)
+    confirm_serving(board, ready, since, ready_timeout)
     step('ready at %s (clock %s)' % (ready.base_url, 'set' if
                                      ready.clock_set else 'not set'))
     return ready
+
+
+def confirm_serving(board, ready, since, timeout):
+    """Wait until the board answers HTTP at its address; BoardError with the
+    traceback if the application crashes instead (the ready line comes
+    just before the server starts listening)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        board.raise_on_traceback(board.log.lines_since(since))
+        try:
+            with urllib.request.urlopen(ready.base_url + '/', timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers HTTP: it serves
+        except OSError as exc:
+            if time.monotonic() > deadline:
+                raise BoardError('the board printed its ready line but %s '
+                                 'does not answer: %s' % (ready.base_url,
+                                                          exc))
+        board.drain(0.3)
 
 
 def _check_flash(board, changed):

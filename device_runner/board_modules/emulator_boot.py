@@ -20,9 +20,11 @@ def _emulator_setup():
     settings = json.loads(os.getenv("DEVICE_RUNNER_BOARD"))
     import machine
     import network
+    import socket
 
     machine._configure(settings)
     network._configure(settings)
+    socket._configure(settings)
     vfs.umount("/")
     flash = vfs.VfsPosix(settings["flash"])
     if settings.get("flash_size"):

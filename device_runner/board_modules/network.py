@@ -114,8 +114,10 @@ class WLAN:
     def connect(self, ssid=None, key=None, *, bssid=None):
         if self._interface != STA_IF:
             raise OSError("AP interface cannot connect")
-        if not self._active:
-            raise OSError("Wifi Not Started")
+        # ESP32 firmware refuses connect() on an inactive interface; the
+        # ESP8266 and Pico W ports bring it up. The emulator does the latter,
+        # so that the usual demo (no active(True)) runs unchanged.
+        self._active = True
         if ssid is None:
             ssid, key = self._config["ssid"], self._config.get("key")
         self._config["ssid"], self._config["key"] = ssid, key
