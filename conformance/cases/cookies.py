@@ -67,15 +67,6 @@ def _set_cookies(probe, path):
     return reply.header_values('Set-Cookie')
 
 
-def _json_of(probe, res):
-    """The JSON body of a ``requests`` response (fixture contract)."""
-    try:
-        return res.json()
-    except ValueError:
-        probe.require(False, 'a JSON body (fixture contract)',
-                      repr(res.content[:200]))
-
-
 def _cookies_seen(probe, reply, what):
     """The cookies /echo reports; the request must have been answered."""
     probe.require(reply.status is not None, 'a response to ' + what,
@@ -145,7 +136,7 @@ def cookie_pairs(probe):
     probe.expect(all(seen.get(k) == v for k, v in sent.items()),
                  'cookies %r' % sent, 'cookies %r' % seen)
     res = probe.http('GET', '/echo', cookies={'x': '1', 'y': 'z'})
-    seen = _json_of(probe, res)['cookies'] if res.status_code == 200 else {}
+    seen = probe.json(res)['cookies'] if res.status_code == 200 else {}
     probe.expect(seen.get('x') == '1' and seen.get('y') == 'z',
                  "cookies {'x': '1', 'y': 'z'} from requests",
                  '%d, cookies %r' % (res.status_code, seen))

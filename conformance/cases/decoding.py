@@ -27,15 +27,6 @@ def _form(probe, body):
     return probe.json(reply)['form'] or {}
 
 
-def _json_of(probe, res):
-    """The JSON body of a ``requests`` response (fixture contract)."""
-    try:
-        return res.json()
-    except ValueError:
-        probe.require(False, 'a JSON body (fixture contract)',
-                      repr(res.content[:200]))
-
-
 def _expect_value(probe, where, seen, expected):
     probe.expect(seen == expected, '%s decoded to %r' % (where, expected),
                  '%s decoded to %r' % (where, seen))
@@ -65,7 +56,7 @@ def query_utf8(probe):
 def form_utf8(probe):
     sent = {'name': 'J\u00f6rg', 'city': 'Z\u00fcrich \u20ac'}
     res = probe.http('POST', '/echo/form', data=sent)
-    form = _json_of(probe, res).get('form') if res.status_code == 200 \
+    form = probe.json(res).get('form') if res.status_code == 200 \
         else 'status %d' % res.status_code
     _expect_value(probe, 'the form %r' % sent, form,
                   {k: [v] for k, v in sent.items()})

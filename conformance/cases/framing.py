@@ -3,8 +3,6 @@
 
 The helpers at the top are shared with the bodies and connection areas.
 """
-import socket
-import time
 
 from conformance.case import MAY, MUST, SHOULD, case
 from conformance.probe import show_bytes
@@ -285,26 +283,6 @@ def too_large_chunked(probe):
 # ------------------------------------------------------- 100-continue
 
 
-def _head_arrives(conn, timeout):
-    """Wait until a whole response head is buffered on ``conn``; False if
-    none came within ``timeout`` (read_reply would wait on past a 100)."""
-    deadline = time.monotonic() + timeout
-    while b'\r\n\r\n' not in conn.buffer and not conn.eof:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        conn.sock.settimeout(remaining)
-        try:
-            data = conn.sock.recv(65536)
-        except socket.timeout:
-            return False
-        except OSError:
-            data = b''
-        conn.eof = not data
-        conn.buffer += data
-    return True
-
-
 @case('RFC9110-10.1.1-100-continue', 'RFC 9110 §10.1.1', MUST,
       '"Expect: 100-continue" is answered at once with 100 (Continue), or '
       'with a final status, before the body is sent')
@@ -313,7 +291,7 @@ def expect_continue(probe):
     conn.send(post(probe, '/echo/body', b'', [('Content-Length', '5'),
                                               ('Expect', '100-continue')]))
     wait = close_wait(probe.profile)
-    if not _head_arrives(conn, wait):
+    if not conn.wait_for_head(wait):
         probe.expect(False, 'a 100 (Continue) or a final status within '
                      '%.1f s' % wait, 'nothing within %.1f s: the server '
                      'waits for the body' % wait)

@@ -25,7 +25,10 @@ def _configure(settings):
     """Called by emulator_boot.py with the settings the emulator passed."""
     _board["reset_cause"] = settings["reset_cause"]
     _board["unique_id"] = bytes.fromhex(settings["unique_id"])
-    _board["signals"] = {"hard": settings["hard_reset_signal"], "soft": settings["soft_reset_signal"]}
+    _board["signals"] = {
+        "hard": settings["hard_reset_signal"],
+        "soft": settings["soft_reset_signal"],
+    }
 
 
 def _reset_process(kind):

@@ -101,7 +101,13 @@ class WLAN:
         self._interface = interface
         self._active = False
         self._joining = None  # (ssid, outcome, ticks_ms of connect())
-        self._config = {"ssid": "", "channel": 1, "txpower": 20, "pm": PM_PERFORMANCE, "security": AUTH_OPEN}
+        self._config = {
+            "ssid": "",
+            "channel": 1,
+            "txpower": 20,
+            "pm": PM_PERFORMANCE,
+            "security": AUTH_OPEN,
+        }
         self._static_address = None
 
     def active(self, is_active=None):
@@ -159,7 +165,13 @@ class WLAN:
         if key is None:
             return None  # settings are accepted and ignored
         address, netmask, gateway, _ = self.ifconfig()
-        values = {"addr4": (address, netmask), "gw4": gateway, "dhcp4": True, "has_dhcp4": True, "addr6": []}
+        values = {
+            "addr4": (address, netmask),
+            "gw4": gateway,
+            "dhcp4": True,
+            "has_dhcp4": True,
+            "addr6": [],
+        }
         if key not in values:
             raise ValueError("unexpected key")
         return values[key]

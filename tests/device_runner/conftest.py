@@ -1,4 +1,4 @@
-"""Puts the repository root on sys.path: plain `pytest` does not, and the tests import device_runner."""
+"""Puts the repository root on sys.path: the tests import device_runner."""
 
 import sys
 from pathlib import Path

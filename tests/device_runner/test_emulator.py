@@ -76,7 +76,8 @@ class SerialReader:
         self.serial.write(data)
 
     def read_until(self, pattern: bytes, timeout: float) -> bool:
-        """Read until the regex pattern appears in what arrives from now on; False at the deadline."""
+        """Read until the regex pattern appears in what arrives from now on;
+        False at the deadline."""
         start = len(self.received)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -156,7 +157,16 @@ def test_cp_ls_cat_round_trip_lands_in_flash_dir(emulator, flash, tmp_path):
     source = tmp_path / "greeting.py"
     source.write_text("MESSAGE = 'hello from lib'\n")
     listing = mpremote(
-        emulator.port, "mkdir", ":lib", "+", "cp", str(source), ":lib/greeting.py", "+", "ls", ":lib"
+        emulator.port,
+        "mkdir",
+        ":lib",
+        "+",
+        "cp",
+        str(source),
+        ":lib/greeting.py",
+        "+",
+        "ls",
+        ":lib",
     )
     assert "greeting.py" in listing
     assert (flash / "lib" / "greeting.py").read_text() == source.read_text()
@@ -177,7 +187,10 @@ def test_board_root_is_the_flash_dir(emulator, flash):
 
 
 def test_board_has_machine_and_network_built_in(emulator, flash):
-    code = "import machine, network; print(len(machine.unique_id()), machine.freq(), network.STAT_GOT_IP)"
+    code = (
+        "import machine, network; "
+        "print(len(machine.unique_id()), machine.freq(), network.STAT_GOT_IP)"
+    )
     assert mpremote(emulator.port, "exec", code).strip() == "6 240000000 1010"
     assert sorted(os.listdir(flash)) == []  # they are not on the flash
 
@@ -185,7 +198,9 @@ def test_board_has_machine_and_network_built_in(emulator, flash):
 def test_soft_reset_runs_boot_not_main(flash):
     install_logging_scripts(flash)
     with Emulator(flash) as emu:
-        assert wait_for(lambda: log_lines(flash) == ["boot 1", "main 1"], timeout=5), log_lines(flash)
+        assert wait_for(lambda: log_lines(flash) == ["boot 1", "main 1"], timeout=5), log_lines(
+            flash
+        )
         mpremote(emu.port, "soft-reset")
         assert log_lines(flash) == ["boot 1", "main 1", "boot 5"]
 
@@ -203,13 +218,18 @@ def test_soft_reset_in_raw_repl_looks_like_a_board(flash):
         finally:
             board.close()
     after_first_raw_prompt = board.received.split(RAW_REPL_BANNER + b">", 1)[1]
-    assert after_first_raw_prompt == b"OK\r\nMPY: soft reboot\r\nBOOT OUTPUT\n" + RAW_REPL_BANNER + b">"
+    assert (
+        after_first_raw_prompt
+        == b"OK\r\nMPY: soft reboot\r\nBOOT OUTPUT\n" + RAW_REPL_BANNER + b">"
+    )
 
 
 def test_hard_reset_runs_boot_then_main(flash):
     install_logging_scripts(flash)
     with Emulator(flash) as emu:
-        assert wait_for(lambda: log_lines(flash) == ["boot 1", "main 1"], timeout=5), log_lines(flash)
+        assert wait_for(lambda: log_lines(flash) == ["boot 1", "main 1"], timeout=5), log_lines(
+            flash
+        )
         mpremote(emu.port, "reset")  # mpremote soft-resets on connect, then machine.reset()
         expected = ["boot 1", "main 1", "boot 5", "boot 2", "main 2"]
         assert wait_for(lambda: log_lines(flash) == expected, timeout=5), log_lines(flash)
@@ -224,7 +244,8 @@ def test_friendly_ctrl_d_soft_reboots_and_runs_main(emulator, flash, reader):
     assert log_lines(flash) == ["boot 5", "main 5"]
 
 
-# Each main.py writes started.txt once it is under way (its output may come before the port is opened).
+# Each main.py writes started.txt once it is under way (its output may come
+# before the port is opened).
 BUSY_MAIN = "open('started.txt', 'w').close()\nwhile True:\n    pass\n"
 ASYNCIO_SERVER_MAIN = """\
 import asyncio
@@ -309,7 +330,8 @@ before = wlan.ifconfig()[0]
 wlan.connect({ssid!r}, {password!r})
 started = time.ticks_ms()
 print('EARLY', wlan.isconnected(), wlan.status() == network.STAT_CONNECTING)
-while wlan.status() == network.STAT_CONNECTING and time.ticks_diff(time.ticks_ms(), started) < 5000:
+while (wlan.status() == network.STAT_CONNECTING
+       and time.ticks_diff(time.ticks_ms(), started) < 5000):
     time.sleep_ms(20)
 print('WAITED', time.ticks_diff(time.ticks_ms(), started))
 time.sleep_ms(100)
@@ -336,7 +358,9 @@ def test_wrong_password_fails_and_password_is_never_shown(emulator, flash):
     report = run_wlan_join(emulator.port, SSID, "wrong-password")
     assert report["STATUS"] == "202 False"  # STAT_WRONG_PASSWORD, never connected
     assert report["ADDRESS"].startswith("0.0.0.0 ('0.0.0.0', ")
-    assert run_wlan_join(emulator.port, "other-ssid", PASSWORD)["STATUS"] == "201 False"  # STAT_NO_AP_FOUND
+    assert (
+        run_wlan_join(emulator.port, "other-ssid", PASSWORD)["STATUS"] == "201 False"
+    )  # STAT_NO_AP_FOUND
 
     probe = """\
 import os, network
@@ -350,7 +374,9 @@ print(os.getenv('DEVICE_RUNNER_BOARD'))
     assert board_output.split() == ["refused", "None"]
 
     relay_pid = emulator._process.pid
-    command_lines = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in [relay_pid, *child_pids(relay_pid)]]
+    command_lines = [
+        Path(f"/proc/{pid}/cmdline").read_bytes() for pid in [relay_pid, *child_pids(relay_pid)]
+    ]
     emulator.stop()
     assert PASSWORD not in emulator.output()
     assert all(PASSWORD.encode() not in line for line in command_lines)
@@ -465,7 +491,13 @@ def test_mode_tracker_follows_banners_split_across_reads():
 def test_raw_restart_filter_hides_only_the_friendly_banner():
     banner_filter = RawRestartFilter()
     assert banner_filter.arm() == b""
-    stream = b"boot output\n" + REPL_STARTING_MARK + b"MicroPython x\r\n" + FRIENDLY_BANNER + b">>> \r\n"
+    stream = (
+        b"boot output\n"
+        + REPL_STARTING_MARK
+        + b"MicroPython x\r\n"
+        + FRIENDLY_BANNER
+        + b">>> \r\n"
+    )
     stream += RAW_REPL_BANNER + b">"
     shown = b"".join(banner_filter.feed(stream[i : i + 3]) for i in range(0, len(stream), 3))
     assert shown == b"boot output\n" + RAW_REPL_BANNER + b">"

@@ -73,8 +73,10 @@ def test_unknown_profile_is_a_usage_error():
 def test_list_cases_option_follows_selection():
     done = pytest_run('--list-cases', '-m', 'methods and must')
     assert done.returncode == 0
-    listed = [l for l in done.stdout.splitlines() if l.startswith('RFC')]
-    assert listed and all(' methods ' in l and ' MUST ' in l for l in listed)
+    listed = [line for line in done.stdout.splitlines()
+              if line.startswith('RFC')]
+    assert listed and all(' methods ' in line and ' MUST ' in line
+                          for line in listed)
 
 
 def test_a_selected_run_writes_the_reports(tmp_path):

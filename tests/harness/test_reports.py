@@ -82,5 +82,6 @@ def test_summary_table_lists_areas_and_failures():
     table = summary_table(make_run(ALL))
     lines = table.splitlines()
     assert lines[0].split()[0] == 'area'
-    assert any(l.startswith('total') for l in lines)
-    assert any(l.startswith('FAIL') and 'RFC0000-1-case' in l for l in lines)
+    assert any(line.startswith('total') for line in lines)
+    assert any(line.startswith('FAIL') and 'RFC0000-1-case' in line
+               for line in lines)

@@ -64,8 +64,8 @@ def _join(lines):
 def drop_header(head, name):
     """The head without any ``name`` header line."""
     prefix = name.lower().encode() + b':'
-    return _join([l for l in _lines(head)
-                  if not l.lower().startswith(prefix)])
+    return _join([line for line in _lines(head)
+                  if not line.lower().startswith(prefix)])
 
 
 def add_header(head, line):
@@ -88,8 +88,8 @@ def fold_header(head, name):
     """All ``name`` lines folded into one, values joined with ', '."""
     prefix = name.lower().encode() + b':'
     lines = _lines(head)
-    values = [l.split(b':', 1)[1].strip() for l in lines
-              if l.lower().startswith(prefix)]
+    values = [line.split(b':', 1)[1].strip() for line in lines
+              if line.lower().startswith(prefix)]
     if len(values) < 2:
         return head
     return add_header(drop_header(head, name),

@@ -74,7 +74,7 @@ def default_host(b):
     original = microdot_http.parse_head
 
     def lenient(lines):
-        if not any(l.lower().startswith(b'host:') for l in lines[1:]):
+        if not any(line.lower().startswith(b'host:') for line in lines[1:]):
             lines = lines + [b'Host: localhost']
         return original(lines)
     b.attr(microdot_http, 'parse_head', lenient)

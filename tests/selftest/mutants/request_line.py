@@ -107,7 +107,7 @@ def crash_without_host(b):
     original = microdot_http.parse_head
 
     def crashing(lines):
-        if not any(l.lower().startswith(b'host:') for l in lines[1:]):
+        if not any(line.lower().startswith(b'host:') for line in lines[1:]):
             raise KeyError('Host')  # not an HTTPException: no answer
         return original(lines)
     b.attr(microdot_http, 'parse_head', crashing)
