@@ -1,6 +1,7 @@
 """The runner's commands: provision, monitor, reset, status.
 
     python -m device_runner provision --port /dev/ttyUSB0 --wifi-ssid lab
+    python -m device_runner provision --port emu     # an emulated board, until Ctrl-C
     python -m device_runner monitor --port /dev/ttyUSB0 --seconds 30
     python -m device_runner reset --port /dev/ttyUSB0 --wait
     python -m device_runner status --port /dev/ttyUSB0
@@ -18,12 +19,15 @@ from device_runner.provision import READY, BoardSettings, Ready, provision
 from device_runner.serial_log import Redactor, SerialLog
 
 DEFAULT_LOG = os.path.join('reports', 'device', 'serial.log')
+EMULATED = 'emu'
 
 
-def _board_arguments(parser):
+def _board_arguments(parser, emulated=False):
     parser.add_argument('--port', required=True,
                         help='COM3, /dev/ttyUSB0, a pty, socket://HOST:PORT '
-                        'or rfc2217://HOST:PORT')
+                        'or rfc2217://HOST:PORT' + (
+                            ', or emu for an emulated board' if emulated
+                            else ''))
     parser.add_argument('--baud', type=int, default=115200)
     parser.add_argument('--log', default=DEFAULT_LOG,
                         help='serial log file (default: %(default)s)')
@@ -32,7 +36,7 @@ def _board_arguments(parser):
 def add_commands(subparsers):
     provision_parser = subparsers.add_parser(
         'provision', help='copy the server and the fixture app, start them')
-    _board_arguments(provision_parser)
+    _board_arguments(provision_parser, emulated=True)
     provision_parser.add_argument('--wifi-ssid', help='default: $WIFI_SSID')
     provision_parser.add_argument('--wifi-password',
                                   help='default: $WIFI_PASSWORD')
@@ -91,6 +95,8 @@ def _open(args, redactor, echo=None):
 
 
 def run_provision(args, redactor):
+    if args.port == EMULATED:
+        return _provision_emulated(args, redactor)
     settings = BoardSettings.from_options(args.wifi_ssid, args.wifi_password,
                                           args.http_port)
     redactor.add(settings.wifi_password)
@@ -101,10 +107,46 @@ def run_provision(args, redactor):
     finally:
         board.close()
         log.close()
+    _say_ready(ready)
+    return 0
+
+
+def _say_ready(ready):
     print('READY %s' % ready.base_url)
     print('next: pytest --target=url --base-url %s --profile board'
           % ready.base_url)
-    return 0
+
+
+def _provision_emulated(args, redactor):
+    # The emulated board lives as long as this command: provision it, then
+    # keep its serial output flowing until Ctrl-C.
+    from conformance.targets import free_port
+    from device_runner.emulator import Emulator, EmulatorError
+    settings = BoardSettings(args.wifi_ssid or 'conformance-emulator',
+                             args.wifi_password or 'emulated',
+                             free_port() if args.http_port == 80
+                             else args.http_port)
+    redactor.add(settings.wifi_password)
+    try:
+        emulator = Emulator(None, wifi_ssid=settings.wifi_ssid,
+                            wifi_password=settings.wifi_password).start()
+    except EmulatorError as exc:
+        raise BoardError('the emulated board did not start: %s' % exc)
+    try:
+        args.port = emulator.port
+        board, log = _open(args, redactor)
+        try:
+            _say_ready(provision(board, settings, mpy=args.mpy,
+                                 ready_timeout=args.timeout))
+            print('the emulated board on %s serves until Ctrl-C'
+                  % emulator.port, flush=True)
+            while True:
+                board.drain(0.5)
+        finally:
+            board.close()
+            log.close()
+    finally:
+        emulator.stop()
 
 
 def run_monitor(args, redactor):

@@ -17,9 +17,8 @@ from conformance.case import HarnessError
 from conformance.targets import Target, free_port, register_target
 from device_runner.board import Board, BoardError
 from device_runner.provision import READY, BoardSettings, Ready, provision
+from device_runner.commands import EMULATED
 from device_runner.serial_log import Redactor, SerialLog
-
-EMULATED = 'emu'
 
 
 class BoardTarget(Target):

@@ -4,6 +4,7 @@ or missing port, a full flash, a crashing app), each ending in a readable
 error and a non-zero exit, never a hang; and the WiFi password nowhere in
 what the runner prints, logs or reports."""
 import contextlib
+import json
 import os
 import pty
 import re
@@ -240,3 +241,82 @@ def test_board_target_errors_are_readable(args, message, tmp_path):
     assert done.returncode == 3
     assert message in done.stdout + done.stderr
     assert 'Traceback' not in done.stdout + done.stderr
+
+
+def test_mpy_provisioning(tmp_path):
+    with board(tmp_path) as emulator:
+        done, _ = provision(emulator.port, tmp_path, '--mpy')
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert 'compiling to .mpy' in done.stdout
+        lib = sorted(os.listdir(emulator.flash_dir / 'lib'))
+        assert lib == ['microdot.mpy', 'microdot_http.mpy',
+                       'microdot_server.mpy']
+        url = done.stdout.split('READY ', 1)[1].split()[0]
+        assert json.loads(get(url + '/echo/path/J%C3%B6rg')) == {
+            'name': 'J\u00f6rg'}
+
+
+@contextlib.contextmanager
+def tcp_bridge(pty_path):
+    """socket://127.0.0.1:PORT for a pty, as a serial-over-TCP server."""
+    import select
+    import threading
+    import tty
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def relay():
+        conn, _ = listener.accept()
+        fd = os.open(pty_path, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(fd)
+        try:
+            while not stop.is_set():
+                ready, _, _ = select.select([conn, fd], [], [], 0.1)
+                if conn in ready:
+                    data = conn.recv(4096)
+                    if not data:
+                        return
+                    os.write(fd, data)
+                if fd in ready:
+                    conn.sendall(os.read(fd, 4096))
+        finally:
+            os.close(fd)
+            conn.close()
+    thread = threading.Thread(target=relay, daemon=True)
+    thread.start()
+    try:
+        yield 'socket://127.0.0.1:%d' % listener.getsockname()[1]
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(5)
+
+
+def test_a_socket_url_port(tmp_path):
+    with board(tmp_path) as emulator, tcp_bridge(emulator.port) as url:
+        done, _ = provision(url, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'READY http://127.0.0.1:' in done.stdout
+
+
+def test_provision_an_emulated_board_until_interrupted(tmp_path):
+    command = [sys.executable, '-m', 'device_runner', 'provision', '--port',
+               'emu', '--log', str(tmp_path / 'serial.log')]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if line.startswith('READY '):
+                url = line.split()[1]
+        assert url is not None, 'no READY line'
+        assert get(url + '/') == 'conformance fixture'
+    finally:
+        process.send_signal(2)  # Ctrl-C
+        assert process.wait(30) == 130
+    with pytest.raises(OSError):
+        get(url + '/', timeout=2)  # the emulated board is gone
