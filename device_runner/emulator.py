@@ -29,7 +29,7 @@ Python API (the emulator runs in a subprocess, stopped on exit)::
 
     from device_runner.emulator import Emulator
 
-    with Emulator(flash_dir, wifi_ssid="lab", wifi_password="secret") as emu:
+    with Emulator(flash_dir, wifi_ssid="lab", wifi_password=os.environ["WIFI_PASSWORD"]) as emu:
         subprocess.run(["mpremote", "connect", emu.port, "ls"], timeout=30)
 
 The WiFi password reaches the board only through the environment of the unix
