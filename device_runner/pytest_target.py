@@ -140,8 +140,18 @@ class BoardTarget(Target):
         info.update({'serial_port': self.serial_port, 'baud': self.baud,
                      'serial_log': self.log_path,
                      'provisioning': [self.redactor.text(s)
-                                      for s in self.steps]})
+                                      for s in self.steps],
+                     'serial_log_tail': self._log_tail()})
         return info
+
+    def _log_tail(self, count=200):
+        # The log is redacted as it is written; what it ends with belongs in
+        # the report, beside the cases it explains.
+        try:
+            with open(self.log_path, encoding='utf-8', errors='replace') as f:
+                return f.read().splitlines()[-count:]
+        except OSError:
+            return []
 
 
 class RP2Target(BoardTarget):
