@@ -154,7 +154,8 @@ class ProcessTarget(Target):
             self.port = free_port()
         argv, env = self.command()
         os.makedirs(self.report_dir, exist_ok=True)
-        self.log = open(self.log_path, 'ab')
+        # one run's log; a restart after a crash appends to it
+        self.log = open(self.log_path, 'ab' if self.process else 'wb')
         self.log.write(('$ %s\n' % ' '.join(argv)).encode())
         self.log.flush()
         self.process = subprocess.Popen(

@@ -42,7 +42,7 @@ class BoardTarget(Target):
 
     def start(self):
         os.makedirs(self.report_dir, exist_ok=True)
-        self.log = SerialLog(self.log_path, self.redactor)
+        self.log = SerialLog(self.log_path, self.redactor, fresh=True)
         try:
             settings = self._settings()
             self.redactor.add(settings.wifi_password)

@@ -34,11 +34,11 @@ class SerialLog:
     """Appends the board's output to a file, one redacted line at a time,
     and keeps the lines for the runner to watch."""
 
-    def __init__(self, path, redactor, echo=None):
+    def __init__(self, path, redactor, echo=None, fresh=False):
         self.path = path
         self.redactor = redactor
         self.echo = echo  # a callable given each redacted line, or None
-        self._file = open(path, 'ab')
+        self._file = open(path, 'wb' if fresh else 'ab')
         self._partial = b''
         self._lines = []
         self._lock = threading.Lock()
