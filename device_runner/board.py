@@ -11,6 +11,7 @@ user can act on::
     board.hard_reset()
     line = board.wait_for_line(('CONFORMANCE READY',), timeout=30)
 """
+import contextlib
 import errno
 import glob
 import os
@@ -19,6 +20,7 @@ import time
 MPREMOTE_VERSION = '1.29.0'  # the transport API changes between releases
 PROMPTS = (b'>>> ', b'raw REPL; CTRL-B to exit\r\n>')
 READ_TIMEOUT = 0.2  # a single serial read; loops add up to the bounds below
+REOPEN_WAIT = 10.0  # a native-USB board's port is back within this
 
 
 class BoardError(Exception):
@@ -62,11 +64,13 @@ class Board:
 
     # ------------------------------------------------------------ the link
 
-    def open(self, wait=5.0):
-        """Open the port, retrying for ``wait`` seconds (a board with native
-        USB drops off the bus while it resets)."""
-        if not _is_url(self.port) and not os.path.exists(self.port) and \
-                not self.port.upper().startswith('COM'):
+    def open(self, wait=5.0, appear=0.0):
+        """Open the port, retrying for ``wait`` seconds; ``appear`` is how
+        long a missing device may take to come (back) onto the bus."""
+        deadline = time.monotonic() + appear
+        while not self._present() and time.monotonic() < deadline:
+            time.sleep(0.25)
+        if not self._present():
             ports = serial_ports()
             raise BoardError('serial port %s not found; ports on this '
                              'machine: %s' % (self.port, ', '.join(ports)
@@ -90,6 +94,24 @@ class Board:
             self.transport.serial = TeeSerial(self.transport.serial, self.log)
         return self
 
+    def _present(self):
+        return _is_url(self.port) or os.path.exists(self.port) or \
+            self.port.upper().startswith('COM')
+
+    def reopen(self, why):
+        """The port went away (a native-USB board resetting): open it again
+        within REOPEN_WAIT, or BoardError."""
+        if self.log is not None:
+            self.log.note('%s lost (%s): reopening' % (self.port, why))
+        paused = self.log is not None and self.transport.serial._paused
+        self.close()
+        try:
+            self.open(wait=REOPEN_WAIT, appear=REOPEN_WAIT)
+        except BoardError as exc:
+            raise BoardError('lost %s (%s) and could not open it again: %s'
+                             % (self.port, why, exc))
+        self._log_output(not paused)
+
     def close(self):
         if self.transport is not None:
             try:
@@ -102,20 +124,20 @@ class Board:
         """What the board sends within ``seconds``."""
         data = b''
         deadline = time.monotonic() + seconds
-        serial = self.transport.serial
         while time.monotonic() < deadline:
+            serial = self.transport.serial
             try:
-                piece = serial.read(max(1, serial.in_waiting))
-            except Exception as exc:
-                raise BoardError('lost %s: %s' % (self.port, exc))
-            data += piece
+                data += serial.read(max(1, serial.in_waiting))
+            except Exception as exc:  # SerialException, OSError
+                self.reopen(exc)
         return data
 
     def _write(self, data):
         try:
             self.transport.serial.write(data)
         except Exception as exc:
-            raise BoardError('cannot write to %s: %s' % (self.port, exc))
+            self.reopen(exc)
+            self.transport.serial.write(data)
 
     # ----------------------------------------------------------- the REPL
 
@@ -137,15 +159,27 @@ class Board:
                 else 'the board sent nothing (wrong port or baud rate, or '
                 'not running MicroPython?)'))
 
+    @contextlib.contextmanager
+    def _link(self, doing):
+        # What mpremote and pyserial raise (a board that does not answer as
+        # expected, a port that went away) becomes one readable BoardError.
+        try:
+            yield
+        except BoardError:
+            raise
+        except Exception as exc:
+            if getattr(exc, 'errno', None) == errno.ENOSPC:
+                raise BoardError('the board\'s flash is full: could not %s'
+                                 % doing)
+            raise BoardError('could not %s on %s: %s' % (
+                doing, self.port, self._redact(str(exc) or type(exc)
+                                               .__name__)))
+
     def enter_raw(self):
         """The raw REPL, for commands; its framing is kept out of the log."""
-        from mpremote.transport import TransportError
-        try:
+        with self._link('enter the raw REPL'):
             self.transport.enter_raw_repl(soft_reset=False,
                                           timeout_overall=5)
-        except TransportError as exc:
-            raise BoardError('could not enter the raw REPL on %s: %s' % (
-                self.port, exc))
         self._log_output(False)
 
     def _log_output(self, on):
@@ -155,12 +189,8 @@ class Board:
     def exec(self, code, timeout=10):
         """Run code in the raw REPL; its output, or BoardError with the
         board's error output."""
-        from mpremote.transport import TransportError
-        try:
+        with self._link('run a command'):
             out, err = self.transport.exec_raw(code, timeout=timeout)
-        except TransportError as exc:
-            raise BoardError('the board did not run a command: %s' %
-                             self._redact(str(exc)))
         if err:
             raise BoardError('the board raised: %s' % self._redact(
                 err.decode('utf-8', 'replace').strip()))
@@ -179,28 +209,18 @@ class Board:
 
     def sha256(self, path):
         """The SHA-256 of a file on the board, or None if it is absent."""
-        from mpremote.transport import TransportError
-        try:
+        with self._link('read ' + path):
             if not self.transport.fs_exists(path):
                 return None
             return self.transport.fs_hashfile(path, 'sha256')
-        except (TransportError, OSError) as exc:
-            raise BoardError('could not read %s on the board: %s' % (
-                path, exc))
 
     def makedirs(self, path):
         self.exec("import os\nfor p in %r:\n try: os.mkdir(p)\n except "
                   "OSError: pass" % _parents(path))
 
     def write_file(self, path, data):
-        from mpremote.transport import TransportError
-        try:
+        with self._link('write ' + path):
             self.transport.fs_writefile(path, data)
-        except (TransportError, OSError) as exc:
-            if getattr(exc, 'errno', None) == errno.ENOSPC:
-                raise BoardError('the board\'s flash is full: could not write '
-                                 '%s' % path)
-            raise BoardError('could not write %s: %s' % (path, exc))
 
     def remove(self, path):
         self.exec("import os\ntry: os.remove(%r)\nexcept OSError: pass"
@@ -216,6 +236,11 @@ class Board:
                                               'machine.reset()')
         except TransportError as exc:
             raise BoardError('could not reset the board: %s' % exc)
+        except Exception as exc:
+            # a native-USB board drops off the bus as it resets: the next
+            # read opens the port again
+            if self.log is not None:
+                self.log.note('the link dropped at the reset (%s)' % exc)
         self.transport.in_raw_repl = False
         self._log_output(True)
 

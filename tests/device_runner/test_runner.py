@@ -257,41 +257,57 @@ def test_mpy_provisioning(tmp_path):
 
 
 @contextlib.contextmanager
-def tcp_bridge(pty_path):
-    """socket://127.0.0.1:PORT for a pty, as a serial-over-TCP server."""
+def tcp_bridge(pty_path, drop_on=None):
+    """socket://127.0.0.1:PORT for a pty, as a serial-over-TCP server.
+    With ``drop_on``, the link breaks when the host sends those bytes and
+    comes back for the next connection, as a native-USB board's port does
+    when it resets."""
     import select
     import threading
     import tty
     listener = socket.socket()
     listener.bind(('127.0.0.1', 0))
     listener.listen(1)
+    listener.settimeout(0.2)
     stop = threading.Event()
 
+    def serve_one(conn, fd):
+        armed = False  # the command was seen: drop once it is complete
+        while not stop.is_set():
+            ready, _, _ = select.select([conn, fd], [], [], 0.1)
+            if conn in ready:
+                data = conn.recv(4096)
+                if not data:
+                    return
+                os.write(fd, data)
+                armed = armed or bool(drop_on and drop_on in data)
+                if armed and b'\x04' in data:  # the end of the command
+                    time.sleep(0.3)  # the board is off the bus a while
+                    return
+            if fd in ready:
+                conn.sendall(os.read(fd, 4096))
+
     def relay():
-        conn, _ = listener.accept()
         fd = os.open(pty_path, os.O_RDWR | os.O_NOCTTY)
         tty.setraw(fd)
         try:
             while not stop.is_set():
-                ready, _, _ = select.select([conn, fd], [], [], 0.1)
-                if conn in ready:
-                    data = conn.recv(4096)
-                    if not data:
-                        return
-                    os.write(fd, data)
-                if fd in ready:
-                    conn.sendall(os.read(fd, 4096))
+                try:
+                    conn, _ = listener.accept()
+                except socket.timeout:
+                    continue
+                with conn:
+                    serve_one(conn, fd)
         finally:
             os.close(fd)
-            conn.close()
     thread = threading.Thread(target=relay, daemon=True)
     thread.start()
     try:
         yield 'socket://127.0.0.1:%d' % listener.getsockname()[1]
     finally:
         stop.set()
-        listener.close()
         thread.join(5)
+        listener.close()
 
 
 def test_a_socket_url_port(tmp_path):
@@ -299,6 +315,14 @@ def test_a_socket_url_port(tmp_path):
         done, _ = provision(url, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'READY http://127.0.0.1:' in done.stdout
+
+
+def test_a_port_that_drops_while_the_board_resets(tmp_path):
+    with board(tmp_path) as emulator, \
+            tcp_bridge(emulator.port, drop_on=b'machine.reset()') as url:
+        done, _ = provision(url, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'reopening' in (tmp_path / 'serial.log').read_text()
 
 
 def test_provision_an_emulated_board_until_interrupted(tmp_path):
