@@ -55,7 +55,7 @@ def form_body(probe):
     res = probe.http('POST', '/echo/form', data=sent)
     probe.expect(res.status_code == 200, 'status 200',
                  'status %d' % res.status_code)
-    got = res.json().get('form')
+    got = probe.json(res).get('form')
     probe.expect(got == sent, 'form %s' % sent, 'form %s' % got)
 
 
@@ -71,7 +71,7 @@ def json_body(probe):
             sent, ensure_ascii=False).encode('utf-8'))
     probe.expect(res.status_code == 200, 'status 200',
                  'status %d' % res.status_code)
-    got = res.json().get('json')
+    got = probe.json(res).get('json')
     probe.expect(got == sent, 'json %s' % sent, 'json %s' % got)
 
 

@@ -183,9 +183,13 @@ def json_content_type(probe):
 @case('RFC9110-15.3.5-204-no-content', 'RFC 9110 §15.3.5; RFC 9112 §6.3',
       MUST, 'A 204 response ends with its header section: no content')
 def no_content_204(probe):
-    reply, extra = ask(probe, '/status/204')
-    probe.expect_status(reply, 204)
-    probe.expect(not extra, 'nothing after the head of the 204',
+    _expect_no_content(probe, 204)
+
+
+def _expect_no_content(probe, status):
+    reply, extra = ask(probe, '/status/%d' % status)
+    probe.expect_status(reply, status)
+    probe.expect(not extra, 'nothing after the head of the %d' % status,
                  '%d bytes: %s' % (len(extra), show_bytes(extra[:80])))
 
 
@@ -204,10 +208,7 @@ def no_framing_204(probe):
 @case('RFC9110-15.4.5-304-no-content', 'RFC 9110 §15.4.5; RFC 9112 §6.3',
       MUST, 'A 304 response ends with its header section: no content')
 def no_content_304(probe):
-    reply, extra = ask(probe, '/status/304')
-    probe.expect_status(reply, 304)
-    probe.expect(not extra, 'nothing after the head of the 304',
-                 '%d bytes: %s' % (len(extra), show_bytes(extra[:80])))
+    _expect_no_content(probe, 304)
 
 
 # ---------------------------------------------------------------------- Date
