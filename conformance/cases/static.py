@@ -8,11 +8,11 @@ import gzip
 import os
 
 from conformance.case import MUST, SHOULD, case
-from conformance.cases.responses import ask, media_type
+from conformance.contract import ask, media_type
 from conformance.probe import show_bytes
-from conformance.targets import ROOT
+from mpy_http_conformance import fixture_path
 
-FILES_DIR = os.path.join(ROOT, 'fixtures', 'files')
+FILES_DIR = fixture_path('files')
 JAVASCRIPT = ('text/javascript', 'application/javascript',
               'application/x-javascript', 'application/ecmascript',
               'text/ecmascript')

@@ -1,14 +1,12 @@
 """Profiles: loading, validation, and the errors a user sees."""
 import json
-import os
 
 import pytest
 
-from conformance.profile import PROFILES_DIR, ProfileError, load_profile
+from conformance.profile import ProfileError, load_profile, profile_names
 
 
-@pytest.mark.parametrize('name', sorted(
-    n[:-5] for n in os.listdir(PROFILES_DIR) if n.endswith('.json')))
+@pytest.mark.parametrize('name', profile_names())
 def test_shipped_profiles_load(name):
     profile = load_profile(name)
     assert profile.name == name and profile.read_timeout > 0
