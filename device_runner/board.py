@@ -70,11 +70,7 @@ class Board:
         deadline = time.monotonic() + appear
         while not self._present() and time.monotonic() < deadline:
             time.sleep(0.25)
-        if not self._present():
-            ports = serial_ports()
-            raise BoardError('serial port %s not found; ports on this '
-                             'machine: %s' % (self.port, ', '.join(ports)
-                                              or 'none'))
+        self.check_present()
         transport_serial = _transport_module()
         deadline = time.monotonic() + wait
         while True:
@@ -93,6 +89,14 @@ class Board:
             from device_runner.serial_log import TeeSerial
             self.transport.serial = TeeSerial(self.transport.serial, self.log)
         return self
+
+    def check_present(self):
+        """BoardError, naming the ports there are, if the port is absent."""
+        if not self._present():
+            ports = serial_ports()
+            raise BoardError('serial port %s not found; ports on this '
+                             'machine: %s' % (self.port, ', '.join(ports)
+                                              or 'none'))
 
     def _present(self):
         return _is_url(self.port) or os.path.exists(self.port) or \

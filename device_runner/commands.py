@@ -17,9 +17,9 @@ import time
 from device_runner.board import Board, BoardError
 from device_runner.provision import READY, BoardSettings, Ready, provision
 from device_runner.serial_log import Redactor, SerialLog
+from device_runner.session import EMULATED
 
 DEFAULT_LOG = os.path.join('reports', 'device', 'serial.log')
-EMULATED = 'emu'
 
 
 def _board_arguments(parser, emulated=False):
@@ -120,8 +120,7 @@ def _say_ready(ready):
 def _provision_emulated(args, redactor):
     # The emulated board lives as long as this command: provision it, then
     # keep its serial output flowing until Ctrl-C.
-    from conformance.targets import free_port
-    from device_runner.emulator import Emulator, EmulatorError
+    from device_runner.emulator import Emulator, EmulatorError, free_port
     settings = BoardSettings(args.wifi_ssid or 'conformance-emulator',
                              args.wifi_password or 'emulated',
                              free_port() if args.http_port == 80
@@ -177,7 +176,10 @@ def run_reset(args, redactor):
 
 
 STATUS_EXPRESSIONS = (
-    ('MicroPython', "__import__('sys').version"),
+    # the release (1.22.2), not sys.version's language level (3.4.0)
+    ('MicroPython', "(lambda v: '.'.join(str(n) for n in v[:3]) + ('-' + "
+                    "v[3] if len(v) > 3 and v[3] else ''))(__import__('sys')"
+                    ".implementation.version)"),
     ('machine', "__import__('sys').implementation._machine"),
     ('free flash', "(lambda s: '%d KB' % (s[0] * s[3] // 1024))"
                    "(__import__('os').statvfs('/'))"),
