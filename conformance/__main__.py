@@ -9,6 +9,7 @@ the exit status is 1 for FAIL or ERROR (and NON-STRICT with --strict).
 """
 import argparse
 import difflib
+import os
 import sys
 
 from conformance import targets
@@ -26,7 +27,7 @@ def main(argv=None):
     replay.add_argument('case', help='a case id, e.g. RFC9110-15.5.6-405-allow')
     replay.add_argument('--base-url', help='a running server (target url)')
     replay.add_argument('--target', help='local or micropython: start the '
-                        'reference for this case')
+                        'reference for this case (or a board target)')
     replay.add_argument('--profile', help='profile name or path')
     replay.add_argument('--strict', action='store_true')
     replay.add_argument('--fuzz-examples', type=int)
@@ -63,10 +64,9 @@ def replay_case(args):
     name = args.target or ('url' if args.base_url else None)
     if name is None:
         raise HarnessError('give --base-url URL or --target local|micropython')
-    profile = load_profile(args.profile or targets.DEFAULT_PROFILES.get(
-        name, 'generic'))
+    profile = load_profile(args.profile or targets.default_profile(name))
     target = targets.make_target(name, {'base_url': args.base_url}, profile,
-                                 'reports/replay')
+                                 os.path.join('reports', 'replay'))
     target.start()
     try:
         result = run_case(REGISTRY[args.case], target, {

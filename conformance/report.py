@@ -2,8 +2,11 @@
 
 ``write_reports(directory, run)`` writes ``junit.xml``, ``results.json`` and
 ``index.html``; ``summary_table(run)`` is the text printed last. ``run`` is a
-dict: target (its description), profile, strict, started, duration and
-results (``Result`` objects).
+dict: target (its description), profile, strict, started, duration, results
+(``Result`` objects) and, when the run knows them, selection (how many cases
+of how many, and the filters), start_error (why the target did not start:
+the reports then say so instead of keeping an earlier run's) and replay (a
+command per case id).
 """
 import html
 import json
@@ -25,10 +28,10 @@ def counts(results):
 
 
 def run_failed(run):
-    """True when the run must exit non-zero: any FAIL or ERROR, and any
-    NON-STRICT under --strict."""
+    """True when the run must exit non-zero: a target that did not start,
+    any FAIL or ERROR, and any NON-STRICT under --strict."""
     tally = counts(run['results'])
-    return bool(tally[FAIL] or tally[ERROR] or
+    return bool(run.get('start_error') or tally[FAIL] or tally[ERROR] or
                 (run['strict'] and tally[NON_STRICT]))
 
 
@@ -44,30 +47,44 @@ def write_reports(directory, run):
 
 
 def _json(run):
+    replay = run.get('replay') or {}
+    cases = []
+    for r in run['results']:
+        entry = r.as_dict()
+        if r.case.id in replay:
+            entry['replay'] = replay[r.case.id]
+        cases.append(entry)
     return json.dumps({
         'target': run['target'],
         'profile': run['profile'],
         'strict': run['strict'],
         'started': run['started'],
         'duration': round(run['duration'], 3),
+        'selection': run.get('selection'),
+        'start_error': run.get('start_error'),
         'summary': counts(run['results']),
-        'cases': [r.as_dict() for r in run['results']],
+        'cases': cases,
     }, indent=2, ensure_ascii=False) + '\n'
 
 
 def _junit(run):
     results = run['results']
     tally = counts(results)
+    start_error = run.get('start_error')
     suite = ET.Element('testsuite', {
         'name': 'conformance.%s' % run['target']['target'],
-        'tests': str(len(results)),
+        'tests': str(len(results) + bool(start_error)),
         'failures': str(tally[FAIL] + (tally[NON_STRICT] if run['strict']
                                        else 0)),
-        'errors': str(tally[ERROR]),
+        'errors': str(tally[ERROR] + bool(start_error)),
         'skipped': str(tally[UNSUPPORTED]),
         'time': '%.3f' % run['duration'],
         'timestamp': run['started'],
     })
+    if start_error:
+        item = ET.SubElement(suite, 'testcase', {
+            'classname': 'conformance', 'name': 'target-start', 'time': '0'})
+        ET.SubElement(item, 'error', {'message': start_error})
     for r in results:
         item = ET.SubElement(suite, 'testcase', {
             'classname': 'conformance.%s' % r.case.area, 'name': r.case.id,
@@ -133,6 +150,7 @@ def _html(run):
     tally = counts(results)
     target = run['target']
     out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width">',
            '<title>Conformance report: %s</title>' % _e(target['target']),
            '<style>%s</style></head><body>' % _CSS,
            '<h1>HTTP conformance: %s</h1>' % _e(target['target']),
@@ -140,12 +158,22 @@ def _html(run):
            '&middot; %.1f s%s</p>' % (
                _e(target.get('base_url', '')), _e(run['profile']['name']),
                _e(run['started']), run['duration'],
-               ' &middot; strict' if run['strict'] else ''),
-           '<p class="summary">']
+               ' &middot; strict' if run['strict'] else '')]
+    if run.get('start_error'):
+        out.append('<p class="alarm" id="start-error">The run did not start:'
+                   ' %s</p>' % _e(run['start_error']))
+    selection = run.get('selection') or {}
+    if selection.get('partial'):
+        out.append('<p class="partial" id="partial">Partial run: %d of %d '
+                   'cases%s.</p>' % (selection['selected'], selection['of'],
+                                     ' (%s)' % _e(selection['filters'])
+                                     if selection.get('filters') else ''))
+    out.append('<p class="summary">')
     for verdict in VERDICTS:
         out.append('<span class="badge" style="background:%s">%s %d</span>'
                    % (COLOURS[verdict], verdict, tally[verdict]))
     out.append('</p>')
+    out.append(_html_attention(results, run.get('replay') or {}))
     areas = []
     for r in results:
         if r.case.area not in areas:
@@ -156,7 +184,7 @@ def _html(run):
                    % _e(area))
         for r in results:
             if r.case.area == area:
-                out.append(_html_row(r))
+                out.append(_html_row(r, run.get('replay') or {}))
         out.append('</table>')
     out.append('<h2>profile</h2><pre>%s</pre>' % _e(json.dumps(
         run['profile'], indent=2)))
@@ -165,21 +193,61 @@ def _html(run):
     return '\n'.join(out)
 
 
-def _html_row(r):
+ATTENTION = (FAIL, ERROR, NON_STRICT)  # listed first, in this order
+
+
+def _html_attention(results, replay):
+    """The cases to look at first, each linked to its row."""
+    bad = sorted((r for r in results if r.verdict in ATTENTION),
+                 key=lambda r: ATTENTION.index(r.verdict))
+    if not bad:
+        return ''
+    items = ''.join(
+        '<li><span class="badge" style="background:%s">%s</span> '
+        '<a href="#%s">%s</a> (%s, %s): %s%s</li>' % (
+            COLOURS[r.verdict], r.verdict, _anchor(r), _e(r.case.id),
+            r.case.level, _e(r.case.rfc), _e(_first_line(r.observed)),
+            '<br><code>%s</code>' % _e(replay[r.case.id])
+            if r.case.id in replay else '')
+        for r in bad)
+    return ('<h2 id="attention">To look at first</h2><ul class="attention">'
+            '%s</ul>' % items)
+
+
+def _html_row(r, replay):
     evidence = ''.join(
         '<p class="note">exchange %d: %s</p><pre class="req">%s</pre>'
-        '<pre class="res">%s</pre>' % (i, _e(item.get('note', '')),
+        '<pre class="res">%s</pre>' % (i, _e(_note(item)),
                                        _e(item['request']),
                                        _e(item['response_head']))
         for i, item in enumerate(r.evidence, 1))
-    return ('<tr><td><span class="badge" style="background:%s">%s</span>'
-            '</td><td><details><summary>%s</summary>'
-            '<p><b>expected</b> %s</p><p><b>observed</b> %s</p>%s%s'
+    command = replay.get(r.case.id)
+    return ('<tr id="%s"><td><span class="badge" style="background:%s">%s'
+            '</span></td><td><details%s><summary>%s</summary>'
+            '<p><b>expected</b> %s</p><p><b>observed</b> %s</p>%s%s%s'
             '</details></td><td>%s</td><td>%s</td><td>%s</td></tr>') % (
-        COLOURS[r.verdict], r.verdict, _e(r.case.id), _e(r.expected),
-        _e(r.observed), evidence,
+        _anchor(r), COLOURS[r.verdict], r.verdict,
+        ' open' if r.verdict in ATTENTION else '', _e(r.case.id),
+        _e(r.expected), _e(r.observed),
+        '<p><b>replay</b> <code>%s</code></p>' % _e(command) if command
+        else '', evidence,
         '<pre>%s</pre>' % _e(r.detail) if r.detail else '',
         r.case.level, _e(r.case.rfc), _e(r.case.requirement))
+
+
+def _note(item):
+    note = item.get('note', '')
+    if item.get('close'):
+        note += '; connection: %s' % item['close']
+    return note
+
+
+def _anchor(result):
+    return 'case-' + result.case.id
+
+
+def _first_line(text):
+    return (text.splitlines() or [''])[0][:200]
 
 
 def _e(text):
@@ -187,14 +255,19 @@ def _e(text):
 
 
 _CSS = '''
-body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#1f2328}
+body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#1f2328;
+max-width:80rem}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em}
 .meta{color:#57606a}.badge{color:#fff;border-radius:4px;padding:1px 7px;
 margin-right:6px;font-weight:600;font-size:12px;white-space:nowrap}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid
 #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
 summary{cursor:pointer;font-family:ui-monospace,monospace}
-pre{background:#f6f8fa;padding:6px;overflow-x:auto;white-space:pre-wrap;
-word-break:break-all;margin:4px 0}pre.res{border-left:3px solid #0969da}
+pre{background:#f6f8fa;padding:6px;white-space:pre-wrap;overflow-wrap:anywhere;
+max-width:100ch;margin:4px 0}code{font-family:ui-monospace,monospace}
+.alarm{background:#ffebe9;border:1px solid #cf222e;padding:8px;font-weight:600}
+.partial{background:#fff8c5;border:1px solid #bf8700;padding:8px}
+ul.attention li{margin:6px 0}tr:target{background:#fff8c5}
+pre.res{border-left:3px solid #0969da}
 pre.req{border-left:3px solid #1a7f37}.note{color:#57606a;margin:6px 0 0}
 '''

@@ -2,15 +2,16 @@
 
 ``local`` and ``micropython`` start ``fixtures/app.py`` on the reference
 server (under CPython or the ``micropython`` command) on a free loopback
-port and stop it afterwards; ``url`` is a server that is already running.
-Other targets register themselves (the device runner adds ``esp32`` and
-``rp2``)::
+port and stop it afterwards; ``url`` is a server that is already running;
+``esp32`` and ``rp2`` are boards that the device runner provisions
+(``conformance.board_target``, loaded only when asked for)::
 
-    target = make_target('local', profile, report_dir)
+    target = make_target('local', options, profile, report_dir)
     target.start()
-    ... target.base_url ...
+    ... target.base_url, target.round_trip ...
     target.stop()
 """
+import importlib
 import os
 import shutil
 import socket
@@ -19,29 +20,46 @@ import sys
 import time
 from urllib.parse import urlsplit
 
+from mpy_http_conformance import MissingFiles, fixture_path, reference_path
+
 from conformance.case import HarnessError
 from conformance.wire import Connection, build_request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIXTURE_APP = os.path.join(ROOT, 'fixtures', 'app.py')
-REFERENCE_DIR = os.path.join(ROOT, 'reference')
 LIVENESS_PATH = '/'
+ROUND_TRIPS = 5  # GET / exchanges timed when a run starts
 
+# name -> (the target's class, or 'module:Class' to import when asked for;
+#          the name of its default profile)
 TARGETS = {}
-DEFAULT_PROFILES = {}
 
 
 def register_target(name, factory, default_profile):
     """Make ``--target NAME`` build ``factory(options, profile, report_dir)``."""
-    TARGETS[name] = factory
-    DEFAULT_PROFILES[name] = default_profile
+    TARGETS[name] = (factory, default_profile)
+
+
+def target_names():
+    return sorted(TARGETS)
+
+
+def default_profile(name):
+    return TARGETS[name][1] if name in TARGETS else 'generic'
 
 
 def make_target(name, options, profile, report_dir):
     if name not in TARGETS:
-        raise HarnessError('unknown target %r; known targets: %s' % (
-            name, ', '.join(sorted(TARGETS))))
-    return TARGETS[name](options, profile, report_dir)
+        raise HarnessError('unknown target %r; the targets are %s' % (
+            name, ', '.join(target_names())))
+    factory = TARGETS[name][0]
+    if isinstance(factory, str):
+        module, _, attr = factory.partition(':')
+        try:
+            factory = getattr(importlib.import_module(module), attr)
+        except ImportError as exc:
+            raise HarnessError(
+                "the %s target needs the board extra (pip install "
+                "'mpy-http-conformance[board]'): %s" % (name, exc))
+    return factory(options, profile, report_dir)
 
 
 def free_port():
@@ -72,6 +90,7 @@ class Target:
         self.host = '127.0.0.1'
         self.port = None
         self.notes = []  # what happened to the target during the run
+        self._round_trip = None
 
     @property
     def base_url(self):
@@ -107,9 +126,33 @@ class Target:
             return 'GET %s answered: %s' % (LIVENESS_PATH, reply.describe())
         return None
 
+    @property
+    def round_trip(self):
+        """Seconds for the slowest of a few GET / exchanges: the scale of
+        every short wait in the cases (measured once, when first asked)."""
+        if self._round_trip is None:
+            self.measure_round_trip()
+        return self._round_trip
+
+    def measure_round_trip(self):
+        times = []
+        for _ in range(ROUND_TRIPS):
+            started = time.monotonic()
+            problem = self.still_serving()
+            if problem:
+                raise HarnessError('%s does not answer GET %s: %s' % (
+                    self.base_url, LIVENESS_PATH, problem))
+            times.append(time.monotonic() - started)
+        self._round_trip = max(times)
+        return self._round_trip
+
     def describe(self):
-        return {'target': self.name, 'base_url': self.base_url,
-                'notes': self.notes}
+        info = {'target': self.name, 'notes': self.notes}
+        if self.port is not None:
+            info['base_url'] = self.base_url
+        if self._round_trip is not None:
+            info['round_trip'] = round(self._round_trip, 4)
+        return info
 
 
 class UrlTarget(Target):
@@ -152,14 +195,17 @@ class ProcessTarget(Target):
     def start(self):
         if self.port is None:
             self.port = free_port()
-        argv, env = self.command()
+        try:
+            argv, env = self.command()
+        except MissingFiles as exc:
+            raise HarnessError(str(exc))
         os.makedirs(self.report_dir, exist_ok=True)
         # one run's log; a restart after a crash appends to it
         self.log = open(self.log_path, 'ab' if self.process else 'wb')
         self.log.write(('$ %s\n' % ' '.join(argv)).encode())
         self.log.flush()
         self.process = subprocess.Popen(
-            argv, cwd=ROOT, env=dict(os.environ, **env),
+            argv, cwd=self.report_dir, env=dict(os.environ, **env),
             stdin=subprocess.DEVNULL, stdout=self.log,
             stderr=subprocess.STDOUT)
         self._wait_until_serving()
@@ -200,7 +246,8 @@ class ProcessTarget(Target):
 
     def describe(self):
         info = super().describe()
-        info['command'] = ' '.join(self.command()[0])
+        if self.process is not None:
+            info['command'] = ' '.join(self.process.args)
         info['log'] = self.log_path
         return info
 
@@ -210,8 +257,9 @@ class LocalTarget(ProcessTarget):
     name = 'local'
 
     def command(self):
-        return ([sys.executable, FIXTURE_APP, '--port', str(self.port)],
-                {'PYTHONPATH': REFERENCE_DIR, 'PYTHONUNBUFFERED': '1'})
+        return ([sys.executable, fixture_path('app.py'), '--port',
+                 str(self.port)],
+                {'PYTHONPATH': reference_path(), 'PYTHONUNBUFFERED': '1'})
 
 
 class MicroPythonTarget(ProcessTarget):
@@ -219,10 +267,13 @@ class MicroPythonTarget(ProcessTarget):
     name = 'micropython'
 
     def command(self):
-        return ([find_micropython(), FIXTURE_APP, '--port', str(self.port)],
-                {'MICROPYPATH': REFERENCE_DIR + ':.frozen'})
+        return ([find_micropython(), fixture_path('app.py'), '--port',
+                 str(self.port)],
+                {'MICROPYPATH': reference_path() + ':.frozen'})
 
 
 register_target('local', LocalTarget, 'reference')
 register_target('micropython', MicroPythonTarget, 'reference-micropython')
 register_target('url', UrlTarget, 'generic')
+register_target('esp32', 'conformance.board_target:Esp32Target', 'board')
+register_target('rp2', 'conformance.board_target:RP2Target', 'board')

@@ -9,13 +9,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
 
-def run(*args, timeout=120):
-    return subprocess.run([sys.executable] + list(args), cwd=ROOT,
+def run(*args, timeout=120, cwd=ROOT):
+    return subprocess.run([sys.executable] + list(args), cwd=cwd,
                           capture_output=True, text=True, timeout=timeout)
 
 
-def pytest_run(*args):
-    return run('-m', 'pytest', '-p', 'no:cacheprovider', *args)
+def pytest_run(*args, cwd=ROOT):
+    return run('-m', 'pytest', '-p', 'no:cacheprovider', *args, cwd=cwd)
+
+
+def collected(done):
+    """The number of cases a ``--collect-only -q`` run listed."""
+    return sum(1 for line in done.stdout.splitlines()
+               if line.startswith('conformance::'))
 
 
 def test_list_cases():
@@ -59,15 +65,85 @@ def test_unknown_target_is_a_usage_error():
     assert 'unknown --target' in done.stderr
 
 
+def test_unknown_target_lists_every_target():
+    done = pytest_run('--target=esp8266')
+    for name in ('local', 'micropython', 'url', 'esp32', 'rp2'):
+        assert name in done.stderr
+
+
 def test_url_target_needs_base_url():
     done = pytest_run('--target=url', '-k', '405-allow')
-    assert done.returncode == 3
-    assert 'needs --base-url' in done.stdout + done.stderr
+    assert done.returncode == 4
+    assert 'needs --base-url' in done.stderr
 
 
 def test_unknown_profile_is_a_usage_error():
-    done = pytest_run('--profile=nope')
+    done = pytest_run('--target=local', '--profile=nope')
     assert done.returncode == 4 and 'known profiles' in done.stderr
+
+
+def test_a_target_that_is_not_there_says_so_in_one_line(tmp_path):
+    stale = tmp_path / 'url'
+    stale.mkdir()
+    (stale / 'results.json').write_text('{"from": "an earlier run"}')
+    done = pytest_run('--target=url', '--base-url', 'http://127.0.0.1:9',
+                      '--report-dir', str(tmp_path))
+    assert done.returncode == 3
+    said = [line for line in done.stdout.splitlines()
+            if line.startswith('conformance: cannot start the url target')]
+    assert len(said) == 1 and 'does not answer' in said[0]
+    assert 'Exit' not in done.stdout + done.stderr
+    assert 'Traceback' not in done.stdout + done.stderr
+    data = json.loads((stale / 'results.json').read_text())
+    assert data['start_error'] and not data['cases']
+    assert 'did not start' in (stale / 'index.html').read_text()
+
+
+def test_a_missing_serial_port_is_named_before_wifi(tmp_path):
+    done = pytest_run('--target=esp32', '--port', str(tmp_path / 'ttyUSB9'),
+                      '--report-dir', str(tmp_path), cwd=str(tmp_path))
+    assert done.returncode == 3
+    assert 'serial port %s not found' % (tmp_path / 'ttyUSB9') in done.stdout
+    assert 'WiFi' not in done.stdout
+
+
+def test_collection_does_not_depend_on_option_spelling(tmp_path):
+    """An option value that is an existing path, written with a space,
+    must not move pytest's root and bring the project's tests in."""
+    reports = tmp_path / 'reports'
+    reports.mkdir()
+    spellings = [('--report-dir=%s' % reports,),
+                 ('--report-dir', str(reports)),
+                 ('--profile', os.path.join(ROOT, 'fixtures', 'profiles',
+                                            'reference.json'))]
+    counts = set()
+    for cwd in (ROOT, str(tmp_path)):
+        for options in spellings:
+            done = pytest_run('--target=local', '--collect-only', '-q',
+                              *options, cwd=cwd)
+            assert done.returncode == 0, done.stdout[-2000:]
+            assert 'tests/' not in done.stdout
+            counts.add(collected(done))
+    listed = run('-m', 'conformance', 'list')
+    assert counts == {len(listed.stdout.splitlines())}
+
+
+def test_without_target_the_plugin_stays_out_of_the_way(tmp_path):
+    (tmp_path / 'test_mine.py').write_text('def test_mine():\n    pass\n')
+    done = pytest_run('-q', cwd=str(tmp_path))
+    assert done.returncode == 0, done.stdout
+    assert '1 passed' in done.stdout and 'conformance' not in done.stdout
+    assert not (tmp_path / 'reports').exists()
+
+
+def test_a_partial_run_says_so(tmp_path):
+    done = pytest_run('--target=local', '-k', '405-allow', '--report-dir',
+                      str(tmp_path))
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert 'partial run: 1 of' in done.stdout
+    data = json.loads((tmp_path / 'local' / 'results.json').read_text())
+    assert data['selection']['partial'] and data['selection']['selected'] == 1
+    assert 'Partial run' in (tmp_path / 'local' / 'index.html').read_text()
 
 
 def test_list_cases_option_follows_selection():

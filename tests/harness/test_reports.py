@@ -66,7 +66,7 @@ def test_html_is_self_contained_and_escaped(tmp_path):
     page = (tmp_path / 'index.html').read_text()
     assert '<script' not in page and '<link' not in page
     assert 'requirement 0 &lt;b&gt;' in page
-    assert page.count('<details>') == len(ALL)
+    assert page.count('<details') == len(ALL)
     assert '<h2>area0</h2>' in page and '<h2>area1</h2>' in page
 
 
