@@ -68,18 +68,26 @@ def all_cases():
 
 class Violation(Exception):
     """An expectation a case had of the server, and what it saw instead.
-    ``hard`` violations are FAIL whatever the case's level (no answer, a
-    malformed answer, a server that stopped serving)."""
+    ``hard`` violations are FAIL whatever the case's level (no answer to a
+    complete request, a malformed answer, a server that stopped serving);
+    ``level`` caps the verdict of one that rests on a weaker requirement
+    than the case's own (a SHOULD inside a MUST case)."""
 
-    def __init__(self, expected, observed, hard=False):
+    def __init__(self, expected, observed, hard=False, level=None):
         super().__init__(expected, observed)
         self.expected = expected
         self.observed = observed
         self.hard = hard
+        self.level = level
 
 
 class HarnessError(Exception):
     """The harness or the network could not do what the case asked."""
+
+
+class NotApplicable(Exception):
+    """The server did not do what the requirement is about (a rule for 405
+    responses, and the server answered 404): INFO, with the reason."""
 
 
 class Result:
@@ -114,9 +122,14 @@ class Result:
         }
 
 
-def verdict_for(level, hard):
-    """The verdict of a broken expectation of a case at ``level``."""
-    if hard or level == MUST:
+def verdict_for(level, hard, cap=None):
+    """The verdict of a broken expectation of a case at ``level`` (or at
+    ``cap``, when the expectation rests on a weaker requirement)."""
+    if hard:
+        return FAIL
+    if cap is not None and LEVELS.index(cap) > LEVELS.index(level):
+        level = cap
+    if level == MUST:
         return FAIL
     return NON_STRICT if level == SHOULD else INFO
 
@@ -128,13 +141,19 @@ def run_case(case, target, options=None):
     if missing:
         return Result(case, UNSUPPORTED, observed='the %s profile declares '
                       'no %s' % (target.profile.name, ', '.join(missing)))
-    probe = Probe(target, case, options)
+    try:
+        probe = Probe(target, case, options)
+    except HarnessError as exc:
+        return Result(case, ERROR, observed=str(exc))
     started = time.monotonic()
     try:
         case.check(probe)
     except Violation as v:
-        result = Result(case, verdict_for(case.level, v.hard), v.expected,
-                        v.observed, probe.evidence)
+        result = Result(case, verdict_for(case.level, v.hard, v.level),
+                        v.expected, v.observed, probe.evidence)
+    except NotApplicable as why:
+        result = Result(case, INFO, probe.expected_text,
+                        'not applicable: %s' % why, probe.evidence)
     except HarnessError as exc:
         result = Result(case, ERROR, observed=str(exc),
                         evidence=probe.evidence)

@@ -2,12 +2,15 @@
 
 Cases use this where the bytes matter. The reader is strict about what a
 server sends (RFC 9112): anything it cannot frame or parse is kept as the
-reply's ``problem``, with the bytes, rather than raised::
+reply's ``problem``, with the bytes, rather than raised. How the server
+ended the connection is kept too: ``FIN`` (a clean close) or ``RST`` (a
+reset, which can destroy response bytes the client has not read yet)::
 
     with Connection('127.0.0.1', 8080, timeout=5) as conn:
         conn.send(build_request('GET', '/'))
         reply = conn.read_reply('GET')
         reply.status, reply.header('Content-Length'), reply.body
+        conn.ended                    # None (open), 'FIN' or 'RST'
 """
 import re
 import socket
@@ -36,6 +39,13 @@ def build_request(method='GET', target='/', headers=(), body=b'',
     return b'\r\n'.join(lines) + b'\r\n\r\n' + _bytes(body)
 
 
+def chunked(*pieces, trailer=b''):
+    """A chunked body: each piece a chunk, then the last chunk, ``trailer``
+    (whole field lines with their CRLF) and the final CRLF."""
+    out = [b'%x\r\n%s\r\n' % (len(p), p) for p in pieces if p]
+    return b''.join(out) + b'0\r\n' + trailer + b'\r\n'
+
+
 def _bytes(value):
     return value if isinstance(value, bytes) else str(value).encode('utf-8')
 
@@ -44,8 +54,9 @@ class Reply:
     """One response as received, and what was wrong with it, if anything.
 
     ``status`` is None when no status line arrived; then ``closed`` tells a
-    clean close from ``timed_out`` (no answer at all). ``problem`` says why a
-    response is not a well-formed HTTP/1.1 message.
+    close from ``timed_out`` (no answer at all), and ``ended`` whether that
+    close was a FIN or a reset (RST). ``problem`` says why a response is not
+    a well-formed HTTP/1.1 message (one cut short by a reset is not).
     """
 
     def __init__(self):
@@ -55,7 +66,8 @@ class Reply:
         self.headers = []
         self.body = b''
         self.closed = False
-        self.timed_out = False
+        self.ended = None  # 'FIN' or 'RST' once the server ended the
+        self.timed_out = False  # connection while this reply was read
         self.problem = None
         self.elapsed = 0.0
 
@@ -85,19 +97,32 @@ class Reply:
             return self.status_line
         if self.timed_out:
             return 'no response within %.1f s' % self.elapsed
+        if self.ended == 'RST':
+            return 'connection reset (RST) without a response'
         return 'connection closed without a response'
 
 
 class Connection:
-    """A client connection that sends raw bytes and reads replies."""
+    """A client connection that sends raw bytes and reads replies.
 
-    def __init__(self, host, port, timeout):
+    ``slow=(size, pause)`` makes it a slow reader, as a client on a slow
+    link is: a small receive buffer, and reads of ``size`` bytes ``pause``
+    seconds apart, so that a server still has response bytes to send when
+    it decides to close.
+    """
+
+    def __init__(self, host, port, timeout, slow=None):
         self.timeout = timeout
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.slow = slow
+        self.sock = _connect(host, port, timeout,
+                             slow[0] if slow else None)
         self.buffer = b''
         self.eof = False
+        self.ended = None  # 'FIN' or 'RST': how the server ended it
         self.sent = b''
+        self.unsent = 0  # bytes a send could not deliver (the server left)
+        self.send_error = None
+        self.write_closed = False  # half-closed: no more bytes are coming
 
     def __enter__(self):
         return self
@@ -113,16 +138,25 @@ class Connection:
 
     def send(self, data):
         """Send bytes. A server may answer and close while we are still
-        sending (a 413 during an upload): a failed send is left for the
-        next read to explain."""
+        sending (a 413 during an upload): a failed send is not raised but
+        kept (``send_error``, ``unsent``) for the evidence."""
         self.sent += data
-        try:
-            self.sock.sendall(data)
-        except OSError:
-            pass
+        view = memoryview(data)
+        while view and self.send_error is None:
+            try:
+                view = view[self.sock.send(view):]
+            except socket.timeout:
+                self.send_error = 'the server took nothing for %.1f s' % \
+                    self.timeout
+            except OSError as exc:
+                if _is_reset(exc):
+                    self.ended = 'RST'
+                self.send_error = _reason(exc)
+        self.unsent += len(view)
 
     def shutdown_write(self):
         """Half-close: tell the server no more bytes are coming."""
+        self.write_closed = True
         try:
             self.sock.shutdown(socket.SHUT_WR)
         except OSError:
@@ -136,14 +170,21 @@ class Connection:
         if remaining <= 0:
             return False
         self.sock.settimeout(remaining)
+        size = 65536
+        if self.slow:
+            size = self.slow[0]
+            time.sleep(min(self.slow[1], remaining))
         try:
-            data = self.sock.recv(65536)
+            data = self.sock.recv(size)
         except socket.timeout:
             return False
-        except OSError:  # reset by the server
-            data = b''
+        except OSError as exc:
+            self.eof = True
+            self.ended = 'RST' if _is_reset(exc) else _reason(exc)
+            return False
         if not data:
             self.eof = True
+            self.ended = self.ended or 'FIN'
             return False
         self.buffer += data
         return True
@@ -168,6 +209,9 @@ class Connection:
         finally:
             reply.elapsed = time.monotonic() - started
         reply.closed = self.eof and not self.buffer
+        reply.ended = self.ended
+        if reply.problem and self.ended == 'RST':
+            reply.problem += ', by a connection reset (RST)'
         return reply
 
     def _read_head(self, reply, deadline):
@@ -288,6 +332,38 @@ class Connection:
         self.wait_closed(wait)
         data, self.buffer = self.buffer, b''
         return data
+
+
+def _connect(host, port, timeout, receive_buffer=None):
+    # Like socket.create_connection, with a receive buffer set before the
+    # connection exists (the window it advertises depends on it).
+    problem = OSError('cannot resolve %s' % host)
+    for family, kind, proto, _, address in socket.getaddrinfo(
+            host, port, 0, socket.SOCK_STREAM):
+        sock = socket.socket(family, kind, proto)
+        try:
+            if receive_buffer:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF,
+                                receive_buffer)
+            sock.settimeout(timeout)
+            sock.connect(address)
+        except OSError as exc:
+            sock.close()
+            problem = exc
+            continue
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+    raise problem
+
+
+def _is_reset(exc):
+    return isinstance(exc, (ConnectionResetError, BrokenPipeError,
+                            ConnectionAbortedError))
+
+
+def _reason(exc):
+    return 'connection reset (RST)' if _is_reset(exc) else \
+        (exc.strerror or type(exc).__name__)
 
 
 def _parse_head(reply, head):

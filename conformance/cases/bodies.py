@@ -5,8 +5,9 @@ import json
 import time
 
 from conformance.case import MUST, SHOULD, case
-from conformance.cases.framing import (chunked, echoed, expect_echo, post,
-                                       post_chunked)
+from conformance.contract import (echoed, expect_echo, post,
+                                  post_chunked)
+from conformance.wire import chunked
 
 
 def _streamed_size(profile):

@@ -1,83 +1,17 @@
 """Framing: how a request body is delimited (RFC 9112 §6-7, RFC 9110 §8.6,
-§10.1.1, §15.5.14): Content-Length, chunked coding, limits, 100-continue.
-
-The helpers at the top are shared with the bodies and connection areas.
-"""
+§10.1.1, §15.5.14): Content-Length, chunked coding, limits, 100-continue."""
 
 from conformance.case import MAY, MUST, SHOULD, case
-from conformance.probe import show_bytes
+from conformance.contract import (echoed, expect_echo, post, post_chunked)
+from conformance.wire import chunked
 
 HELLO_CHUNKED = b'5\r\nhello\r\n0\r\n\r\n'
 
 
-def chunked(*pieces, trailer=b''):
-    """A chunked body: each piece a chunk, then the last chunk, ``trailer``
-    (whole field lines with their CRLF) and the final CRLF."""
-    out = [b'%x\r\n%s\r\n' % (len(p), p) for p in pieces if p]
-    return b''.join(out) + b'0\r\n' + trailer + b'\r\n'
-
-
-def close_wait(profile):
-    """How long to wait for a close the server owes right now: shorter than
-    its idle timeout, so that an idle close is not taken for it."""
-    if profile.idle_timeout:
-        return min(profile.read_timeout, profile.idle_timeout / 2)
-    return profile.read_timeout / 2
-
-
-def post(probe, path, body, headers=None, version='HTTP/1.1'):
-    """POST bytes with a Content-Length (unless ``headers`` is given)."""
-    if headers is None:
-        headers = [('Content-Length', len(body))]
-    return probe.request('POST', path, headers, body, version)
-
-
-def post_chunked(probe, path, body, coding='chunked'):
-    """POST bytes framed by a Transfer-Encoding (``body`` as coded)."""
-    return probe.request('POST', path, [('Transfer-Encoding', coding)], body)
-
-
-def echoed(probe, reply):
-    """The body /echo/body says it received, as bytes."""
-    return bytes.fromhex(probe.json(reply)['hex'])
-
-
-def expect_echo(probe, reply, body):
-    """A 200 from /echo/body that received exactly ``body``."""
-    probe.expect_status(reply, 200)
-    got = echoed(probe, reply)
-    probe.expect(got == body, 'the %d-byte body "%s"' % (
-        len(body), show_bytes(body[:60])), 'received %d bytes: "%s"' % (
-            len(got), show_bytes(got[:60])))
-
-
-def close_state(probe, reply):
-    """What became of the connection after ``reply``, for 'observed'."""
-    return '%s, then %s' % (reply.describe(), 'closed' if reply.closed else
-                            'still open %.1f s later' %
-                            close_wait(probe.profile))
-
-
-def expect_closed(probe, reply, expected='the connection closed after the '
-                  'response'):
-    probe.expect(reply.closed, expected, close_state(probe, reply))
-
-
-def expect_refused_and_closed(probe, reply, status=400):
-    """``status``, then the connection closed (RFC 9112 §6.3's words)."""
-    probe.expect_status(reply, status)
-    expect_closed(probe, reply)
-
-
-def extra_text(extra):
-    """Bytes that came when none were due, for 'observed'."""
-    if not extra:
-        return 'nothing more came'
-    return '%d more bytes: %s' % (len(extra), show_bytes(extra[:120]))
-
-
-def exchange_and_linger(probe, data):
-    return probe.exchange(data, linger=close_wait(probe.profile))
+def expect_refused_and_closed(probe, reply):
+    """400, then the connection closed (RFC 9112 §6.3's words)."""
+    probe.expect_status(reply, 400)
+    probe.expect_closed(reply)
 
 
 # ------------------------------------------------------ Content-Length
@@ -87,8 +21,9 @@ def _invalid_length(suffix, value, body, what):
     @case('RFC9112-6.3-cl-' + suffix, 'RFC 9112 §6.3', MUST,
           'A Content-Length of %s is answered with 400 and a close' % what)
     def check(probe):
-        reply = exchange_and_linger(probe, post(
-            probe, '/echo/body', body, [('Content-Length', value)]))
+        reply = probe.exchange(post(
+            probe, '/echo/body', body, [('Content-Length', value)]),
+            linger=True)
         expect_refused_and_closed(probe, reply)
     return check
 
@@ -106,9 +41,10 @@ _invalid_length('hex', '0x10', b'0123456789abcdef',
       'Two Content-Length lines with different values are answered with '
       '400 and a close')
 def conflicting_lengths(probe):
-    reply = exchange_and_linger(probe, post(
+    reply = probe.exchange(post(
         probe, '/echo/body', b'hello!', [('Content-Length', '5'),
-                                         ('Content-Length', '6')]))
+                                         ('Content-Length', '6')]),
+        linger=True)
     expect_refused_and_closed(probe, reply)
 
 
@@ -144,17 +80,20 @@ def no_length_no_body(probe):
 
 
 @case('RFC9112-6.1-te-and-cl', 'RFC 9112 §6.1', MUST,
-      'Transfer-Encoding with Content-Length: 400, or the chunked body '
-      'used; either way the connection is closed after the response')
+      'Transfer-Encoding with Content-Length: the request rejected, or its '
+      'chunked body used (never the Content-Length); either way the '
+      'connection is closed after the response')
 def te_and_cl(probe):
-    reply = exchange_and_linger(probe, probe.request(
+    reply = probe.exchange(probe.request(
         'POST', '/echo/body', [('Content-Length', '5'),
                                ('Transfer-Encoding', 'chunked')],
-        HELLO_CHUNKED))
-    if reply.status != 400:
+        HELLO_CHUNKED), linger=True)
+    # "MAY reject ... or process such a request in accordance with the
+    # Transfer-Encoding alone. Regardless, the server MUST close"
+    if not probe.refused(reply):
         # Content-Length would have made the body '5\r\nhe'
         expect_echo(probe, reply, b'hello')
-    expect_closed(probe, reply)
+    probe.expect_closed(reply)
 
 
 @case('RFC9112-7.1-chunked-decoded', 'RFC 9112 §7.1', MUST,
@@ -184,9 +123,7 @@ def trailer_section(probe):
     reply = probe.read(conn, 'POST')
     expect_echo(probe, reply, b'hello')
     # a trailer left unread would be answered as a request of its own
-    extra = conn.unexpected_bytes(min(0.3, close_wait(probe.profile)))
-    probe.expect(not extra, 'nothing more after the response',
-                 extra_text(extra))
+    probe.expect_nothing_more(conn, reply, 'nothing more after the response')
 
 
 def _invalid_chunk_size(suffix, size, what):
@@ -226,8 +163,9 @@ def chunk_data_crlf(probe):
       'A Transfer-Encoding whose final coding is not chunked is answered '
       'with 400 and a close')
 def chunked_not_final(probe):
-    reply = exchange_and_linger(probe, post_chunked(
-        probe, '/echo/body', HELLO_CHUNKED, coding='chunked, gzip'))
+    reply = probe.exchange(post_chunked(
+        probe, '/echo/body', HELLO_CHUNKED, coding='chunked, gzip'),
+        linger=True)
     expect_refused_and_closed(probe, reply)
 
 
@@ -249,10 +187,9 @@ def te_in_http10(probe):
     data = probe.request('POST', '/echo/body', [
         ('Transfer-Encoding', 'chunked'), ('Connection', 'keep-alive')],
         HELLO_CHUNKED, version='HTTP/1.0')
-    reply = probe.exchange(data, linger=close_wait(probe.profile),
-                           silence_ok=True)
-    expect_closed(probe, reply, 'the connection closed (after a response '
-                  'or without one)')
+    reply = probe.exchange(data, linger=True, silence_ok=True)
+    probe.expect_closed(reply, 'the connection closed (after a response or '
+                        'without one)')
 
 
 # ---------------------------------------------------------- limits
@@ -274,10 +211,9 @@ def too_large_length(probe):
 def too_large_chunked(probe):
     piece = b'c' * 1024
     count = probe.profile.body_limit // len(piece) + 2
-    conn = probe.connect()
-    conn.send(post_chunked(probe, '/upload/stream',
-                                     chunked(*[piece] * count)))
-    probe.expect_status(probe.read(conn, 'POST'), 413)
+    reply = probe.exchange(post_chunked(probe, '/upload/stream',
+                                        chunked(*[piece] * count)))
+    probe.expect_status(reply, 413)
 
 
 # ------------------------------------------------------- 100-continue
@@ -290,7 +226,7 @@ def expect_continue(probe):
     conn = probe.connect()
     conn.send(post(probe, '/echo/body', b'', [('Content-Length', '5'),
                                               ('Expect', '100-continue')]))
-    wait = close_wait(probe.profile)
+    wait = probe.settle
     if not conn.wait_for_head(wait):
         probe.expect(False, 'a 100 (Continue) or a final status within '
                      '%.1f s' % wait, 'nothing within %.1f s: the server '

@@ -11,9 +11,9 @@ import re
 import time
 
 from conformance.case import MUST, SHOULD, case
+from conformance.contract import ask, media_type, send
 from conformance.probe import show_bytes
 
-TRAILING_WAIT = 0.3  # seconds to watch for bytes after a complete response
 DATE_TOLERANCE = 120  # seconds between a server's Date and the harness clock
 LARGE = 16 * 1024  # a body of many TCP segments, well within /bytes' limit
 
@@ -39,35 +39,12 @@ STREAM_PIECES = 3
 STREAM_BODY = b''.join(b'piece %d\n' % i for i in range(STREAM_PIECES))
 
 
-def ask(probe, path, method='GET', version='HTTP/1.1', headers=()):
-    """Send one request that asks the server to close after answering;
-    returns the reply and whatever bytes came after it."""
-    return send(probe, probe.request(method, path, [('Connection', 'close')]
-                                     + list(headers), version=version),
-                method)
-
-
-def send(probe, data, method='GET', trailing=True):
-    """Send ``data`` on a new connection; the reply, and the bytes that
-    followed it (when ``trailing``)."""
-    conn = probe.connect()
-    conn.send(data)
-    reply = probe.read(conn, method)
-    return reply, conn.unexpected_bytes(TRAILING_WAIT) if trailing else b''
-
-
 def require_nothing_after(probe, path, reply, extra):
     # Bytes past the declared end of a message desynchronise the client:
     # whatever the level, that is a malformed response.
     probe.require(not extra, 'no bytes after the end of the response to %s'
                   % path, '%d more bytes after %s: %s' % (
                       len(extra), reply.describe(), show_bytes(extra[:80])))
-
-
-def media_type(reply):
-    value = reply.header('Content-Type')
-    return None if value is None else \
-        value.split(';', 1)[0].strip().lower()
 
 
 def parse_imf_fixdate(value):

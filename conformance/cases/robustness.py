@@ -1,124 +1,19 @@
 """Robustness: generated and mutated requests (RFC 9112 §2.2, §3, §5, §6,
 §7.1; RFC 9110 §5.5; RFC 6265 §4.2; RFC 3986 §2-3).
 
-Each case sends ``fuzz_examples`` inputs made by hypothesis from
-``fuzz_seed`` (no shrinking, no example database: a run repeats exactly).
-Every input goes on a fresh connection, which the harness then half-closes,
-so that a server waiting for more bytes sees that none are coming. What no
-input may cause: a malformed response, no answer and no close within the
-read timeout, or a server that stops answering ``GET /`` afterwards. The
-first input that causes one is the evidence; otherwise the last few are.
+Each case sends ``fuzz_examples`` generated inputs through the fuzz runner
+(``conformance.fuzz``), which says what no input may cause.
 """
 import re
 
-from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from conformance.case import MUST, HarnessError, Violation, case
-from conformance.probe import show_bytes
-
-KEPT = 3  # examples kept as evidence when every input was handled
-SHOWN = 300  # bytes of an input quoted in an observation
-
-HEADISH = re.compile(rb'^[ \t\r\n\x0b\x0c]*head', re.IGNORECASE)
+from conformance.case import MUST, case
+from conformance.fuzz import Fuzz, exchange, shown_input
 # A request target the server must answer: origin-form made of the
 # characters RFC 3986 allows there, with valid percent-escapes only.
 VALID_TARGET = re.compile(
     rb"^/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$")
-
-
-# ------------------------------------------------------------------ runner
-
-class Fuzz:
-    """Sends generated inputs for one case and judges each answer."""
-
-    def __init__(self, probe):
-        self.probe = probe
-        self.recent = []  # (input, reply) of the last examples
-        self.count = 0
-        self.failure = None
-
-    def run(self, strategy, check):
-        """``check(fuzz, example)`` for each generated example, until the
-        first one the server mishandles; then that one is the verdict."""
-        options = self.probe.options
-
-        @seed(options.get('fuzz_seed') or 0)
-        @settings(max_examples=options.get('fuzz_examples') or
-                  self.probe.profile.fuzz_examples, database=None,
-                  deadline=None, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck),
-                  report_multiple_bugs=False)
-        @given(strategy)
-        def each(example):
-            if self.failure is None:
-                try:
-                    check(self, example)
-                except (Violation, HarnessError) as exc:
-                    self.failure = exc
-        each()
-        if self.failure is not None:
-            raise self.failure
-        for data, reply in self.recent:
-            self.probe.record(data, reply, 'one of the last inputs')
-        self.probe.observe('%d generated inputs, each answered or closed '
-                           'cleanly; the server kept serving' % self.count)
-
-    def send(self, data):
-        """Send ``data``, half-close, and read one reply."""
-        self.count += 1
-        # RFC 9112 §3 lets a server split the request line on any
-        # whitespace (VT, FF, CR...): what starts like HEAD may be one.
-        method = 'HEAD' if HEADISH.match(data) else 'GET'
-        try:
-            conn = self.probe.connect()
-        except HarnessError as exc:  # the previous input killed it, late
-            last = self.recent[-1][0] if self.recent else b''
-            self.probe.require(False, 'the server keeps accepting '
-                               'connections', '%s, after: %s' % (
-                                   exc, shown_input(last)))
-        try:
-            conn.send(data)
-            conn.shutdown_write()
-            reply = conn.read_reply(method)
-        finally:
-            conn.close()
-        self.recent = (self.recent + [(data, reply)])[-KEPT:]
-        return reply
-
-    def judge(self, data, reply, must_answer=False):
-        """The rules no input may break (hard: whatever the case level)."""
-        shown = shown_input(data)
-        if reply.problem:
-            self.fail(data, reply, 'a well-formed response, or a clean '
-                      'close', 'malformed response (%s) to: %s' % (
-                          reply.problem, shown))
-        if reply.timed_out:
-            self.fail(data, reply, 'an answer or a close within %.1f s' %
-                      self.probe.timeout, 'neither within %.1f s, for: %s'
-                      % (reply.elapsed, shown))
-        if must_answer and reply.status is None:
-            self.fail(data, reply, 'a response to a valid request',
-                      'the connection closed without one, for: ' + shown)
-        problem = self.probe.target.still_serving()
-        if problem:
-            self.fail(data, reply, 'the server keeps serving',
-                      '%s, after: %s' % (problem, shown))
-
-    def fail(self, data, reply, expected, observed):
-        self.probe.record(data, reply, 'the input that broke the rule')
-        self.probe.require(False, expected, observed)
-
-
-def shown_input(data):
-    """An input on one line, CR and LF escaped."""
-    return show_bytes(data[:SHOWN]).replace('\n', '')
-
-
-def exchange(fuzz, data, must_answer=False):
-    reply = fuzz.send(data)
-    fuzz.judge(data, reply, must_answer)
-    return reply
 
 
 # -------------------------------------------------------------- generators

@@ -1,9 +1,12 @@
 """Mutants for conformance/cases/connection.py: connections kept, closed,
 starved or dropped the wrong way."""
+import socket
+import struct
+
 import app as fixture
 import microdot_http
 import microdot_server
-from microdot import Request
+from microdot import HTTPException, Request
 
 from breakage import drop_header
 
@@ -73,6 +76,74 @@ def stops_when_client_leaves(b):
     b.attr(microdot_http.Reader, '_add', add)
 
 
+def resets_on_close(b):
+    # SO_LINGER with a zero timeout: every close is a reset (RST), and what
+    # the client has not read yet is lost.
+    original = microdot_server.Connection.close
+
+    async def close(conn):
+        sock = conn.writer.get_extra_info('socket')
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack('ii', 1, 0))
+        await original(conn)
+    b.attr(microdot_server.Connection, 'close', close)
+
+
+def idle_timeout_stops_the_server(b):
+    # The timeout of a silent connection escapes and takes the server down.
+    original = microdot_server.Connection.recv
+
+    async def recv(conn, n):
+        try:
+            return await original(conn, n)
+        except HTTPException:
+            fixture.app.server.stop()
+            raise
+    b.attr(microdot_server.Connection, 'recv', recv)
+
+
+def malformed_refusals(b):
+    # The answer to a request the server gave up on declares more content
+    # than it carries.
+    original = microdot_server.send_response
+
+    async def send_response(conn, res, req, keep):
+        if req is None:
+            conn.write(b'HTTP/1.1 400 Bad Request\r\nContent-Length: 40\r\n'
+                       b'\r\nincomplete')
+            await conn.drain()
+            return False
+        return await original(conn, res, req, keep)
+    b.attr(microdot_server, 'send_response', send_response)
+
+
+def malformed_answer_to_incomplete_body(b):
+    # A client's close in the middle of a body is answered, malformed.
+    original = microdot_http.Body.read
+
+    async def read(body, n=-1):
+        try:
+            return await original(body, n)
+        except EOFError:
+            raise HTTPException(400)
+    b.attr(microdot_http.Body, 'read', read)
+    malformed_refusals(b)
+
+
+def eof_completes_the_body(b):
+    # A body cut short by the client's close is padded out and processed.
+    original = microdot_http.Reader._add
+
+    def add(reader, data):
+        if not data and reader.buf is not None and \
+                not getattr(reader, 'padded', False):
+            reader.padded = True
+            data = b' ' * 64
+        return original(reader, data)
+    b.attr(microdot_http.Reader, '_add', add)
+
+
 MUTANTS = {
     'RFC9112-9.6-close-honoured': ignores_close,
     'RFC9112-9.6-close-announced': silent_close,
@@ -82,8 +153,14 @@ MUTANTS = {
     'RFC9112-9.3-persistent': never_keeps,
     'RFC9112-9.3.2-pipelining': one_request_per_read,
     'RFC9112-9.3-unread-body': unread_body_kept,
-    'RFC9112-9.5-idle-close': waits_forever,
-    'RFC9112-8-incomplete-body': waits_forever,
+    'RFC9112-9.6-unread-body-no-reset': resets_on_close,
+    'RFC9112-9.6-413-no-reset': resets_on_close,
+    'RFC9112-9.6-414-no-reset': resets_on_close,
+    'RFC9112-9.6-431-no-reset': resets_on_close,
+    'RFC9112-9.5-idle-close': idle_timeout_stops_the_server,
+    'RFC9112-9.5-timeout-graceful-close': resets_on_close,
+    'RFC9112-8-incomplete-body': malformed_answer_to_incomplete_body,
+    'RFC9112-6.3-incomplete-body-not-processed': eof_completes_the_body,
     'RFC9112-9-silent-client': one_connection_at_a_time,
     'RFC9112-9-half-request-then-close': stops_when_client_leaves,
     'RFC9112-9-concurrent-clients': one_connection_at_a_time,

@@ -1,0 +1,81 @@
+"""What the fixture contract (``fixtures/CONTRACT.md``) offers the cases: its
+routes, how to ask them, and how to read their answers. Helpers shared by
+several areas live here::
+
+    reply = probe.exchange(post(probe, '/echo/body', b'hello'))
+    expect_echo(probe, reply, b'hello')
+    reply, extra = ask(probe, '/bytes/10')   # and what came after it
+"""
+from conformance.probe import quoted
+
+
+def post(probe, path, body, headers=None, version='HTTP/1.1'):
+    """POST bytes with a Content-Length (unless ``headers`` is given)."""
+    if headers is None:
+        headers = [('Content-Length', len(body))]
+    return probe.request('POST', path, headers, body, version)
+
+
+def post_chunked(probe, path, body, coding='chunked'):
+    """POST bytes framed by a Transfer-Encoding (``body`` as coded)."""
+    return probe.request('POST', path, [('Transfer-Encoding', coding)], body)
+
+
+def echoed(probe, reply):
+    """The body /echo/body says it received, as bytes."""
+    return bytes.fromhex(probe.json(reply)['hex'])
+
+
+def expect_echo(probe, reply, body):
+    """A 200 from /echo/body that received exactly ``body``."""
+    probe.expect_status(reply, 200)
+    got = echoed(probe, reply)
+    probe.expect(got == body, 'the %d-byte body %s' % (
+        len(body), quoted(body)), 'received %d bytes: %s' % (
+            len(got), quoted(got)))
+
+
+def echoed_header(probe, reply, name):
+    """The value /echo says the application saw for ``name`` (any case),
+    or None."""
+    headers = probe.json(reply).get('headers') or {}
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def get_name(probe, name, headers=()):
+    """GET /echo/path/<name>: answered with {"name": name}."""
+    return probe.request('GET', '/echo/path/' + name, headers)
+
+
+def name_of(probe, reply):
+    """The name /echo/path/<name> answered with, or the reply's account."""
+    if reply.status != 200:
+        return reply.describe()
+    return probe.json(reply).get('name')
+
+
+def ask(probe, path, method='GET', version='HTTP/1.1', headers=()):
+    """Send one request that asks the server to close after answering;
+    returns the reply and whatever bytes came after it."""
+    return send(probe, probe.request(method, path, [('Connection', 'close')]
+                                     + list(headers), version=version),
+                method)
+
+
+def send(probe, data, method='GET', trailing=True):
+    """Send ``data`` on a new connection; the reply, and the bytes that
+    followed it (when ``trailing``)."""
+    conn = probe.connect()
+    conn.send(data)
+    reply = probe.read(conn, method)
+    return reply, probe.trailing(conn) if trailing else b''
+
+
+def media_type(reply):
+    """The media type of a reply's Content-Type, lowercased, or None."""
+    value = reply.header('Content-Type')
+    return None if value is None else \
+        value.split(';', 1)[0].strip().lower()
