@@ -7,7 +7,9 @@ requests (``microdot_http`` parses them), dispatches them to the application
 and writes the responses, in order, keeping the connection open between
 requests when both sides allow it. Reads wait at most
 ``Request.socket_read_timeout``; at most ``Microdot.max_connections`` are
-served at once.
+served at once. The server closes a connection in stages (RFC 9112 9.6),
+so that input it left unread does not turn the close into a reset that
+destroys the last response on its way (see ``Connection.close``).
 
 Applications do not import this module: ``app.run()`` and
 ``app.start_server()`` do.
@@ -20,6 +22,18 @@ import microdot_http as http
 from microdot_http import reason_phrase
 
 _END = object()  # marks the end of a response body's pieces
+
+# Closing in stages: after its last response the server reads and drops
+# what the client still sends, for at most LINGER_TIME seconds and
+# LINGER_BYTES bytes (enough for a refused 200 KB upload to finish), before
+# it closes. Where it cannot half-close (MicroPython sockets have no
+# shutdown), the client cannot see the end of a response that has no length
+# and waits for the close: it comes once the client has sent nothing for
+# LINGER_QUIET seconds.
+LINGER_TIME = 2
+LINGER_BYTES = 256 * 1024
+LINGER_QUIET = 0.3
+_SINK = bytearray(512)  # lingering connections read into it; never looked at
 
 
 def run(app, host='0.0.0.0', port=5000, debug=False, ssl=None):
@@ -43,6 +57,7 @@ class Server:
         self.app = app
         self.debug = debug
         self.active = 0  # connections being served
+        self.open = 0  # connections being served or closing
         self.stopped = None
         self.loop = None
 
@@ -70,9 +85,11 @@ class Server:
                 await asyncio.wait_for(listener.wait_closed(), 2)
             except asyncio.TimeoutError:
                 pass
-        # let the requests under way finish; idle connections time out
-        for _ in range(int(max(Request.socket_read_timeout, 1) * 40)):
-            if not self.active:
+        # let the requests under way finish and their connections close;
+        # idle connections time out
+        wait = max(Request.socket_read_timeout, 1) * 2 + LINGER_TIME
+        for _ in range(int(wait * 20)):
+            if not self.open:
                 break
             await asyncio.sleep(0.05)
 
@@ -85,6 +102,8 @@ class Server:
 
     async def accept(self, reader, writer):
         conn = Connection(reader, writer)
+        self.open += 1
+        linger = True
         try:
             # beyond max_connections a client waits up to two seconds for a
             # place, then hears 503 rather than nothing
@@ -98,25 +117,33 @@ class Server:
                 return
             self.active += 1
             try:
-                await self.serve_connection(conn)
+                linger = await self.serve_connection(conn)
             finally:
+                # A closing connection holds a socket and a task, no buffer:
+                # it gives back its place first, so that a client slow to
+                # close does not keep others out.
                 self.active -= 1
         except Exception as exc:
             if not isinstance(exc, OSError):  # OSError: the client left
                 print_exception(exc)
         finally:
-            await conn.close()
+            await conn.close(linger)
+            self.open -= 1
 
     async def serve_connection(self, conn):
-        """Answer the requests that arrive on one connection, in order."""
+        """Answer the requests that arrive on one connection, in order;
+        returns whether the close should linger (False: the client left or
+        stayed silent, and nothing is left unread)."""
         app = self.app
         reader = http.Reader(conn)
         keep = True
+        linger = True
         while keep and not app.shutdown_requested:
             req = None
             try:
                 req = await read_request(app, reader)
                 if req is None:
+                    linger = False
                     break
                 res = await app.dispatch_request(req)
                 keep = http.keep_alive(req) and req._stream.done
@@ -136,6 +163,7 @@ class Server:
                                     res.status_code))
         if app.shutdown_requested and app.server is self:
             self.stop()
+        return linger
 
 
 async def read_request(app, reader):
@@ -293,9 +321,47 @@ class Connection:
     async def drain(self):
         await self.writer.drain()
 
-    async def close(self):
+    async def close(self, linger=True):
+        """Close the connection; with ``linger``, in stages (RFC 9112 9.6):
+        send what is left, half-close where the stream can, read and drop
+        what the client still sends (see LINGER_TIME), then close. Closing
+        with input unread would make the TCP stack send a reset, and a
+        reset destroys the response bytes still on their way."""
+        if linger:
+            try:
+                await self.drain()
+                quiet = None if self._half_close() else LINGER_QUIET
+                await asyncio.wait_for(self._discard(quiet), LINGER_TIME)
+            except Exception:
+                pass  # the client left, or took too long: close anyway
         try:
             self.writer.close()
             await self.writer.wait_closed()
         except Exception:
             pass  # the client may be gone already; nothing is lost
+
+    def _half_close(self):
+        """Send FIN after the data, if the stream can; True if it did."""
+        writer = self.writer
+        if hasattr(writer, 'can_write_eof') and writer.can_write_eof():
+            writer.write_eof()
+            return True
+        return False
+
+    async def _discard(self, quiet):
+        """Read and drop input until the client closes, LINGER_BYTES have
+        come or (with ``quiet``) ``quiet`` seconds pass without any."""
+        left = LINGER_BYTES
+        while left > 0:
+            read = self._drop()
+            n = await (asyncio.wait_for(read, quiet) if quiet else read)
+            if not n:
+                return
+            left -= n
+
+    async def _drop(self):
+        """Read some input into _SINK; the bytes read, 0 at EOF."""
+        reader = self.reader
+        if hasattr(reader, 'readinto'):  # MicroPython: allocates nothing
+            return await reader.readinto(_SINK)
+        return len(await reader.read(len(_SINK)))

@@ -4,6 +4,7 @@ Every socket has a timeout, so a server that stops answering fails a test
 instead of hanging the run.
 """
 import socket
+import threading
 import time
 
 TIMEOUT = 5  # seconds: the most any single wait may take
@@ -30,11 +31,20 @@ class Reply:
 
 
 class Client:
-    """A raw HTTP/1.1 client on one connection."""
+    """A raw HTTP/1.1 client on one connection.
 
-    def __init__(self, port, timeout=TIMEOUT):
-        self.sock = socket.create_connection(('127.0.0.1', port),
-                                             timeout=timeout)
+    ``slow=True`` makes a slow reader: a 4 KB receive buffer (set before
+    connecting, so the window stays small) and 4 KB reads 5 ms apart, so
+    that a large response is still on its way when the server closes.
+    """
+
+    def __init__(self, port, timeout=TIMEOUT, slow=False):
+        self.sock = socket.socket()
+        self.sock.settimeout(timeout)
+        self.slow = slow
+        if slow:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.sock.connect(('127.0.0.1', port))
         self.buf = b''
 
     def send(self, data):
@@ -47,7 +57,9 @@ class Client:
         self.send(('\r\n'.join(lines + list(headers)) + '\r\n\r\n').encode())
 
     def _more(self):
-        data = self.sock.recv(65536)
+        data = self.sock.recv(4096 if self.slow else 65536)
+        if self.slow:
+            time.sleep(0.005)
         if not data:
             raise EOFError('the server closed the connection')
         self.buf += data
@@ -97,15 +109,66 @@ class Client:
 
     def closed_by_server(self, timeout=TIMEOUT):
         """True when the server closes the connection within ``timeout``
-        without sending anything more."""
+        without sending anything more. A reset instead of a clean close
+        raises ConnectionResetError."""
         self.sock.settimeout(timeout)
         try:
             data = self.sock.recv(1024)
         except socket.timeout:
             return False
-        except ConnectionResetError:
-            return True
         return data == b'' and self.buf == b''
+
+    def response_then_close(self):
+        """Read everything up to the server's close, which must be clean
+        (no reset), and return the one response it holds, whole."""
+        try:
+            while True:
+                self._more()
+        except EOFError:
+            pass
+        except OSError as exc:
+            raise AssertionError('%r after %d bytes' % (exc, len(self.buf)))
+        received = len(self.buf)
+        try:
+            res = self.response()
+        except EOFError:
+            raise AssertionError('a clean close, but after only %d bytes'
+                                 % received)
+        assert self.buf == b'', 'more after the response'
+        return res
 
     def close(self):
         self.sock.close()
+
+
+class Sender(threading.Thread):
+    """Sends ``pieces`` (byte strings) on a client's connection in the
+    background, ``pause`` seconds apart, until they run out or ``finish()``
+    is called; ``error`` is the OSError that stopped it, if one did."""
+
+    def __init__(self, client, pieces, pause=0):
+        super().__init__(daemon=True)
+        self.sock, self.pieces, self.pause = client.sock, pieces, pause
+        self.sent = 0
+        self.error = None
+        self.halt = threading.Event()
+        self.start()
+
+    def run(self):
+        try:
+            for piece in self.pieces:
+                if self.halt.is_set():
+                    break
+                self.sock.sendall(piece)
+                self.sent += len(piece)
+                if self.pause:
+                    time.sleep(self.pause)
+        except OSError as exc:
+            self.error = exc
+
+    def finish(self, timeout=TIMEOUT):
+        """Stop sending; returns the bytes sent."""
+        self.halt.set()
+        self.join(timeout)
+        assert not self.is_alive(), 'the sender is stuck'
+        return self.sent

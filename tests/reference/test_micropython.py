@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+import closing
 from rawhttp import TIMEOUT, Client, free_port, wait_for
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -20,7 +21,7 @@ HERE = os.path.join(TESTS_DIR, 'micropython')
 REFERENCE_DIR = os.path.join(TESTS_DIR, '..', '..', 'reference')
 MICROPYTHON = shutil.which('micropython') or shutil.which(
     'micropython', path=os.path.dirname(sys.executable))
-
+LINGER_TIME = 2  # microdot_server.LINGER_TIME, as MicroPython imports it
 
 
 @pytest.fixture(autouse=True)
@@ -144,6 +145,30 @@ def test_silent_client_does_not_stall_another(port):
     assert time.monotonic() - started < 1
     for s in (silent, half, c):
         s.close()
+
+
+def test_idle_connection_is_closed_cleanly(port):
+    c = Client(port)  # the app waits up to 3 s for a silent client
+    assert c.closed_by_server(TIMEOUT)  # a reset raises
+    c.close()
+
+
+@pytest.mark.parametrize('size', [4097, 16384])
+@pytest.mark.parametrize('method, path', [('GET', '/stream/35000'),
+                                          ('POST', '/bytes/350000')])
+def test_unread_body_then_large_response_ends_cleanly(port, method, path,
+                                                      size):
+    closing.unread_body_then_large_response(port, method, path, size)
+
+
+@pytest.mark.parametrize('check', [closing.too_large_upload,
+                                   closing.long_target, closing.long_field])
+def test_early_refusal_is_read_whole_while_the_client_sends(port, check):
+    check(port)
+
+
+def test_lingering_connection_neither_stalls_others_nor_stays(port):
+    closing.endless_sender(port, LINGER_TIME + 1.5)
 
 
 def test_test_client_on_micropython():

@@ -10,7 +10,9 @@ import time
 
 import pytest
 
+import closing
 from microdot import Microdot, Request, Response
+from microdot_server import LINGER_TIME
 from rawhttp import TIMEOUT, Client, free_port, wait_for
 
 
@@ -73,6 +75,15 @@ def basic_app():
     @app.route('/boom')
     def boom(req):
         raise RuntimeError('handler failure')
+
+    @app.route('/bytes/<int:n>', methods=['GET', 'POST'])
+    def some_bytes(req, n):
+        return b'x' * n
+
+    @app.route('/stream/<int:n>', methods=['GET', 'POST'])
+    def stream(req, n):
+        return (''.join('piece %d\n' % j for j in range(i, min(i + 100, n)))
+                for i in range(0, n, 100))  # n lines, 100 to a chunk
 
     return app
 
@@ -248,6 +259,44 @@ def test_client_that_leaves_mid_request_does_not_break_the_server(serve):
     c = server.client()
     c.get('/')
     assert c.response().status == 200
+
+
+# ------------------------------------------------------- closing in stages
+
+@pytest.mark.parametrize('size', [4097, 16384])
+@pytest.mark.parametrize('method, path', [('GET', '/stream/35000'),
+                                          ('POST', '/bytes/350000')])
+def test_unread_body_then_large_response_ends_cleanly(serve, method, path,
+                                                      size):
+    Request.max_body_length = 4096
+    closing.unread_body_then_large_response(serve(basic_app()).port, method,
+                                            path, size)
+
+
+@pytest.mark.parametrize('check', [closing.too_large_upload,
+                                   closing.long_target, closing.long_field])
+def test_early_refusal_is_read_whole_while_the_client_sends(serve, check):
+    check(serve(basic_app()).port)
+
+
+def test_lingering_connection_neither_stalls_others_nor_stays(serve):
+    Microdot.max_connections = 1  # the lingering one has given its place
+    closing.endless_sender(serve(basic_app()).port, LINGER_TIME + 1.5)
+
+
+def test_shutdown_with_an_unread_body_ends_cleanly(serve):
+    Request.max_body_length = 4096
+    app = basic_app()
+    app.route('/shutdown', methods=['POST'])(
+        lambda req: req.app.shutdown() or 'bye')
+    server = serve(app)
+    c = Client(server.port, slow=True)
+    c.send(b'POST /shutdown HTTP/1.1\r\nHost: a\r\nContent-Length: 16384'
+           b'\r\n\r\n' + b'b' * 16384)
+    assert c.response_then_close().body == b'bye'
+    c.close()
+    server.thread.join(TIMEOUT)
+    assert not server.thread.is_alive()
 
 
 # ------------------------------------------------------------ 100-continue

@@ -5,6 +5,7 @@ import sys
 from microdot import Microdot, Request
 
 Request.socket_read_timeout = 3
+Request.max_body_length = 4096  # larger bodies are left to the handler
 app = Microdot()
 
 
@@ -31,6 +32,17 @@ def only_post(request):
 @app.route('/echo', methods=['POST'])
 def echo(request):
     return request.body
+
+
+@app.route('/bytes/<int:n>', methods=['GET', 'POST'])
+def some_bytes(request, n):
+    return b'x' * n
+
+
+@app.route('/stream/<int:n>', methods=['GET', 'POST'])
+def stream(request, n):
+    return (''.join('piece %d\n' % j for j in range(i, min(i + 100, n)))
+            for i in range(0, n, 100))  # n lines, 100 to a chunk
 
 
 @app.route('/shutdown')
