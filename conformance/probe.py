@@ -10,10 +10,14 @@ complete request, and a well-formed message. A broken expectation raises
     probe.expect_status(reply, 200)
     probe.expect_header(reply, 'Content-Type', 'application/json')
 
-Short waits (for a close the server owes, for bytes that must not come)
-last ``probe.settle`` seconds: a multiple of the round trip the run measured
-at its start, never less than ``SETTLE_FLOOR``, so that a board on a slow
-WiFi link gets the time it needs and loopback runs stay quick.
+Short waits last ``probe.settle`` seconds (for bytes that must not come, or
+a close right after a response): a multiple of the round trip the run
+measured at its start, never less than ``SETTLE_FLOOR``, so that a board on
+a slow WiFi link gets the time it needs and loopback runs stay quick. A close
+the server owes may come later, after a staged close (RFC 9112 §9.6) has
+read what the client still sent: ``probe.close_wait`` allows for that, but
+stays below an idle timeout the profile declares, so that an idle close is
+not taken for it.
 """
 from conformance.case import SHOULD, HarnessError, NotApplicable, Violation
 from conformance.wire import Connection, build_request
@@ -21,6 +25,8 @@ from conformance.wire import Connection, build_request
 MAX_SHOWN = 4096
 SETTLE_FLOOR = 0.3  # seconds
 SETTLE_ROUND_TRIPS = 10
+CLOSE_FLOOR = 2.0  # seconds allowed for a staged close
+IDLE_SHARE = 0.8  # of a declared idle timeout, at most, for a close
 
 
 def show_bytes(data):
@@ -88,6 +94,10 @@ class Probe:
         # before the case does anything, if the run has not yet).
         self.settle = min(self.timeout, max(
             SETTLE_FLOOR, SETTLE_ROUND_TRIPS * target.round_trip))
+        self.close_wait = min(self.timeout, max(self.settle, CLOSE_FLOOR))
+        if self.profile.idle_timeout:
+            self.close_wait = max(self.settle, min(
+                self.close_wait, IDLE_SHARE * self.profile.idle_timeout))
 
     # ----------------------------------------------------------- talking
 
@@ -126,15 +136,16 @@ class Probe:
     def exchange(self, data, method=None, linger=False, timeout=None,
                  silence_ok=False):
         """Send ``data`` on a new connection and read one reply; with
-        ``linger``, wait ``settle`` seconds to see whether the server
-        closes (``reply.closed``)."""
+        ``linger``, wait up to ``close_wait`` seconds to see whether the
+        server closes (``reply.closed``)."""
         conn = self.connect()
         conn.send(data)
         if method is None:
             method = data.split(b' ', 1)[0].decode('latin-1')
         reply = self.read(conn, method, timeout, silence_ok)
         if linger and not reply.closed and reply.status is not None:
-            reply.closed = conn.wait_closed(self.settle) and not conn.buffer
+            reply.closed = conn.wait_closed(self.close_wait) and \
+                not conn.buffer
             reply.ended = conn.ended
         return reply
 
@@ -274,7 +285,7 @@ class Probe:
     def close_state(self, reply):
         """What became of the connection after ``reply``, for 'observed'."""
         if not reply.closed:
-            after = 'still open %.1f s later' % self.settle
+            after = 'still open %.1f s later' % self.close_wait
         else:
             after = 'reset (RST)' if reply.ended == 'RST' else 'closed'
         return '%s, then %s' % (reply.describe(), after)
@@ -290,7 +301,7 @@ class Probe:
         it closed, closed cleanly (FIN): a reset (RST) can destroy a
         response before the client reads it (RFC 9112 §9.6)."""
         if not conn.eof:
-            conn.wait_closed(self.settle)
+            conn.wait_closed(self.close_wait)
         trouble = []
         if conn.send_error:
             trouble.append('the request could not be sent whole: %s with '

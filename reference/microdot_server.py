@@ -132,29 +132,31 @@ class Server:
 
     async def serve_connection(self, conn):
         """Answer the requests that arrive on one connection, in order;
-        returns whether the close should linger (False: the client left or
-        stayed silent, and nothing is left unread)."""
+        returns whether the close should linger: whether input the server
+        did not read may still be on its way (a body left unread, the rest
+        of a refused request, bytes after the last request)."""
         app = self.app
         reader = http.Reader(conn)
         keep = True
-        linger = True
+        unread = False
         while keep and not app.shutdown_requested:
             req = None
             try:
                 req = await read_request(app, reader)
                 if req is None:
-                    linger = False
-                    break
+                    break  # the client left, or stayed silent
                 res = await app.dispatch_request(req)
-                keep = http.keep_alive(req) and req._stream.done
+                unread = not req._stream.done
+                keep = http.keep_alive(req) and not unread
             except HTTPException as exc:  # the request itself is unusable
                 res = Response(exc.reason or http.error_text(exc.status_code),
                                exc.status_code)
                 keep = False
+                unread = True
             except EOFError:
                 break  # the client left in the middle of its request
             if res is Response.already_handled:
-                break
+                return True
             keep = await send_response(conn, res, req,
                                        keep and not app.shutdown_requested)
             if self.debug:
@@ -163,7 +165,7 @@ class Server:
                                     res.status_code))
         if app.shutdown_requested and app.server is self:
             self.stop()
-        return linger
+        return unread or bool(reader.buf)
 
 
 async def read_request(app, reader):

@@ -261,7 +261,7 @@ def incomplete_body(probe):
     if reply.status is None:
         probe.observe(reply.describe())
         return
-    closed = reply.closed or conn.wait_closed(probe.settle)
+    closed = reply.closed or conn.wait_closed(probe.close_wait)
     probe.observe('%s, then %s' % (reply.describe(), 'closed' if closed
                                    else 'still open'))
 

@@ -77,16 +77,16 @@ def stops_when_client_leaves(b):
 
 
 def resets_on_close(b):
-    # SO_LINGER with a zero timeout: every close is a reset (RST), and what
-    # the client has not read yet is lost.
+    # Closes at once with SO_LINGER 0: every close is a reset (RST), and
+    # what the client has not read yet is lost.
     original = microdot_server.Connection.close
 
-    async def close(conn):
+    async def close(conn, linger=True):
         sock = conn.writer.get_extra_info('socket')
         if sock is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                             struct.pack('ii', 1, 0))
-        await original(conn)
+        await original(conn, False)
     b.attr(microdot_server.Connection, 'close', close)
 
 
