@@ -20,44 +20,12 @@ stays below an idle timeout the profile declares, so that an idle close is
 not taken for it.
 """
 from conformance.case import SHOULD, HarnessError, NotApplicable, Violation
-from conformance.wire import Connection, build_request
+from conformance.wire import Connection, build_request, quoted, show_bytes
 
-MAX_SHOWN = 4096
 SETTLE_FLOOR = 0.3  # seconds
 SETTLE_ROUND_TRIPS = 10
 CLOSE_FLOOR = 2.0  # seconds allowed for a staged close
 IDLE_SHARE = 0.8  # of a declared idle timeout, at most, for a close
-
-
-def show_bytes(data):
-    """Bytes as readable text, with CR, LF and other controls escaped."""
-    if data is None:
-        return ''
-    shown = data[:MAX_SHOWN]
-    out = []
-    for byte in shown:
-        c = chr(byte)
-        if c == '\n':
-            out.append('\\n\n')
-        elif c == '\r':
-            out.append('\\r')
-        elif c == '\\':
-            out.append('\\\\')
-        elif 32 <= byte < 127:
-            out.append(c)
-        else:
-            out.append('\\x%02x' % byte)
-    if len(data) > MAX_SHOWN:
-        out.append('... (%d more bytes)' % (len(data) - MAX_SHOWN))
-    return ''.join(out)
-
-
-def quoted(data, limit=60):
-    """Bytes (or text) on one line between double quotes, escaped."""
-    if isinstance(data, str):
-        data = data.encode('utf-8')
-    text = show_bytes(data[:limit]).replace('\n', '')
-    return '"%s"%s' % (text, '...' if len(data) > limit else '')
 
 
 def header_text(reply, name):

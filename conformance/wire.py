@@ -21,6 +21,7 @@ STATUS_LINE = re.compile(rb'^HTTP/(\d)\.(\d) (\d{3})(?: ([\t !-~\x80-\xff]*))?$'
 FIELD_LINE = re.compile(rb"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$")
 CTL = re.compile(rb'[\x00-\x08\x0a-\x1f\x7f]')
 MAX_HEAD = 64 * 1024
+MAX_SHOWN = 4096  # bytes of a message quoted in evidence
 
 
 def build_request(method='GET', target='/', headers=(), body=b'',
@@ -48,6 +49,37 @@ def chunked(*pieces, trailer=b''):
 
 def _bytes(value):
     return value if isinstance(value, bytes) else str(value).encode('utf-8')
+
+
+def show_bytes(data):
+    """Bytes as readable text, with CR, LF and other controls escaped."""
+    if data is None:
+        return ''
+    shown = data[:MAX_SHOWN]
+    out = []
+    for byte in shown:
+        c = chr(byte)
+        if c == '\n':
+            out.append('\\n\n')
+        elif c == '\r':
+            out.append('\\r')
+        elif c == '\\':
+            out.append('\\\\')
+        elif 32 <= byte < 127:
+            out.append(c)
+        else:
+            out.append('\\x%02x' % byte)
+    if len(data) > MAX_SHOWN:
+        out.append('... (%d more bytes)' % (len(data) - MAX_SHOWN))
+    return ''.join(out)
+
+
+def quoted(data, limit=60):
+    """Bytes (or text) on one line between double quotes, escaped."""
+    if isinstance(data, str):
+        data = data.encode('utf-8')
+    text = show_bytes(data[:limit]).replace('\n', '')
+    return '"%s"%s' % (text, '...' if len(data) > limit else '')
 
 
 class Reply:
@@ -91,7 +123,7 @@ class Reply:
         """A one-line account of the reply, for 'observed'."""
         if self.problem:
             return 'malformed response: %s%s' % (self.problem, (
-                ' (after %r)' % self.status_line[:100]) if self.status
+                ' (after %s)' % quoted(self.status_line, 100)) if self.status
                 is not None else '')
         if self.status is not None:
             return self.status_line
@@ -247,12 +279,13 @@ class Connection:
             if lengths:
                 reply.problem = 'both Transfer-Encoding and Content-Length'
             if coding.strip().lower() != 'chunked':
-                reply.problem = 'unexpected Transfer-Encoding %r' % coding
+                reply.problem = 'unexpected Transfer-Encoding %s' % quoted(coding)
                 return
             self._read_chunked(reply, deadline)
         elif lengths:
             if len(lengths) > 1 or not next(iter(lengths)).isdigit():
-                reply.problem = 'invalid Content-Length %r' % sorted(lengths)
+                reply.problem = 'invalid Content-Length %s' % ', '.join(
+                    quoted(v) for v in sorted(lengths))
                 return
             self._read_exactly(reply, int(next(iter(lengths))), deadline)
         else:
@@ -288,7 +321,8 @@ class Connection:
             size = line.split(b';')[0].strip() if line is not None else b''
             if not size or not re.match(rb'^[0-9a-fA-F]{1,16}$', size):
                 reply.body = body
-                reply.problem = 'invalid chunk size line %r' % line
+                reply.problem = 'invalid chunk size line %s' % (
+                    quoted(line) if line is not None else '(none)')
                 return
             size = int(size, 16)
             if size == 0:
@@ -370,7 +404,7 @@ def _parse_head(reply, head):
     lines = head.split(b'\r\n')
     match = STATUS_LINE.match(lines[0])
     if match is None:
-        reply.problem = 'invalid status line %r' % lines[0][:200]
+        reply.problem = 'invalid status line %s' % quoted(lines[0], 200)
         return False
     major, minor, status, reason = match.groups()
     reply.version = 'HTTP/%s.%s' % (major.decode(), minor.decode())
@@ -379,7 +413,7 @@ def _parse_head(reply, head):
     for line in lines[1:]:
         field = FIELD_LINE.match(line)
         if field is None or CTL.search(field.group(2)):
-            reply.problem = 'invalid header line %r' % line[:200]
+            reply.problem = 'invalid header line %s' % quoted(line, 200)
             return False
         reply.headers.append((field.group(1).decode(),
                               field.group(2).decode('latin-1')))

@@ -249,7 +249,8 @@ def fuzz_header_fields(probe):
     Fuzz(probe).run(requests, exchange)
 
 
-@case('RFC6265-4.2-fuzz-cookie', 'RFC 6265 §4.2, §5.4; RFC 9110 §5.5', MUST,
+@case('RFC6265-4.2-fuzz-cookie', 'RFC 6265 §4.2, §5.4; RFC 9110 §5.5; '
+      'fixtures/CONTRACT.md (Service)', MUST,
       'A request whose Cookie header is odd but a valid field value is '
       'answered, without a server error, and the server keeps serving')
 def fuzz_cookie(probe):
@@ -266,7 +267,7 @@ def fuzz_cookie(probe):
 
 
 @case('RFC3986-3.3-fuzz-paths', 'RFC 3986 §2.1, §3.3; RFC 9112 §3.2; '
-      'RFC 9110 §5.5', MUST,
+      'RFC 9110 §5.5; fixtures/CONTRACT.md (Service)', MUST,
       'Generated paths (percent-escapes, dot segments, odd bytes) get a '
       'well-formed answer, or a clean close when invalid; request data '
       'never becomes a header field of the answer')
