@@ -1,16 +1,22 @@
-"""Run single cases from the command line, outside pytest.
+"""The suite's command line outside pytest.
 
     python -m conformance list [--area AREA]
     python -m conformance replay CASE --base-url http://192.168.1.50
     python -m conformance replay CASE --target local
+    python -m conformance serve [--port 8080] [--micropython]
 
 ``replay`` runs one case and prints its verdict with the bytes exchanged;
 the exit status is 1 for FAIL or ERROR (and NON-STRICT with --strict).
+``serve`` serves the fixture on the reference server in the foreground
+(until Ctrl-C), for curl, a browser or ``pytest --target=url``.
 """
 import argparse
 import difflib
 import os
+import subprocess
 import sys
+
+from mpy_http_conformance import MissingFiles
 
 from conformance import targets
 from conformance.case import (ERROR, FAIL, NON_STRICT, REGISTRY, HarnessError,
@@ -32,12 +38,21 @@ def main(argv=None):
     replay.add_argument('--strict', action='store_true')
     replay.add_argument('--fuzz-examples', type=int)
     replay.add_argument('--fuzz-seed', type=int, default=0)
+    serve = commands.add_parser('serve', help='serve the fixture on the '
+                                'reference server until Ctrl-C')
+    serve.add_argument('--port', type=int, default=8080)
+    serve.add_argument('--host', default='127.0.0.1')
+    serve.add_argument('--micropython', action='store_true',
+                       help='on the MicroPython unix port (default: this '
+                       'CPython)')
     args = parser.parse_args(argv)
     if args.command == 'list':
         return list_cases(args.area)
     try:
+        if args.command == 'serve':
+            return serve_fixture(args)
         return replay_case(args)
-    except (HarnessError, ProfileError) as exc:
+    except (HarnessError, ProfileError, MissingFiles) as exc:
         print('error: %s' % exc, file=sys.stderr)
         return 2
 
@@ -45,12 +60,22 @@ def main(argv=None):
 def list_cases(area):
     cases = [c for c in all_cases() if area in (None, c.area)]
     if not cases:
-        print('error: no cases in area %r' % area, file=sys.stderr)
+        print('error: no cases in area "%s"; the areas are %s' % (
+            area, ', '.join(sorted({c.area for c in all_cases()}))),
+            file=sys.stderr)
         return 2
     for c in cases:
-        print('%-44s %-13s %-6s %-22s %s' % (c.id, c.area, c.level, c.rfc,
-                                             c.requirement))
+        print(c.line())
     return 0
+
+
+def serve_fixture(args):
+    argv, env = targets.fixture_command(
+        'micropython' if args.micropython else 'local', args.port, args.host)
+    try:
+        return subprocess.run(argv, env=dict(os.environ, **env)).returncode
+    except KeyboardInterrupt:
+        return 0
 
 
 def replay_case(args):

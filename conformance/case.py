@@ -44,6 +44,11 @@ class Case:
     def __repr__(self):
         return '<Case %s>' % self.id
 
+    def line(self):
+        """The case on one line: id, area, level, RFC, requirement."""
+        return '%-44s %-13s %-6s %-22s %s' % (self.id, self.area, self.level,
+                                              self.rfc, self.requirement)
+
 
 def case(id, rfc, level, requirement, needs=()):
     """Register the decorated function as a case. ``needs`` names profile

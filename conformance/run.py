@@ -108,8 +108,7 @@ class ConformanceRun:
 
     def list_cases(self, cases):
         for c in cases:
-            print('%-44s %-13s %-6s %-22s %s' % (c.id, c.area, c.level,
-                                                 c.rfc, c.requirement))
+            print(c.line())
         print('%d cases' % len(cases))
 
     # ------------------------------------------------------------ the run

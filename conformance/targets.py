@@ -252,14 +252,24 @@ class ProcessTarget(Target):
         return info
 
 
+def fixture_command(interpreter, port, host='127.0.0.1'):
+    """The argv and extra environment that serve the fixture on the
+    reference server, under this CPython ('local') or the MicroPython unix
+    port ('micropython')."""
+    argv = [fixture_path('app.py'), '--port', str(port), '--host', host]
+    if interpreter == 'micropython':
+        return ([find_micropython()] + argv,
+                {'MICROPYPATH': reference_path() + ':.frozen'})
+    return ([sys.executable] + argv,
+            {'PYTHONPATH': reference_path(), 'PYTHONUNBUFFERED': '1'})
+
+
 class LocalTarget(ProcessTarget):
     """The reference under this CPython."""
     name = 'local'
 
     def command(self):
-        return ([sys.executable, fixture_path('app.py'), '--port',
-                 str(self.port)],
-                {'PYTHONPATH': reference_path(), 'PYTHONUNBUFFERED': '1'})
+        return fixture_command('local', self.port)
 
 
 class MicroPythonTarget(ProcessTarget):
@@ -267,9 +277,7 @@ class MicroPythonTarget(ProcessTarget):
     name = 'micropython'
 
     def command(self):
-        return ([find_micropython(), fixture_path('app.py'), '--port',
-                 str(self.port)],
-                {'MICROPYPATH': reference_path() + ':.frozen'})
+        return fixture_command('micropython', self.port)
 
 
 register_target('local', LocalTarget, 'reference')

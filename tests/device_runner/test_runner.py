@@ -175,7 +175,9 @@ def test_status_reset_and_monitor(tmp_path):
         status, _ = runner('status', '--port', emulator.port,
                            log=tmp_path / 'status.log')
         assert status.returncode == 0, status.stderr
-        assert 'MicroPython:' in status.stdout and SSID in status.stdout
+        assert SSID in status.stdout
+        # the release (1.29.0-preview), not the language level (3.4.0)
+        assert re.search(r'^MicroPython: +1\.\d+\.\d+', status.stdout, re.M)
         assert 'main.py' in status.stdout and PASSWORD not in status.stdout
         reset, _ = runner('reset', '--port', emulator.port, '--wait',
                           log=tmp_path / 'reset.log')
@@ -344,3 +346,14 @@ def test_provision_an_emulated_board_until_interrupted(tmp_path):
         assert process.wait(30) == 130
     with pytest.raises(OSError):
         get(url + '/', timeout=2)  # the emulated board is gone
+
+
+def test_the_runner_does_not_need_the_suite():
+    code = ('import sys, device_runner.__main__, device_runner.commands, '
+            'device_runner.session, device_runner.emulator\n'
+            'print(sorted(m for m in sys.modules '
+            'if m.split(".")[0] == "conformance"))')
+    done = subprocess.run([sys.executable, '-c', code], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == '[]'
