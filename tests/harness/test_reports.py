@@ -85,3 +85,44 @@ def test_summary_table_lists_areas_and_failures():
     assert any(line.startswith('total') for line in lines)
     assert any(line.startswith('FAIL') and 'RFC0000-1-case' in line
                for line in lines)
+
+
+def test_html_opens_with_what_to_look_at(tmp_path):
+    run = make_run(ALL)
+    run['replay'] = {r.case.id: 'python -m conformance replay %s --target '
+                     'local' % r.case.id for r in run['results']}
+    write_reports(str(tmp_path), run)
+    page = (tmp_path / 'index.html').read_text()
+    attention = page.index('To look at first')
+    assert attention < page.index('<h2>area0</h2>')
+    listed = page[attention:page.index('</ul>', attention)]
+    # FAIL first, then ERROR, then NON-STRICT; each linked to its row
+    order = [listed.index('#case-RFC0000-%d-case' % i) for i in (1, 5, 2)]
+    assert order == sorted(order)
+    assert '#case-RFC0000-0-case' not in listed  # a PASS is not listed
+    assert 'replay RFC0000-1-case' in listed
+    assert 'id="case-RFC0000-1-case"' in page
+    assert 'max-width:100ch' in page
+
+
+def test_a_run_that_did_not_start_says_so(tmp_path):
+    run = make_run([])
+    run['start_error'] = 'cannot start the url target: nothing there'
+    paths = write_reports(str(tmp_path), run)
+    assert run_failed(run)
+    data = json.loads((tmp_path / 'results.json').read_text())
+    assert data['start_error'].startswith('cannot start')
+    suite = ET.parse(paths['junit.xml']).getroot()
+    assert suite.get('errors') == '1'
+    assert suite.find('testcase').get('name') == 'target-start'
+    assert 'did not start' in (tmp_path / 'index.html').read_text()
+
+
+def test_a_partial_run_is_marked(tmp_path):
+    run = make_run(ALL)
+    run['selection'] = {'selected': 6, 'of': 160, 'partial': True,
+                        'filters': "-k '405'"}
+    write_reports(str(tmp_path), run)
+    assert 'Partial run: 6 of 160' in (tmp_path / 'index.html').read_text()
+    data = json.loads((tmp_path / 'results.json').read_text())
+    assert data['selection']['partial']
