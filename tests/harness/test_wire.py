@@ -1,6 +1,8 @@
 """The raw client's reading of server replies, against scripted servers."""
 import socket
+import struct
 import threading
+import time
 
 import pytest
 
@@ -108,3 +110,63 @@ def test_wait_closed_and_unexpected_bytes():
         conn.send(build_request('GET', '/'))
         assert conn.read_reply().status == 200
         assert conn.unexpected_bytes(0.3) == b'extra'
+
+
+def resetting_server(answer, unread=b''):
+    """A one-connection server that sends ``answer`` and closes with a
+    reset (SO_LINGER 0), after leaving ``unread`` bytes unread."""
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(1)
+
+    def serve():
+        conn, _ = listener.accept()
+        conn.recv(16)  # a little of the request: the rest stays unread
+        conn.sendall(answer)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                        struct.pack('ii', 1, 0))
+        conn.close()
+        listener.close()
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1]
+
+
+def test_a_clean_close_is_a_fin():
+    port = scripted_server(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
+    with Connection('127.0.0.1', port, 1.0) as conn:
+        conn.send(build_request('GET', '/'))
+        reply = conn.read_reply('GET')
+        assert reply.problem is None and conn.wait_closed(1.0)
+        assert conn.ended == 'FIN'
+
+
+def test_a_reset_after_a_whole_response_is_seen():
+    port = resetting_server(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
+    with Connection('127.0.0.1', port, 1.0) as conn:
+        conn.send(build_request('GET', '/', body=b'x' * 1000))
+        reply = conn.read_reply('GET')
+        assert reply.status == 200 and reply.body == b'ok'
+        conn.wait_closed(1.0)
+        assert conn.ended == 'RST'
+
+
+def test_a_response_cut_short_by_a_reset_is_malformed():
+    port = resetting_server(b'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n'
+                            b'short')
+    with Connection('127.0.0.1', port, 1.0) as conn:
+        conn.send(build_request('GET', '/', body=b'x' * 1000))
+        reply = conn.read_reply('GET')
+        assert reply.problem == 'body cut short: 5 of 10 bytes, by a ' \
+            'connection reset (RST)'
+        assert reply.ended == 'RST' and not reply.timed_out
+
+
+def test_a_send_the_server_refuses_is_kept_not_raised():
+    port = resetting_server(b'HTTP/1.1 413 Content Too Large\r\n'
+                            b'Content-Length: 0\r\n\r\n')
+    with Connection('127.0.0.1', port, 2.0) as conn:
+        conn.send(build_request('POST', '/', [('Content-Length', 4 << 20)]))
+        time.sleep(0.2)  # the server has answered and reset by now
+        conn.send(b'x' * (4 << 20))
+        assert conn.send_error == 'connection reset (RST)'
+        assert 0 < conn.unsent <= 4 << 20 and conn.ended == 'RST'
