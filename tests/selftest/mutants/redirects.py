@@ -16,6 +16,15 @@ def no_location_on(code):
     return mutant
 
 
+def location_line_broken_on(code):
+    # The Location line ends with a bare LF: a malformed response.
+    def mutant(b):
+        b.response_head(lambda head, res, req: re.sub(
+            rb'(?m)^(Location: .*?)\r\n', rb'\1\n', head)
+            if res.status_code == code else head)
+    return mutant
+
+
 def _redirect_checking(check):
     # Response.redirect with its CR/LF check replaced by ``check``; the app
     # module holds its own binding of ``redirect``.
@@ -58,10 +67,10 @@ def raw_utf8_location(b):
 MUTANTS = {
     'RFC9110-15.4.2-301-location': no_location_on(301),
     'RFC9110-15.4.3-302-location': no_location_on(302),
-    'RFC9110-15.4.4-303-location': no_location_on(303),
+    'RFC9110-15.4.4-303-location': location_line_broken_on(303),
     'RFC9110-15.4.8-307-location': no_location_on(307),
     'RFC9110-15.4.9-308-location': no_location_on(308),
-    'RFC9112-11.1-redirect-crlf': crlf_reaches_the_wire,
+    'RFC9110-5.5-redirect-crlf': crlf_reaches_the_wire,
     'RFC9110-5.5-redirect-bare-ctl': only_crlf_pairs_refused,
     'RFC9110-10.2.2-location-uri-reference': raw_utf8_location,
 }

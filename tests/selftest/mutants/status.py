@@ -1,4 +1,6 @@
 """Mutants for conformance/cases/status.py."""
+import microdot_server
+
 from breakage import drop_header, replace_status_line
 
 
@@ -52,13 +54,18 @@ def every_abort_is_400(b):
         req.path.startswith('/error/abort/'), to_400))
 
 
-def invalid_status_dropped(b):
-    # The connection is dropped without a word when the application asks
-    # for a status outside 100..599.
-    def drop(res, req):
-        if not 100 <= res.status_code <= 599:
-            raise RuntimeError('cannot send status %d' % res.status_code)
-    b.before_send(drop)
+def invalid_status_unanswered(b):
+    # When the application asks for a status outside 100..599 nothing is
+    # sent, and the connection is left open until the client gives up.
+    original = microdot_server.send_response
+
+    async def stalled(conn, res, req, keep):
+        if 100 <= res.status_code <= 599:
+            return await original(conn, res, req, keep)
+        while await conn.reader.read(512):
+            pass
+        return False
+    b.attr(microdot_server, 'send_response', stalled)
 
 
 def error_without_content_type(b):
@@ -76,9 +83,9 @@ def error_without_explanation(b):
 MUTANTS = {
     'RFC9112-4-status-line-syntax': status_line_without_reason,
     'RFC9110-15-reason-phrases': control_character_in_reason,
-    'RFC9110-15.6.1-handler-exception-500': exception_answered_200,
-    'RFC9110-15-abort-status': every_abort_is_400,
-    'RFC9110-15-invalid-status-answered': invalid_status_dropped,
+    'CONTRACT-handler-exception-500': exception_answered_200,
+    'CONTRACT-abort-status': every_abort_is_400,
+    'RFC9110-15-invalid-status-answered': invalid_status_unanswered,
     'RFC9110-8.3-error-content-type': error_without_content_type,
     'RFC9110-15.5-error-explanation': error_without_explanation,
 }
