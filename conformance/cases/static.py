@@ -49,7 +49,7 @@ MISSING = ['/static/nope.txt', '/static/no/such/file.css', '/gzip/nope.txt',
 # the static ones)
 CACHE_ROUTES = ['/', '/echo', '/static/index.html', '/static/blob.bin',
                 '/gzip/readme.txt', '/no/such/resource', '/redirect/302?to=/']
-MAX_AGE = re.compile(r'(?i)max-age\b')
+MAX_AGE = re.compile(r'(?i)max-age\s*(=|$)')  # not s-maxage, not max-age-x
 MAX_AGE_TOKEN = re.compile(r'(?i)max-age=[0-9]+$')
 DECODERS = {'gzip': gzip.decompress, 'x-gzip': gzip.decompress,
             'deflate': zlib.decompress, 'identity': lambda data: data}
