@@ -75,9 +75,9 @@ def body_is_first_segment(b):
 MUTANTS = {
     'RFC9112-6-binary-body': body_read_as_text,
     'RFC9110-8.6-empty-body': zero_length_means_chunked,
-    'RFC9110-8.3-form-body': plus_stays_plus,
-    'RFC9110-8.3-json-body': json_read_as_latin1,
-    'RFC9110-15.5.1-invalid-json-4xx': json_errors_unhandled,
+    'CONTRACT-form-body': plus_stays_plus,
+    'CONTRACT-json-body': json_read_as_latin1,
+    'CONTRACT-invalid-json-4xx': json_errors_unhandled,
     'RFC9112-6.2-streamed-body': stream_ends_when_starved,
     'RFC9112-7.1-streamed-chunked-body': read_ahead_lost,
     'RFC9112-6-body-in-segments': body_is_first_segment,

@@ -1,5 +1,6 @@
 """Mutants for conformance/cases/responses.py."""
 import microdot_http
+import microdot_server
 
 from breakage import add_header, drop_header, replace_header
 
@@ -15,6 +16,15 @@ def length_counts_crlf(b):
         head, 'Content-Length', b'%d' % (len(res.body) + 2))
         if _bytes_body(res) and req is not None and
         req.path.startswith('/bytes/') else head)
+
+
+def bytes_one_short(b):
+    # /bytes/<n> off by one, and framed as what it is.
+    def shorten(res, req):
+        if req is not None and req.path.startswith('/bytes/') and \
+                _bytes_body(res):
+            res.body = res.body[:-1]
+    b.before_send(shorten)
 
 
 def error_length_short(b):
@@ -82,6 +92,15 @@ def stream_closed_silently(b):
     b.response_head(lambda head, res, req: drop_header(head, 'Connection'))
 
 
+def chunked_label_plain_body(b):
+    # Transfer-Encoding: chunked in the head, the pieces sent unframed.
+    original = microdot_server._send_pieces
+
+    async def send_pieces(conn, res, chunked):
+        return await original(conn, res, False)
+    b.attr(microdot_server, '_send_pieces', send_pieces)
+
+
 def _chunked_for_all(original):
     def framing(res, req):
         frame = original(res, req)
@@ -115,15 +134,17 @@ def second_content_type(b):
 
 MUTANTS = {
     'RFC9110-8.6-content-length-matches': length_counts_crlf,
+    'CONTRACT-fixed-bodies': bytes_one_short,
     'RFC9110-8.6-error-content-length': error_length_short,
     'RFC9110-8.3-content-type': no_content_type,
-    'RFC9110-8.3-json-content-type': json_as_text,
+    'CONTRACT-json-content-type': json_as_text,
     'RFC9110-15.3.5-204-no-content': body_after(204, b'status 204'),
     'RFC9110-8.6-204-no-content-length': length_on_204,
     'RFC9110-15.4.5-304-no-content': body_after(304, b'status 304'),
     'RFC9110-6.6.1-date': no_date,
     'RFC9110-6.6.1-no-date-without-clock': unset_clock_published,
-    'RFC9112-6.3-stream-framing': stream_closed_silently,
+    'RFC9112-6.3-stream-framing': chunked_label_plain_body,
+    'RFC9112-9.6-close-delimited-says-close': stream_closed_silently,
     'RFC9112-6.1-no-chunked-to-http10': chunked_to_http10,
     'RFC9112-6.2-no-content-length-with-te': length_beside_chunked,
     'RFC9110-5.5-field-syntax': values_unchecked,

@@ -5,6 +5,9 @@ module (``app``), where the routes look it up.
 """
 import app as fixture
 import microdot
+import microdot_http
+
+from breakage import replace_header
 
 
 def _send_file_with(**overrides):
@@ -34,6 +37,11 @@ def max_age_ignored(b):
     b.attr(fixture, 'send_file', _send_file_with(max_age=None))
 
 
+def max_age_quoted(b):
+    b.response_head(lambda head, res, req: head.replace(
+        b'max-age=3600', b'max-age="3600"'))
+
+
 def compressed_flag_ignored(b):
     b.attr(fixture, 'send_file', _send_file_with(compressed=False))
 
@@ -53,9 +61,16 @@ def first_piece_only(b):
         lambda res: res.headers.pop('Content-Length')))
 
 
-def file_size_not_sent(b):
-    b.attr(fixture, 'send_file', _send_file_then(
-        lambda res: res.headers.pop('Content-Length')))
+def file_sent_until_close(b):
+    # A file framed by closing the connection, with no Content-Length.
+    original = microdot_http.framing
+
+    def framing(res, req):
+        if not hasattr(res.body, 'read'):
+            return original(res, req)
+        res.headers.pop('Content-Length')
+        return 'close'
+    b.attr(microdot_http, 'framing', framing)
 
 
 def names_unchecked(b):
@@ -95,24 +110,25 @@ def file_body_on_head(b):
     b.before_send(_file_head_as_get)
 
 
-def _file_head_unsized(res, req):
-    if req is not None and req.method == 'HEAD' and hasattr(res.body, 'read'):
-        res.headers.pop('Content-Length')
-
-
-def no_length_on_file_head(b):
-    b.before_send(_file_head_unsized)
+def file_head_one_more(b):
+    # HEAD announces a byte more than GET sends.
+    b.response_head(lambda head, res, req: replace_header(
+        head, 'Content-Length', b'%d' % (int(res.headers['Content-Length'])
+                                         + 1))
+        if req is not None and req.method == 'HEAD' and
+        hasattr(res.body, 'read') else head)
 
 
 MUTANTS = {
-    'RFC9110-8.3-static-content-type': every_file_octet_stream,
-    'RFC9111-5.2.2.1-static-cache-control': max_age_ignored,
+    'CONTRACT-static-content-type': every_file_octet_stream,
+    'CONTRACT-static-cache-control': max_age_ignored,
+    'RFC9111-5.2.2.1-max-age-token-form': max_age_quoted,
     'RFC9110-8.4-static-gzip': compressed_flag_ignored,
-    'RFC9110-9.3.1-static-byte-exact': first_piece_only,
-    'RFC9110-8.6-static-content-length': file_size_not_sent,
-    'RFC9110-17.3-static-traversal': names_unchecked,
-    'RFC9110-15.5-static-traversal-4xx': traversal_answered_500,
-    'RFC9110-15.5.5-static-missing-404': missing_file_500,
+    'CONTRACT-static-byte-exact': first_piece_only,
+    'RFC9110-8.6-static-content-length': file_sent_until_close,
+    'CONTRACT-static-traversal': names_unchecked,
+    'CONTRACT-static-traversal-4xx': traversal_answered_500,
+    'CONTRACT-static-missing-404': missing_file_500,
     'RFC9110-9.3.2-static-head-no-body': file_body_on_head,
-    'RFC9110-9.3.2-static-head-content-length': no_length_on_file_head,
+    'RFC9110-8.6-static-head-content-length': file_head_one_more,
 }
