@@ -113,7 +113,7 @@ def pytest_collection_finish(session):
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session):
     run = _run(session.config)
-    if run is None:
+    if run is None or session.config.option.collectonly:
         return None
     if session.config.getoption('list_cases'):
         return True

@@ -116,11 +116,16 @@ def test_collection_does_not_depend_on_option_spelling(tmp_path):
                  ('--report-dir', str(reports)),
                  ('--profile', os.path.join(ROOT, 'fixtures', 'profiles',
                                             'reference.json'))]
+    port = tmp_path / 'ttyUSB0'  # a serial port that exists
+    port.write_text('')
+    runs = [('--target=local',) + options for options in spellings] + [
+        ('--target=esp32', '--port', str(port)),
+        ('--target=esp32', '--port=%s' % port), ('--target=esp32', '--port',
+                                                 'emu')]
     counts = set()
     for cwd in (ROOT, str(tmp_path)):
-        for options in spellings:
-            done = pytest_run('--target=local', '--collect-only', '-q',
-                              *options, cwd=cwd)
+        for options in runs:
+            done = pytest_run('--collect-only', '-q', *options, cwd=cwd)
             assert done.returncode == 0, done.stdout[-2000:]
             assert 'tests/' not in done.stdout
             counts.add(collected(done))
