@@ -88,6 +88,7 @@ def files_to_copy(compiled_dir=None):
         app = os.path.join(compiled_dir, 'app.mpy') if compiled_dir else \
             fixture_path('app.py')
         files = sorted(glob.glob(fixture_path('files', '*')))
+        canary = fixture_path('canary.txt')
         main = fixture_path('board_main.py')
     except MissingFiles as exc:
         raise BoardError(str(exc))
@@ -96,6 +97,7 @@ def files_to_copy(compiled_dir=None):
             for name in REFERENCE]
     plan.append((app, '/conformance_app' + ext))
     plan += [(path, '/files/' + os.path.basename(path)) for path in files]
+    plan.append((canary, '/canary.txt'))  # beside /files: must stay unserved
     plan.append((main, '/main.py'))
     return plan
 

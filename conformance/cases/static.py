@@ -28,21 +28,20 @@ MEDIA_TYPES = {  # the fixture contract's types by extension
     'blob.bin': ('application/octet-stream',),
 }
 FILES = sorted(MEDIA_TYPES)
-# Ways to spell "the folder above" in a path (RFC 3986 §2.1, §3.3), and the
-# files found there: the fixture app (CPython: fixtures/app.py; a board:
-# /conformance_app.py beside /main.py and /settings.json).
+# Ways to spell "the folder above" in a path (RFC 3986 §2.1, §3.3). Above
+# the served folder lies the contract's canary (fixtures/canary.txt, on a
+# board /canary.txt beside /settings.json), whatever framework serves it.
 UP = ['../', '%2e%2e/', '%2E%2E/', '..%2f', '..%2F', '%2e%2e%2f', '..\\',
       '..%5c', '.%2e/', './../']
-OUTSIDE = ['app.py', 'conformance_app.py']
-TRAVERSALS = ['/static/' + up + name for up in UP for name in OUTSIDE] + [
-    '/static/../main.py', '/static/..%2fsettings.json',
+TRAVERSALS = ['/static/' + up + 'canary.txt' for up in UP] + [
+    '/static/..%2fsettings.json', '/static/sub/../../canary.txt',
     '/static//etc/passwd', '/static/%2fetc%2fpasswd',
-    '/static/' + '..%2f' * 8 + 'etc%2fpasswd', '/static/sub/../../app.py',
-    '/gzip/..%2fapp.py', '/gzip/..%5capp.py']
+    '/static/' + '..%2f' * 8 + 'etc%2fpasswd',
+    '/gzip/..%2fcanary.txt', '/gzip/..%5ccanary.txt']
 # What those files hold (only these markers are reported, never the file:
 # a board's settings.json holds its WiFi password).
-LEAK_MARKERS = (b'def _safe_name', b'Microdot()', b'CONFORMANCE READY',
-                b'"wifi_ssid"', b'root:x:0:0', b'root:*:0:0')
+LEAK_MARKERS = (b'CONFORMANCE-CANARY-5f2c', b'"wifi_ssid"', b'root:x:0:0',
+                b'root:*:0:0')
 MISSING = ['/static/nope.txt', '/static/no/such/file.css', '/gzip/nope.txt',
            '/gzip/index.html']
 # routes whose Cache-Control, if any, is judged (the fixture sets max-age on
@@ -155,6 +154,50 @@ def static_gzip(probe):
                      header_text(reply, 'Content-Encoding'),
                      _difference(content, file_bytes('readme.txt'))
                      if isinstance(content, bytes) else 'is ' + content))
+
+
+def _codings(reply):
+    return [c.strip().lower() for c in ', '.join(
+        reply.header_values('Content-Encoding')).split(',') if c.strip()]
+
+
+def _gzip_asked(probe, accept):
+    reply, _ = ask(probe, '/gzip/readme.txt',
+                   headers=[('Accept-Encoding', accept)])
+    return reply
+
+
+@case('RFC9110-12.5.3-unaccepted-coding', 'RFC 9110 §12.5.3', SHOULD,
+      'A client whose Accept-Encoding does not list gzip ("identity", '
+      '"gzip;q=0") gets the content without a content coding')
+def unaccepted_coding(probe):
+    for accept in ('identity', 'gzip;q=0'):
+        reply = _gzip_asked(probe, accept)
+        if reply.status == 406:
+            continue  # "not acceptable" is an answer too
+        probe.expect_status(reply, 200)
+        probe.expect(not [c for c in _codings(reply) if c != 'identity'],
+                     'no content coding for Accept-Encoding: %s' % accept,
+                     header_text(reply, 'Content-Encoding'))
+    probe.observe('no coding was sent that the client did not accept')
+
+
+@case('RFC9110-12.5.5-vary-accept-encoding', 'RFC 9110 §12.5.5', SHOULD,
+      'A response chosen by Accept-Encoding (gzip or not) says '
+      '"Vary: Accept-Encoding"')
+def vary_accept_encoding(probe):
+    replies = [_gzip_asked(probe, accept) for accept in ('gzip', 'identity')]
+    if _codings(replies[0]) == _codings(replies[1]):
+        probe.not_applicable('the answer does not depend on Accept-Encoding '
+                             '(%s both times)' % header_text(
+                                 replies[0], 'Content-Encoding'))
+    for reply in replies:
+        varies = [v.strip().lower() for v in ', '.join(
+            reply.header_values('Vary')).split(',')]
+        probe.expect('accept-encoding' in varies or '*' in varies,
+                     'Vary: Accept-Encoding on both answers',
+                     '%s with %s' % (header_text(reply, 'Content-Encoding'),
+                                     header_text(reply, 'Vary')))
 
 
 @case('CONTRACT-static-byte-exact', CONTRACT, MUST,

@@ -51,7 +51,31 @@ def semicolon_in_value_kept(b):
     b.attr(microdot_http, '_cookie_value', cookie_value)
 
 
+def bad_cookie_value_is_a_server_error(b):
+    # set_cookie's refusal escapes the handler as an unexpected exception.
+    original = microdot.Response.set_cookie
+
+    def set_cookie(res, *args, **kwargs):
+        try:
+            return original(res, *args, **kwargs)
+        except ValueError as exc:
+            raise RuntimeError(str(exc))
+    b.attr(microdot.Response, 'set_cookie', set_cookie)
+
+
+def cookies_without_path(b):
+    # Cookies scoped to the path that set them, as before the contract
+    # asked for Path=/: clients keep them to /cookies/.
+    original = microdot.Response.set_cookie
+
+    def set_cookie(res, cookie, value, path=None, **kwargs):
+        return original(res, cookie, value, **kwargs)
+    b.attr(microdot.Response, 'set_cookie', set_cookie)
+
+
 MUTANTS = {
+    'CONTRACT-refused-cookie-value-400': bad_cookie_value_is_a_server_error,
+    'CONTRACT-cookies-come-back': cookies_without_path,
     'RFC6265-3-set-cookie-not-folded': folded,
     'RFC6265-4.1.1-set-cookie-syntax': _replace_in_head(
         b'Set-Cookie: first=one', b'Set-Cookie: first=one, two'),

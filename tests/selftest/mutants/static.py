@@ -7,7 +7,7 @@ import app as fixture
 import microdot
 import microdot_http
 
-from breakage import replace_header
+from breakage import drop_header, replace_header
 
 
 def _send_file_with(**overrides):
@@ -119,7 +119,17 @@ def file_head_one_more(b):
         hasattr(res.body, 'read') else head)
 
 
+def gzip_whatever_is_accepted(b):
+    b.attr(fixture, '_accepts_gzip', lambda request: True)
+
+
+def no_vary(b):
+    b.response_head(lambda head, res, req: drop_header(head, 'Vary'))
+
+
 MUTANTS = {
+    'RFC9110-12.5.3-unaccepted-coding': gzip_whatever_is_accepted,
+    'RFC9110-12.5.5-vary-accept-encoding': no_vary,
     'CONTRACT-static-content-type': every_file_octet_stream,
     'CONTRACT-static-cache-control': max_age_ignored,
     'RFC9111-5.2.2.1-max-age-token-form': max_age_quoted,
