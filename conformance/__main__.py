@@ -108,6 +108,10 @@ def replay_case(args):
         print('--- exchange %d: %s' % (i, item.get('note', '')))
         print('>>> request\n' + item['request'])
         print('<<< response head\n' + (item['response_head'] or '(none)'))
+        if item.get('response_body'):
+            print('<<< response body\n' + item['response_body'])
+        if item.get('close'):
+            print('--- connection: ' + item['close'])
     if result.detail:
         print(result.detail)
     failed = result.verdict in (FAIL, ERROR) or (

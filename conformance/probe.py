@@ -20,6 +20,7 @@ stays below an idle timeout the profile declares, so that an idle close is
 not taken for it.
 """
 from conformance.case import SHOULD, HarnessError, NotApplicable, Violation
+from conformance.relay import Relay
 from conformance.wire import Connection, build_request, quoted, show_bytes
 
 SETTLE_FLOOR = 0.3  # seconds
@@ -56,7 +57,7 @@ class Probe:
         self.expected_text = ''
         self.observed_text = ''
         self._connections = []  # (connection, its last evidence entry)
-        self._session = None
+        self._session = self._relay = None
         # Seconds to wait for something due now (a close, or bytes that
         # must not come), scaled from the target's round trip (measured
         # before the case does anything, if the run has not yet).
@@ -124,33 +125,44 @@ class Probe:
 
     def http(self, method, path, **kwargs):
         """A request made by ``requests``, where a normal client is the
-        point; the exchange is recorded as requests saw it."""
+        point. It goes through a recording relay, so the evidence holds the
+        bytes as they crossed the wire, not as requests rebuilt them."""
         import requests
         if self._session is None:
             self._session = requests.Session()
+            self._relay = Relay(self.target.host, self.target.port,
+                                self.timeout)
         kwargs.setdefault('timeout', self.timeout)
         kwargs.setdefault('allow_redirects', False)
+        headers = dict(kwargs.pop('headers', None) or {})
+        headers.setdefault('Host', self.target.host_header)
+        url = 'http://127.0.0.1:%d%s' % (self._relay.port, path)
         try:
-            res = self._session.request(method, self.target.base_url + path,
+            res = self._session.request(method, url, headers=headers,
                                         **kwargs)
         except requests.RequestException as exc:
-            self.evidence.append({'request': '%s %s' % (method, path),
-                                  'response_head': '',
-                                  'note': 'requests failed: %s' % exc})
+            self._record_relayed('requests failed: %s' % exc)
             # a hang is a hard failure; a close or a bad answer is judged at
             # the case's level
             raise Violation('an answer to %s %s' % (method, path),
                             'requests failed: %s' % exc,
                             hard=isinstance(exc, requests.Timeout))
-        self.evidence.append({'request': show_bytes(_request_bytes(res)),
-                              'response_head': show_bytes(_head_bytes(res)),
-                              'note': 'as seen by requests'})
+        self._record_relayed('made by requests')
         return res
+
+    def _record_relayed(self, note):
+        sent, received = self._relay.take()
+        head, end, body = received.partition(b'\r\n\r\n')
+        self.evidence.append({'request': show_bytes(sent),
+                              'response_head': show_bytes(head + end),
+                              'response_body': show_bytes(body),
+                              'note': note})
 
     def record(self, sent, reply, note=None, conn=None):
         entry = {'request': show_bytes(sent),
                  'response_head': show_bytes(b''.join(reply.interim) +
                                              reply.head),
+                 'response_body': show_bytes(reply.body),
                  'note': note or reply.describe()}
         self.evidence.append(entry)
         for pair in self._connections:
@@ -164,6 +176,7 @@ class Probe:
             conn.close()
         if self._session is not None:
             self._session.close()
+            self._relay.close()
 
     # ------------------------------------------------------ expectations
 
@@ -329,21 +342,3 @@ def _how_it_ended(conn):
         return 'closed by the server (FIN)' + sent
     return '%s by the server%s' % (
         'reset (RST)' if conn.ended == 'RST' else conn.ended, sent)
-
-
-def _request_bytes(res):
-    req = res.request
-    lines = ['%s %s HTTP/1.1' % (req.method, req.path_url)]
-    lines += ['%s: %s' % item for item in req.headers.items()]
-    body = req.body or b''
-    if isinstance(body, str):
-        body = body.encode('utf-8')
-    return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1',
-                                                     'replace') + body
-
-
-def _head_bytes(res):
-    version = {10: 'HTTP/1.0', 11: 'HTTP/1.1'}.get(res.raw.version, '?')
-    lines = ['%s %d %s' % (version, res.status_code, res.reason or '')]
-    lines += ['%s: %s' % item for item in res.raw.headers.items()]
-    return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1', 'replace')

@@ -114,8 +114,11 @@ def _evidence_text(result):
     parts = []
     for i, item in enumerate(result.evidence, 1):
         parts.append('--- exchange %d: %s\n>>> request\n%s\n<<< response '
-                     'head\n%s' % (i, item.get('note', ''), item['request'],
-                                   item['response_head']))
+                     'head\n%s%s' % (i, _note(item), item['request'],
+                                     item['response_head'],
+                                     '\n<<< response body\n' +
+                                     item['response_body']
+                                     if item.get('response_body') else ''))
     return '\n'.join(parts)
 
 
@@ -217,9 +220,11 @@ def _html_attention(results, replay):
 def _html_row(r, replay):
     evidence = ''.join(
         '<p class="note">exchange %d: %s</p><pre class="req">%s</pre>'
-        '<pre class="res">%s</pre>' % (i, _e(_note(item)),
-                                       _e(item['request']),
-                                       _e(item['response_head']))
+        '<pre class="res">%s</pre>%s' % (
+            i, _e(_note(item)), _e(item['request']),
+            _e(item['response_head']),
+            '<pre class="body">%s</pre>' % _e(item['response_body'])
+            if item.get('response_body') else '')
         for i, item in enumerate(r.evidence, 1))
     command = replay.get(r.case.id)
     return ('<tr id="%s"><td><span class="badge" style="background:%s">%s'
@@ -269,5 +274,6 @@ max-width:100ch;margin:4px 0}code{font-family:ui-monospace,monospace}
 .partial{background:#fff8c5;border:1px solid #bf8700;padding:8px}
 ul.attention li{margin:6px 0}tr:target{background:#fff8c5}
 pre.res{border-left:3px solid #0969da}
-pre.req{border-left:3px solid #1a7f37}.note{color:#57606a;margin:6px 0 0}
+pre.req{border-left:3px solid #1a7f37}pre.body{border-left:3px solid #8c959f}
+.note{color:#57606a;margin:6px 0 0}
 '''

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from conformance.relay import Relay
 from conformance.wire import Connection, build_request, exchange
 
 
@@ -170,3 +171,16 @@ def test_a_send_the_server_refuses_is_kept_not_raised():
         conn.send(b'x' * (4 << 20))
         assert conn.send_error == 'connection reset (RST)'
         assert 0 < conn.unsent <= 4 << 20 and conn.ended == 'RST'
+
+
+def test_the_relay_keeps_the_bytes_as_they_crossed():
+    answer = b'HTTP/1.1 200 OK\r\nX-Odd:  spaced \r\nContent-Length: 2\r\n\r\nok'
+    port = scripted_server(answer)
+    with Relay('127.0.0.1', port) as relay:
+        with Connection('127.0.0.1', relay.port, 2.0) as conn:
+            conn.send(b'GET /raw HTTP/1.1\r\nHost: h\r\n\r\n')
+            reply = conn.read_reply('GET')
+        assert reply.body == b'ok'
+        sent, received = relay.take()
+    assert sent == b'GET /raw HTTP/1.1\r\nHost: h\r\n\r\n'
+    assert received == answer  # the odd spacing too: nothing rebuilt
