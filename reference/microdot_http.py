@@ -34,29 +34,33 @@ CLOCK_VALID_FROM = 2024
 
 _REASONS = (
     '|100Continue|101Switching Protocols|200OK|201Created|202Accepted'
-    '|204No Content|206Partial Content|301Moved Permanently|302Found'
-    '|303See Other|304Not Modified|307Temporary Redirect'
-    '|308Permanent Redirect|400Bad Request|401Unauthorized|403Forbidden'
-    '|404Not Found|405Method Not Allowed|406Not Acceptable'
+    '|203Non-Authoritative Information|204No Content|205Reset Content'
+    '|206Partial Content|300Multiple Choices|301Moved Permanently|302Found'
+    '|303See Other|304Not Modified|305Use Proxy|307Temporary Redirect'
+    '|308Permanent Redirect|400Bad Request|401Unauthorized'
+    '|402Payment Required|403Forbidden|404Not Found|405Method Not Allowed'
+    '|406Not Acceptable|407Proxy Authentication Required'
     '|408Request Timeout|409Conflict|410Gone|411Length Required'
     '|412Precondition Failed|413Content Too Large|414URI Too Long'
     '|415Unsupported Media Type|416Range Not Satisfiable'
-    '|417Expectation Failed|418I\'m a teapot|422Unprocessable Content'
-    '|426Upgrade Required|429Too Many Requests'
+    '|417Expectation Failed|418I\'m a teapot|421Misdirected Request'
+    '|422Unprocessable Content|426Upgrade Required'
+    '|428Precondition Required|429Too Many Requests'
     '|431Request Header Fields Too Large|500Internal Server Error'
     '|501Not Implemented|502Bad Gateway|503Service Unavailable'
-    '|504Gateway Timeout|505HTTP Version Not Supported|')
+    '|504Gateway Timeout|505HTTP Version Not Supported'
+    '|511Network Authentication Required|')
 _CLASSES = ('Informational', 'Success', 'Redirection', 'Client Error',
             'Server Error')
 
 
 def reason_phrase(status_code):
-    """The reason phrase of a status code (RFC 9110 section 15).
+    """The reason phrase of a status code (RFC 9110 section 15, RFC 6585).
 
     >>> reason_phrase(405)
     'Method Not Allowed'
 
-    A rarely used code gets the name of its class ('Client Error').
+    A code neither defines gets the name of its class ('Client Error').
     """
     i = _REASONS.find('|%d' % status_code)
     if i < 0:
@@ -498,14 +502,20 @@ def date_header():
 
 def framing(res, req):
     """How the body of ``res`` is delimited (RFC 9112 section 6.3), with
-    the headers that say so: ``'none'`` (1xx, 204, 304), ``'length'``,
-    ``'chunked'`` (length unknown, HTTP/1.1 client) or ``'close'``."""
+    the headers that say so: ``'none'`` (1xx, 204, 304), ``'length'``
+    (a 205 always: its content, if any, is dropped), ``'chunked'`` (length
+    unknown, HTTP/1.1 client) or ``'close'``."""
     status = res.status_code
     if status < 200 or status in (204, 304):
         if status != 304:  # a 304 may state the length of the 200
             res.headers.pop('Content-Length')
             res.headers.pop('Transfer-Encoding')
         return 'none'
+    if status == 205:  # no content (RFC 9110 15.3.6): Content-Length: 0
+        if hasattr(res.body, 'close'):
+            res.body.close()
+        res.body = b''
+        res.headers.pop('Transfer-Encoding')
     res.complete()
     if 'Content-Length' in res.headers:
         return 'length'

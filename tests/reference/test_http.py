@@ -709,6 +709,27 @@ def test_304_keeps_the_length_of_the_200():
     assert res.headers['Content-Length'] == '1234'
 
 
+class ClosingBody:
+    closed = False
+
+    def read(self, n):
+        return b'content'
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize('body', ['status 205', gen_body(), ClosingBody()])
+def test_205_drops_its_content_and_says_so(body):
+    # RFC 9110 15.3.6: a 205 has no content; a length of 0 tells the client
+    res = Response(body, 205, {'Transfer-Encoding': 'chunked'})
+    assert http.framing(res, req()) == 'length'
+    assert (res.body, res.headers['Content-Length']) == (b'', '0')
+    assert 'Transfer-Encoding' not in res.headers
+    if isinstance(body, ClosingBody):
+        assert body.closed
+
+
 # ----------------------------------------------------------- response head
 
 def head_lines(res, request_=None, keep=True):
@@ -905,6 +926,16 @@ def test_set_cookie_refuses_bad_names(name):
     (503, 'Service Unavailable'), (505, 'HTTP Version Not Supported'),
 ])
 def test_reason_phrase(status, reason):
+    assert http.reason_phrase(status) == reason
+
+
+@pytest.mark.parametrize('status, reason', [
+    (203, 'Non-Authoritative Information'), (205, 'Reset Content'),
+    (300, 'Multiple Choices'), (305, 'Use Proxy'), (402, 'Payment Required'),
+    (407, 'Proxy Authentication Required'), (421, 'Misdirected Request'),
+    (428, 'Precondition Required'), (511, 'Network Authentication Required'),
+])
+def test_every_code_rfc_9110_and_6585_define_has_its_reason(status, reason):
     assert http.reason_phrase(status) == reason
 
 
