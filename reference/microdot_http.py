@@ -225,6 +225,8 @@ def parse_request_line(line):
         # no whitespace, control characters or non-ASCII in any element
         if not part or min(part) <= 32 or max(part) >= 127:
             raise HTTPException(400)
+    if b'#' in parts[1]:  # a fragment is no part of a request-target
+        raise HTTPException(400)
     method, target, version = [p.decode() for p in parts]
     if not is_token(method) or _VERSION.match(version) is None:
         raise HTTPException(400)
@@ -276,7 +278,8 @@ def parse_field(line, headers):
 def parse_head(lines):
     """Request-head lines -> ``(method, target, version, headers)``, the
     target reduced to origin form. 400 for an HTTP/1.1 request without a
-    valid Host (RFC 9112 section 3.2)."""
+    valid Host (RFC 9112 section 3.2). The host of an absolute-form target
+    takes the place of the Host field's (RFC 9112 section 3.2.2)."""
     method, target, version = parse_request_line(lines[0])
     headers = NoCaseDict()
     for line in lines[1:]:
@@ -285,7 +288,27 @@ def parse_head(lines):
     if (host is None and version != '1.0') or \
             (host is not None and _HOST.match(host) is None):
         raise HTTPException(400)
+    absolute = _absolute_form(target)
+    if absolute is not None:
+        # the target's host names the resource, not the Host field (RFC 9112
+        # 3.2.2); the application reads it where it always does
+        host = absolute[0].rpartition('@')[2]  # without userinfo
+        if _HOST.match(host) is None:
+            raise HTTPException(400)
+        headers['Host'] = host
     return method, origin_form(method, target), version, headers
+
+
+def _absolute_form(target):
+    """``(authority, path and query)`` of an http(s) absolute-form target
+    (``path`` at least ``/``), else None."""
+    scheme, sep, rest = target.partition('://')
+    if not sep or scheme.lower() not in ('http', 'https'):
+        return None
+    ends = [i for i in (rest.find('/'), rest.find('?')) if i >= 0]
+    end = min(ends) if ends else len(rest)
+    path = rest[end:]
+    return rest[:end], path if path[:1] == '/' else '/' + path
 
 
 def origin_form(method, target):
@@ -294,11 +317,9 @@ def origin_form(method, target):
     only for OPTIONS; anything else is 400 (501 for CONNECT)."""
     if target[0] == '/' or (target == '*' and method == 'OPTIONS'):
         return target
-    scheme, sep, rest = target.partition('://')
-    if sep and scheme.lower() in ('http', 'https'):
-        ends = [i for i in (rest.find('/'), rest.find('?')) if i >= 0]
-        path = rest[min(ends):] if ends else ''
-        return path if path[:1] == '/' else '/' + path
+    absolute = _absolute_form(target)
+    if absolute is not None:
+        return absolute[1]
     raise HTTPException(501 if method == 'CONNECT' else 400)
 
 

@@ -94,6 +94,8 @@ def test_lowercase_method_is_just_another_token():
     b'GET /\xc3\xa9 HTTP/1.1',
     b'GET /\xff HTTP/1.1',
     b'GET / HTTP/\xff.1',
+    b'GET /a#frag HTTP/1.1',
+    b'GET http://a/#f HTTP/1.1',
 ])
 def test_request_line_malformed_is_400(line):
     assert status_of(http.parse_request_line, line) == 400
@@ -200,6 +202,22 @@ def test_http10_without_host_is_fine():
 def test_head_reduces_absolute_form_target():
     assert http.parse_head([b'GET http://example.com/p?q HTTP/1.1',
                             b'Host: example.com'])[1] == '/p?q'
+
+
+@pytest.mark.parametrize('target, host', [
+    (b'http://other.test/p', 'other.test'),
+    (b'http://other.test:8080?q', 'other.test:8080'),
+    (b'https://user@other.test/p', 'other.test')])
+def test_absolute_form_host_replaces_the_host_field(target, host):
+    # RFC 9112 3.2.2: the server ignores Host for the target's host
+    headers = http.parse_head([b'GET ' + target + b' HTTP/1.1',
+                               b'Host: example.com'])[3]
+    assert headers['Host'] == host
+
+
+def test_absolute_form_with_an_invalid_host_is_400():
+    assert status_of(http.parse_head, [b'GET http://a:b:c/ HTTP/1.1',
+                                       b'Host: example.com']) == 400
 
 
 @pytest.mark.parametrize('host', [
