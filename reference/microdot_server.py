@@ -105,9 +105,9 @@ class Server:
         self.open += 1
         linger = True
         try:
-            # beyond max_connections a client waits up to a second for a
+            # beyond max_connections a client waits up to two seconds for a
             # place, then hears 503 rather than nothing
-            for _ in range(20):
+            for _ in range(40):
                 if self.active < self.app.max_connections:
                     break
                 await asyncio.sleep(0.05)
