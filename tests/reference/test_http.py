@@ -992,6 +992,7 @@ def test_http_date_defaults_to_now():
 
 @pytest.mark.parametrize('text, expected', [
     ('GET', True), ('x-y_z', True), ('', False), ('a b', False),
-    ('a:b', False), ('\xe9', False), ('a\n', False)])
+    ('a:b', False), ('\xe9', False), ('a\n', False), ('M' * 5000, True),
+    ('M' * 5000 + '(', False)])
 def test_is_token(text, expected):
     assert http.is_token(text) is expected

@@ -106,6 +106,16 @@ def test_utf8_path_argument(port):
     c.close()
 
 
+def test_long_path_segment_and_long_method(port):
+    # MicroPython's re recurses per character: neither may go through one
+    c = Client(port)
+    c.get('/hello/' + 'a' * 1500)
+    assert c.response().body == b'Hello, ' + b'a' * 1500
+    c.send(b'M' * 1500 + b' / HTTP/1.1\r\nHost: a\r\n\r\n')
+    assert c.response().status == 501
+    c.close()
+
+
 def test_404_and_405(port):
     c = Client(port)
     c.get('/missing')
