@@ -169,7 +169,8 @@ def set_cookie_value(name, value, path=None, domain=None, expires=None,
     if http_only:
         parts.append('HttpOnly')
     if same_site is not None:
-        same_site = same_site.capitalize()
+        # str.capitalize(), which MicroPython lacks
+        same_site = same_site[:1].upper() + same_site[1:].lower()
         if same_site not in ('Strict', 'Lax', 'None'):
             raise ValueError('same_site must be Strict, Lax or None')
         parts.append('SameSite=' + same_site)

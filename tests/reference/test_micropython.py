@@ -116,6 +116,13 @@ def test_long_path_segment_and_long_method(port):
     c.close()
 
 
+def test_same_site_cookie(port):
+    c = Client(port)
+    c.get('/same-site')
+    assert c.response().headers['set-cookie'] == 's=1; SameSite=Lax'
+    c.close()
+
+
 def test_404_and_405(port):
     c = Client(port)
     c.get('/missing')
