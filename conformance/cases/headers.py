@@ -362,5 +362,6 @@ def expect_over_limit(probe):
     reply = probe.read(conn, 'POST')
     probe.expect_status(reply, 413)
     probe.expect(not interim, 'the 413 at once (the head decides it), '
-                 'without a 100 first', '100 (Continue), then %s' %
+                 'without a 100 first', ('100 (Continue), then %s' if interim
+                                         else '%s at once') %
                  reply.describe(), level=MAY)

@@ -130,6 +130,7 @@ def limit_checked_after_the_body(b):
     # body is in: the client waits for a 100 that never comes.
     b.incoming(lambda data: data.replace(b'Expect: 100-continue\r\n', b''))
     b.attr(Request, 'max_content_length', 1 << 30)
+    b.attr(Request, 'max_body_length', 1 << 30)  # read before dispatch
 
 
 MUTANTS = {
