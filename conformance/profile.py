@@ -4,7 +4,7 @@ Cases never hard-code a server's limits; they read them here. Profiles are
 JSON files in ``fixtures/profiles/`` (or any path given with ``--profile``)::
 
     {"name": "reference", "body_limit": 16384, "line_limit": 2048,
-     "max_headers": 32, "keep_alive": true, "clock": true, ...}
+     "max_headers": 32, "max_connections": 32, "keep_alive": true, ...}
 
 A feature that is ``null``/``false`` is declared absent: the cases that need
 it are UNSUPPORTED rather than FAIL.
@@ -21,6 +21,7 @@ FIELDS = {
     'body_buffer': int,     # bodies above this reach the app as a stream
     'line_limit': int,      # longest request or header line accepted
     'max_headers': int,     # most header lines accepted (null: undeclared)
+    'max_connections': int,  # connections served at once (null: undeclared)
     'keep_alive': bool,     # persistent connections and pipelining
     'clock': bool,          # a clock good enough for a Date header
     'idle_timeout': float,  # seconds before an idle connection is closed

@@ -499,11 +499,13 @@ class URLPattern:
     def __init__(self, url_pattern):
         self.url_pattern = url_pattern
         self.args = []  # (name, type, regex group)
+        self.segments = []  # literal strings, or the type of an argument
         regex = ''
         group = 1
         for segment in url_pattern.lstrip('/').split('/'):
             regex += '/'
             if segment[:1] != '<':
+                self.segments.append(segment)
                 for c in segment:  # a literal, even if it looks like a regex
                     regex += '\\' + c if c in '.^$*+?{}[]|()\\' else c
                 continue
@@ -513,6 +515,7 @@ class URLPattern:
             if segment[-1] != '>' or not name or not sub:
                 raise ValueError('invalid URL pattern ' + url_pattern)
             self.args.append((name, type_, group))
+            self.segments.append((type_,))
             # a custom regex may hold groups of its own
             group += 1 + sub.count('(') - sub.count('\\(') - sub.count('(?')
             regex += '(' + sub + ')'
@@ -521,22 +524,60 @@ class URLPattern:
                 '/' + url_pattern.lstrip('/')
         except Exception:  # CPython's re.error is not a ValueError
             raise ValueError('invalid URL pattern ' + url_pattern)
+        # MicroPython's re recurses once per character matched, so that a
+        # long path segment would exhaust its stack: the built-in types are
+        # matched segment by segment ("path" only as the last one).
+        types = [s[0] for s in self.segments if isinstance(s, tuple)]
+        if [t for t in types if t[:3] == 're:'] or 'path' in types[:-1]:
+            self.segments = None
 
     def match(self, path):
         """The arguments found in ``path`` as a dict, or None."""
         if not self.args:
             return {} if path == self.regex else None
-        g = self.regex.match(path)
-        if g is None:
+        if self.segments is None:
+            g = self.regex.match(path)
+            found = None if g is None else \
+                [g.group(group) for _, _, group in self.args]
+        else:
+            found = self._split(path)
+        if found is None:
             return None
         args = {}
-        for name, type_, group in self.args:
+        for (name, type_, _), raw in zip(self.args, found):
             try:
-                value = urldecode_path(g.group(group))
+                value = urldecode_path(raw)
             except ValueError:
                 raise HTTPException(400, 'Invalid percent-encoding')
             args[name] = int(value) if type_ == 'int' else value
         return args
+
+    def _split(self, path):
+        # The raw arguments in ``path``, or None, as the regex would find.
+        parts = path.split('/')
+        if parts[0] or len(parts) <= len(self.segments):
+            return None
+        last = len(self.segments)
+        if self.segments[-1] == ('path',):
+            parts[last] = '/'.join(parts[last:])
+        elif len(parts) > last + 1:
+            return None
+        found = []
+        for segment, part in zip(self.segments, parts[1:]):
+            if not isinstance(segment, tuple):
+                if part != segment:
+                    return None
+            elif not part or (segment == ('int',) and not _is_int(part)):
+                return None
+            else:
+                found.append(part)
+        return found
+
+
+def _is_int(text):
+    # what "-?[0-9]+" matches
+    digits = text[1:] if text[:1] == '-' else text
+    return bool(digits) and not digits.strip('0123456789')
 
 
 def _mro(cls):

@@ -34,29 +34,33 @@ CLOCK_VALID_FROM = 2024
 
 _REASONS = (
     '|100Continue|101Switching Protocols|200OK|201Created|202Accepted'
-    '|204No Content|206Partial Content|301Moved Permanently|302Found'
-    '|303See Other|304Not Modified|307Temporary Redirect'
-    '|308Permanent Redirect|400Bad Request|401Unauthorized|403Forbidden'
-    '|404Not Found|405Method Not Allowed|406Not Acceptable'
+    '|203Non-Authoritative Information|204No Content|205Reset Content'
+    '|206Partial Content|300Multiple Choices|301Moved Permanently|302Found'
+    '|303See Other|304Not Modified|305Use Proxy|307Temporary Redirect'
+    '|308Permanent Redirect|400Bad Request|401Unauthorized'
+    '|402Payment Required|403Forbidden|404Not Found|405Method Not Allowed'
+    '|406Not Acceptable|407Proxy Authentication Required'
     '|408Request Timeout|409Conflict|410Gone|411Length Required'
     '|412Precondition Failed|413Content Too Large|414URI Too Long'
     '|415Unsupported Media Type|416Range Not Satisfiable'
-    '|417Expectation Failed|418I\'m a teapot|422Unprocessable Content'
-    '|426Upgrade Required|429Too Many Requests'
+    '|417Expectation Failed|418I\'m a teapot|421Misdirected Request'
+    '|422Unprocessable Content|426Upgrade Required'
+    '|428Precondition Required|429Too Many Requests'
     '|431Request Header Fields Too Large|500Internal Server Error'
     '|501Not Implemented|502Bad Gateway|503Service Unavailable'
-    '|504Gateway Timeout|505HTTP Version Not Supported|')
+    '|504Gateway Timeout|505HTTP Version Not Supported'
+    '|511Network Authentication Required|')
 _CLASSES = ('Informational', 'Success', 'Redirection', 'Client Error',
             'Server Error')
 
 
 def reason_phrase(status_code):
-    """The reason phrase of a status code (RFC 9110 section 15).
+    """The reason phrase of a status code (RFC 9110 section 15, RFC 6585).
 
     >>> reason_phrase(405)
     'Method Not Allowed'
 
-    A rarely used code gets the name of its class ('Client Error').
+    A code neither defines gets the name of its class ('Client Error').
     """
     i = _REASONS.find('|%d' % status_code)
     if i < 0:
@@ -92,13 +96,18 @@ def http_date(t=None):
         _DAYS[t[6]], t[2], _MONTHS[t[1] - 1], t[0], t[3], t[4], t[5])
 
 
-_TOKEN = re.compile("^[-!#$%&'*+.^_`|~0-9A-Za-z]+$")
+_TOKEN_CHARACTERS = ("!#$%&'*+-.^_`|~0123456789"
+                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def is_token(s):
     """True when ``s`` is an RFC 9110 token (a method, a field name)."""
-    # '$' also matches before a final '\n': refuse that one explicitly
-    return bool(s) and s[-1] != '\n' and _TOKEN.match(s) is not None
+    # A loop, not a regex: MicroPython's re recurses once per character
+    # matched, and a long method or field name would exhaust its stack.
+    for c in s:
+        if c not in _TOKEN_CHARACTERS:
+            return False
+    return bool(s)
 
 
 def refuse_ctl(what, value):
@@ -160,7 +169,8 @@ def set_cookie_value(name, value, path=None, domain=None, expires=None,
     if http_only:
         parts.append('HttpOnly')
     if same_site is not None:
-        same_site = same_site.capitalize()
+        # str.capitalize(), which MicroPython lacks
+        same_site = same_site[:1].upper() + same_site[1:].lower()
         if same_site not in ('Strict', 'Lax', 'None'):
             raise ValueError('same_site must be Strict, Lax or None')
         parts.append('SameSite=' + same_site)
@@ -221,6 +231,8 @@ def parse_request_line(line):
         # no whitespace, control characters or non-ASCII in any element
         if not part or min(part) <= 32 or max(part) >= 127:
             raise HTTPException(400)
+    if b'#' in parts[1]:  # a fragment is no part of a request-target
+        raise HTTPException(400)
     method, target, version = [p.decode() for p in parts]
     if not is_token(method) or _VERSION.match(version) is None:
         raise HTTPException(400)
@@ -272,7 +284,8 @@ def parse_field(line, headers):
 def parse_head(lines):
     """Request-head lines -> ``(method, target, version, headers)``, the
     target reduced to origin form. 400 for an HTTP/1.1 request without a
-    valid Host (RFC 9112 section 3.2)."""
+    valid Host (RFC 9112 section 3.2). The host of an absolute-form target
+    takes the place of the Host field's (RFC 9112 section 3.2.2)."""
     method, target, version = parse_request_line(lines[0])
     headers = NoCaseDict()
     for line in lines[1:]:
@@ -281,7 +294,27 @@ def parse_head(lines):
     if (host is None and version != '1.0') or \
             (host is not None and _HOST.match(host) is None):
         raise HTTPException(400)
+    absolute = _absolute_form(target)
+    if absolute is not None:
+        # the target's host names the resource, not the Host field (RFC 9112
+        # 3.2.2); the application reads it where it always does
+        host = absolute[0].rpartition('@')[2]  # without userinfo
+        if _HOST.match(host) is None:
+            raise HTTPException(400)
+        headers['Host'] = host
     return method, origin_form(method, target), version, headers
+
+
+def _absolute_form(target):
+    """``(authority, path and query)`` of an http(s) absolute-form target
+    (``path`` at least ``/``), else None."""
+    scheme, sep, rest = target.partition('://')
+    if not sep or scheme.lower() not in ('http', 'https'):
+        return None
+    ends = [i for i in (rest.find('/'), rest.find('?')) if i >= 0]
+    end = min(ends) if ends else len(rest)
+    path = rest[end:]
+    return rest[:end], path if path[:1] == '/' else '/' + path
 
 
 def origin_form(method, target):
@@ -290,11 +323,9 @@ def origin_form(method, target):
     only for OPTIONS; anything else is 400 (501 for CONNECT)."""
     if target[0] == '/' or (target == '*' and method == 'OPTIONS'):
         return target
-    scheme, sep, rest = target.partition('://')
-    if sep and scheme.lower() in ('http', 'https'):
-        ends = [i for i in (rest.find('/'), rest.find('?')) if i >= 0]
-        path = rest[min(ends):] if ends else ''
-        return path if path[:1] == '/' else '/' + path
+    absolute = _absolute_form(target)
+    if absolute is not None:
+        return absolute[1]
     raise HTTPException(501 if method == 'CONNECT' else 400)
 
 
@@ -498,14 +529,20 @@ def date_header():
 
 def framing(res, req):
     """How the body of ``res`` is delimited (RFC 9112 section 6.3), with
-    the headers that say so: ``'none'`` (1xx, 204, 304), ``'length'``,
-    ``'chunked'`` (length unknown, HTTP/1.1 client) or ``'close'``."""
+    the headers that say so: ``'none'`` (1xx, 204, 304), ``'length'``
+    (a 205 always: its content, if any, is dropped), ``'chunked'`` (length
+    unknown, HTTP/1.1 client) or ``'close'``."""
     status = res.status_code
     if status < 200 or status in (204, 304):
         if status != 304:  # a 304 may state the length of the 200
             res.headers.pop('Content-Length')
             res.headers.pop('Transfer-Encoding')
         return 'none'
+    if status == 205:  # no content (RFC 9110 15.3.6): Content-Length: 0
+        if hasattr(res.body, 'close'):
+            res.body.close()
+        res.body = b''
+        res.headers.pop('Transfer-Encoding')
     res.complete()
     if 'Content-Length' in res.headers:
         return 'length'

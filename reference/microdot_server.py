@@ -34,6 +34,7 @@ LINGER_TIME = 2
 LINGER_BYTES = 256 * 1024
 LINGER_QUIET = 0.3
 _SINK = bytearray(512)  # lingering connections read into it; never looked at
+BACKLOG_PER_PLACE = 4  # connections waiting to be accepted, per place
 
 
 def run(app, host='0.0.0.0', port=5000, debug=False, ssl=None):
@@ -71,8 +72,11 @@ class Server:
             self.loop = asyncio.get_running_loop()
             self.loop.set_default_executor(
                 ThreadPoolExecutor(app.max_connections))
-        listener = await asyncio.start_server(self.accept, host, port,
-                                              ssl=ssl)
+        # MicroPython's listen backlog defaults to 5: in a burst of more
+        # clients than that, some were never seen to send their requests
+        listener = await asyncio.start_server(
+            self.accept, host, port, ssl=ssl,
+            backlog=BACKLOG_PER_PLACE * app.max_connections)
         app.server = self
         if self.debug:
             print('Starting async server on %s:%d...' % (host, port))

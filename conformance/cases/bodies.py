@@ -131,3 +131,12 @@ def body_in_segments(probe):
         conn.send(data[i:i + step])
         time.sleep(pause)
     expect_echo(probe, probe.read(conn, 'POST'), body)
+
+
+@case('CONTRACT-body-at-limit', 'fixtures/CONTRACT.md (Limits)', MUST,
+      'A body of exactly the profile\'s body_limit is accepted, and arrives '
+      'whole through a streaming handler')
+def body_at_limit(probe):
+    body = _pattern(probe.profile.body_limit)
+    reply = probe.exchange(post(probe, '/upload/stream', body))
+    _expect_upload(probe, reply, body)

@@ -1,11 +1,13 @@
-"""Connection management (RFC 9112 §6.3, §8-9): close, persistence,
-pipelining, timeouts, closing without a reset, and clients that are slow,
-silent, many or gone."""
+"""Connection management (RFC 9112 §6.3, §8-9; RFC 9110 §7.8): close,
+persistence, pipelining, timeouts, closing without a reset, Upgrade, and
+clients that are slow, silent, many or gone."""
+import base64
+import hashlib
 import time
 
 from conformance.case import MAY, MUST, SHOULD, case
 from conformance.contract import get_name, name_of, post
-from conformance.probe import header_text
+from conformance.probe import header_text, quoted
 
 # The big answer read slowly behind an unread body: about 64 KB, streamed.
 STREAM_PIECES = 6000
@@ -334,3 +336,161 @@ def concurrent_clients(probe):
     answered = [name_of(probe, probe.read(conn)) for conn in conns]
     probe.expect(answered == names, 'each client answered: %s' %
                  ', '.join(names), ', '.join(map(str, answered)))
+
+
+# ------------------------------------------------------------- Upgrade
+# A server MAY ignore Upgrade (RFC 9110 §7.8) and answer the request as it
+# is. A 101 is a promise: it names the protocol the client asked for, and
+# the connection speaks that protocol from then on. The fixture's routes are
+# plain, so a server that answers 101 and goes on in HTTP/1.1 did not
+# switch.
+
+WEBSOCKET_KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
+WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
+UPGRADES = {
+    'h2c': [('Connection', 'Upgrade, HTTP2-Settings'), ('Upgrade', 'h2c'),
+            ('HTTP2-Settings', 'AAMAAABkAAQCAAAAAAIAAAAA')],
+    'websocket': [('Connection', 'Upgrade'), ('Upgrade', 'websocket'),
+                  ('Sec-WebSocket-Key', WEBSOCKET_KEY),
+                  ('Sec-WebSocket-Version', '13')],
+}
+
+
+def _websocket_accept(key):
+    digest = hashlib.sha1((key + WEBSOCKET_GUID).encode()).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _ask_upgrade(probe, protocol, version='HTTP/1.1'):
+    """GET /echo asking to switch to ``protocol``; the connection and the
+    reply. A 101 has no content (RFC 9112 §6.3): its head is read alone,
+    and what follows stays on the connection."""
+    conn = probe.connect()
+    conn.send(probe.request('GET', '/echo', UPGRADES[protocol],
+                            version=version))
+    conn.wait_for_head(probe.timeout)
+    switching = conn.buffer[9:13] == b'101 '
+    return conn, probe.read(conn, 'HEAD' if switching else 'GET')
+
+
+def _upgrade_tokens(reply):
+    return [t.strip().split('/')[0].lower() for t in
+            ', '.join(reply.header_values('Upgrade')).split(',') if t.strip()]
+
+
+def _switching_protocols(probe, conn, reply, protocol):
+    """Judge a 101: it names ``protocol``, and what follows is not
+    HTTP/1.1 (for h2c, the server's SETTINGS frame, RFC 9113 §3.2)."""
+    probe.expect(_upgrade_tokens(reply) == [protocol], 'a 101 whose Upgrade '
+                 'names %s, the protocol asked for' % protocol,
+                 header_text(reply, 'Upgrade'))
+    if protocol == 'websocket':
+        accept = _websocket_accept(WEBSOCKET_KEY)
+        probe.expect(reply.header('Sec-WebSocket-Accept') == accept,
+                     'Sec-WebSocket-Accept: %s (RFC 6455 §4.2.2)' % accept,
+                     header_text(reply, 'Sec-WebSocket-Accept'))
+    after = conn.buffer + probe.trailing(conn)
+    switched = after[:5] != b'HTTP/' and (
+        protocol != 'h2c' or (len(after) >= 9 and after[3] == 4))
+    probe.expect(switched, 'the connection in %s after the 101' % protocol,
+                 'after the 101: %s' % (quoted(after) if after else
+                                         'nothing within %.1f s' %
+                                         probe.settle))
+
+
+def _upgrade(protocol, cites):
+    @case('RFC9110-7.8-upgrade-' + protocol, 'RFC 9110 §7.8; ' + cites,
+          MUST, '"Upgrade: %s" to a plain route is ignored (the request '
+          'answered), or answered with a 101 after which the connection '
+          'really speaks %s' % (protocol, protocol))
+    def check(probe):
+        conn, reply = _ask_upgrade(probe, protocol)
+        if reply.status != 101:
+            probe.observe('not switched: %s' % reply.describe())
+            return
+        _switching_protocols(probe, conn, reply, protocol)
+    return check
+
+
+_upgrade('h2c', 'RFC 9113 §3.2')
+_upgrade('websocket', 'RFC 6455 §4.2.2')
+
+
+# Http11Probe: COMP-UPGRADE-HTTP10
+@case('RFC9110-7.8-upgrade-http10-ignored', 'RFC 9110 §7.8', MUST,
+      'Upgrade in an HTTP/1.0 request is ignored: the request is answered '
+      'as if it were not there (200 from /echo), never with a 101')
+def upgrade_http10_ignored(probe):
+    _, reply = _ask_upgrade(probe, 'websocket', 'HTTP/1.0')
+    probe.expect_status(reply, 200)
+
+
+@case('RFC9110-7.8-101-names-protocol', 'RFC 9110 §7.8', MUST,
+      'A 101 names, in Upgrade, the protocol it switches to, one the client '
+      'asked for')
+def switching_names_protocol(probe):
+    _, reply = _ask_upgrade(probe, 'websocket')
+    if reply.status != 101:
+        probe.not_applicable('the server did not switch: %s' %
+                             reply.describe())
+    probe.expect(_upgrade_tokens(reply) == ['websocket'], 'Upgrade: '
+                 'websocket in the 101', header_text(reply, 'Upgrade'))
+
+
+# -------------------------------------------------------------- a full house
+# With max_connections clients each holding a partial request head (and
+# keeping it alive with a byte now and then), one more client's complete
+# request must still be answered: by a 503, or once a place frees. A server
+# may first wait for an idle connection to give its place up: the answer
+# may take the read timeout plus the declared idle timeout.
+
+TRICKLE = 0.25  # seconds between the bytes that keep a held head alive
+
+
+def _answer_while_busy(probe):
+    """The reply to GET / from one client more than the server serves at
+    once, while the others hold partial heads."""
+    patience = probe.timeout + (probe.profile.idle_timeout or 0)
+    held = [probe.connect() for _ in range(probe.profile.max_connections)]
+    for conn in held:
+        conn.send(b'GET / HTTP/1.1\r\nHost: %s\r\nX-Held: ' %
+                  probe.target.host_header.encode())
+    time.sleep(probe.settle)  # let the server take them in
+    extra = probe.connect()
+    extra.send(probe.request('GET', '/', [('Connection', 'close')]))
+    started = time.monotonic()
+    while not extra.wait_for_head(TRICKLE) and not extra.eof and \
+            time.monotonic() - started < patience:
+        for conn in held:
+            conn.send(b'h')
+    reply = probe.read(extra, timeout=probe.settle, silence_ok=True)
+    probe.require(not reply.timed_out, 'an answer or a close within %.1f s '
+                  '(the read timeout and the idle timeout)' % patience,
+                  'no response within %.1f s, while %d clients held partial '
+                  'requests' % (time.monotonic() - started, len(held)))
+    return reply
+
+
+@case('CONTRACT-busy-server-answers', 'fixtures/CONTRACT.md (Service)',
+      MUST, 'With max_connections clients holding partial requests, one '
+      'more client\'s complete request is answered (503, or served once a '
+      'place frees) within the read and idle timeouts',
+      needs=('max_connections',))
+def busy_server_answers(probe):
+    reply = _answer_while_busy(probe)
+    probe.expect(reply.status is not None, 'a response (503, or the '
+                 'answer to GET /)', reply.describe())
+    probe.observe('%s while %d clients held partial requests' % (
+        reply.describe(), probe.profile.max_connections))
+
+
+@case('RFC9110-15.6.4-503-retry-after', 'RFC 9110 §15.6.4, §10.2.3', MAY,
+      'A 503 from a server that is full may say when to retry '
+      '(Retry-After); whether it does is recorded',
+      needs=('max_connections',))
+def busy_retry_after(probe):
+    reply = _answer_while_busy(probe)
+    if reply.status != 503:
+        probe.not_applicable('the extra client got %s, not a 503' %
+                             reply.describe())
+    probe.observe(header_text(reply, 'Retry-After'))

@@ -162,6 +162,28 @@ def cookie_attributes(probe):
                            if values and wrong else ''))
 
 
+SAME_SITE = {'lax': 'Lax', 'strict': 'Strict'}
+
+
+@case('CONTRACT-cookie-same-site', CONTRACT, MUST,
+      '/cookies/same-site sets lax=one with SameSite=Lax and strict=two with '
+      'SameSite=Strict, as the application asked (a server whose '
+      'set_cookie cannot is answered 501: not applicable)')
+def cookie_same_site(probe):
+    reply = _get(probe, '/cookies/same-site')
+    if reply.status == 501:
+        probe.not_applicable('the server cannot set SameSite: %s' %
+                             reply.describe())
+    probe.expect_status(reply, 200)
+    found = {value.split('=', 1)[0]: _attributes(value).get('samesite')
+             for value in reply.header_values('Set-Cookie')}
+    probe.expect(all(found.get(name) == value
+                     for name, value in SAME_SITE.items()),
+                 'Set-Cookie: lax=one; ...; SameSite=Lax and Set-Cookie: '
+                 'strict=two; ...; SameSite=Strict',
+                 header_text(reply, 'Set-Cookie'))
+
+
 @case('CONTRACT-cookie-pairs', CONTRACT, MUST,
       "/echo's cookies read a Cookie header pair by pair, a value keeping "
       'any "=" it holds')

@@ -138,3 +138,37 @@ def encoded_slash(probe):
             if reply.status == 200 else ''
         seen.append('%s: %s %s' % (path, reply.describe(), shown))
     probe.observe('; '.join(seen))
+
+
+OVERLONG_SLASH = [('/echo/path/a%C0%AFb', 'name'),
+                  ('/echo/rest/a%C0%AFb', 'rest'), ('/echo?q=a%C0%AFb', 'args')]
+
+
+# Http11Probe: MAL-URL-OVERLONG-UTF8
+@case('RFC3629-3-overlong-utf8', 'RFC 3629 §3, §10', MUST,
+      '"%C0%AF", an overlong UTF-8 form of "/", is never decoded to "/": '
+      'refused, or kept as the invalid octets it is')
+def overlong_utf8(probe):
+    seen = []
+    for path, key in OVERLONG_SLASH:
+        reply = probe.exchange(probe.request('GET', path))
+        value = _echoed(reply, key)
+        probe.expect(value != 'a/b', 'not "a/b" from GET %s' % path,
+                     '%s; the application saw %s' % (reply.describe(),
+                                                     _text(value)))
+        seen.append('%s: %s' % (path, reply.describe()))
+    probe.observe('; '.join(seen))
+
+
+def _echoed(reply, key):
+    """What an /echo route says it got for ``key`` (the first ``q`` of
+    ``args``); None when it did not answer with JSON (a server that keeps
+    invalid octets may echo them, and they are no UTF-8)."""
+    try:
+        answer = json.loads(reply.body.decode('utf-8'))
+    except ValueError:
+        return None
+    value = answer.get(key) if isinstance(answer, dict) else None
+    if key == 'args' and isinstance(value, dict):
+        return (value.get('q') or [None])[0]
+    return value

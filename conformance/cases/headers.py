@@ -1,10 +1,10 @@
-"""Header fields: field-line syntax, limits, Host (RFC 9110 §5, RFC 9112
-§2.2, §3.2, §5)."""
+"""Header fields: field-line syntax, limits, Host and Expect (RFC 9110 §5,
+§10.1.1, §15.2; RFC 9112 §2.2, §3.2, §5)."""
 import json
 import re
 
 from conformance.case import MAY, MUST, SHOULD, case
-from conformance.contract import echoed_header
+from conformance.contract import echoed_header, expect_echo, post
 from conformance.probe import quoted
 
 
@@ -116,6 +116,15 @@ def nul_in_value(probe):
     _rejected_or_cleaned(probe, reply, 'X-Nul', '\x00')
 
 
+# Http11Probe: MAL-NON-ASCII-HEADER-NAME
+@case('RFC9110-5.1-non-ascii-field-name', 'RFC 9110 §5.1, RFC 9112 §2.2',
+      SHOULD, 'A field name holding non-ASCII bytes ("X-T\u00e9st", in UTF-8)'
+      ' is no token: refused with 400')
+def non_ascii_field_name(probe):
+    reply = probe.exchange(_get(probe, b'X-T\xc3\xa9st: v'))
+    probe.expect_refused(reply, 400)
+
+
 @case('RFC9110-5.5-ctl-in-value', 'RFC 9110 §5.5', MAY,
       'Other control characters (SOH, DEL) in a field value may be refused '
       'or retained; what happens is recorded')
@@ -139,25 +148,66 @@ def obs_text_value(probe):
                         _seen_value(probe, reply, 'X-Latin')))
 
 
+def _long_field(length):
+    """An X-Long field line of ``length`` bytes (without its CRLF)."""
+    return ('X-Long', 'a' * (length - len('X-Long: ')))
+
+
 @case('RFC9110-5.4-field-line-too-long', 'RFC 9110 §5.4, RFC 6585 §5', MUST,
-      'A header line longer than the server processes (the profile\'s '
-      'line_limit) gets a 4xx (431 is the precise one)')
+      'A header line longer than the server processes (one byte over the '
+      'profile\'s line_limit) gets a 4xx (431 is the precise one)')
 def field_line_too_long(probe):
-    reply = probe.exchange(_get(probe, ('X-Long',
-                                        'a' * probe.profile.line_limit)))
-    probe.expect_status(reply, '4xx')
+    field = _long_field(probe.profile.line_limit + 1)
+    probe.expect_status(probe.exchange(_get(probe, field)), '4xx')
 
 
+@case('CONTRACT-field-line-at-limit', 'fixtures/CONTRACT.md (Limits)', MUST,
+      'A header line of exactly the profile\'s line_limit (without its '
+      'CRLF) is accepted, its value whole')
+def field_line_at_limit(probe):
+    name, value = _long_field(probe.profile.line_limit)
+    reply = probe.exchange(_get(probe, (name, value)))
+    probe.expect_status(reply, 200)
+    seen = echoed_header(probe, reply, name) or ''
+    probe.expect(seen == value, 'X-Long echoed with its %d bytes' %
+                 len(value), 'X-Long echoed with %d bytes' % len(seen))
+
+
+# Http11Probe: MAL-LONG-HEADER-NAME
+@case('RFC9110-5.4-long-field-name', 'RFC 9110 §5.4, RFC 6585 §5', MUST,
+      'A header line made long by its name (one byte over the profile\'s '
+      'line_limit) gets a 4xx (431 is the precise one)')
+def long_field_name(probe):
+    name = 'X-' + 'n' * (probe.profile.line_limit + 1 - len('X-: v'))
+    probe.expect_status(probe.exchange(_get(probe, (name, 'v'))), '4xx')
+
+
+def _numbered_fields(count):
+    return [('X-Field-%d' % i, str(i)) for i in range(count)]
+
+
+# Http11Probe: MAL-MANY-HEADERS
 @case('RFC9110-5.4-too-many-fields', 'RFC 9110 §5.4, RFC 6585 §5', MUST,
       'More header lines than the server processes (the profile\'s '
       'max_headers) get a 4xx (431 is the precise one)',
       needs=('max_headers',))
 def too_many_fields(probe):
     # with Host, max_headers + 1 field lines
-    fields = [('X-Field-%d' % i, str(i))
-              for i in range(probe.profile.max_headers)]
+    fields = _numbered_fields(probe.profile.max_headers)
+    probe.expect_status(probe.exchange(_get(probe, *fields)), '4xx')
+
+
+@case('CONTRACT-fields-at-limit', 'fixtures/CONTRACT.md (Limits)', MUST,
+      'A request with exactly the profile\'s max_headers header lines (Host '
+      'among them) is accepted', needs=('max_headers',))
+def fields_at_limit(probe):
+    fields = _numbered_fields(probe.profile.max_headers - 1)
     reply = probe.exchange(_get(probe, *fields))
-    probe.expect_status(reply, '4xx')
+    probe.expect_status(reply, 200)
+    name, value = fields[-1]
+    seen = echoed_header(probe, reply, name)
+    probe.expect(seen == value, 'the last field echoed: %s: %s' % (
+        name, value), _seen(reply, name, seen))
 
 
 @case('RFC9110-5.1-names-case-insensitive', 'RFC 9110 §5.1, §2.4', MUST,
@@ -213,6 +263,41 @@ def host_invalid(probe):
                  ', '.join(INVALID_HOSTS), '; '.join(wrong) or 'all 400')
 
 
+@case('RFC9112-3.2-host-list', 'RFC 9112 §3.2, RFC 9110 §7.2', MUST,
+      'A Host holding a list ("a.test, b.test": one field, two hosts) has an '
+      'invalid value and is answered with 400')
+def host_list(probe):
+    reply = probe.exchange(_get(probe, ('Host', 'a.test, b.test'),
+                                host=False))
+    probe.expect_status(reply, 400)
+
+
+# Http11Probe: COMP-HOST-EMPTY-VALUE (MUST 400 there). An empty Host is a
+# valid field value (RFC 9112 §3.2 has clients send one when the target URI
+# has no authority); an "http" URI needs a host (RFC 3986 §3.2.2), and RFC
+# 9112 §3.3 lets the server then reject the request or use a configured
+# default: no keyword decides.
+@case('RFC9112-3.3-host-empty', 'RFC 9112 §3.2, §3.3; RFC 3986 §3.2.2', MAY,
+      'An empty Host leaves the http target URI without a host: the server '
+      'may reject the request or use a default; what it does is recorded')
+def host_empty(probe):
+    reply = probe.exchange(_get(probe, b'Host: ', host=False))
+    probe.observe(_seen(reply, 'Host', _seen_value(probe, reply, 'Host')))
+
+
+# Http11Probe: COMP-ABSOLUTE-FORM covers the same-host case
+@case('RFC9112-3.2.2-absolute-form-host-differs', 'RFC 9112 §3.2.2', MAY,
+      'An absolute-form target names another host than Host: the server '
+      'MUST use the target\'s and ignore Host; which one the application '
+      'saw is recorded')
+def absolute_form_host_differs(probe):
+    reply = probe.exchange(probe.request('GET', 'http://other.test/echo'))
+    seen = _seen_value(probe, reply, 'Host')
+    whose = {'other.test': " (the target's)",
+             probe.target.host_header: " (the Host field's)"}.get(seen, '')
+    probe.observe(_seen(reply, 'Host', seen) + whose)
+
+
 @case('RFC9110-5.3-repeated-fields', 'RFC 9110 §5.3', MAY,
       'Repeated field lines of a list field may be combined, in order, into '
       'one value; what the application saw is recorded')
@@ -225,3 +310,58 @@ def repeated_fields(probe):
     probe.expect(value in ('en, fr', 'en,fr'),
                  'Accept-Language seen as "en, fr"',
                  _seen(reply, 'Accept-Language', value))
+
+
+# -------------------------------------------------------------------- Expect
+
+
+# Http11Probe: COMP-NO-1XX-HTTP10
+@case('RFC9110-15.2-no-1xx-to-http10', 'RFC 9110 §15.2, §10.1.1', MUST,
+      'An HTTP/1.0 request with "Expect: 100-continue" and its body gets no '
+      '1xx: the expectation is ignored and the request answered')
+def no_1xx_to_http10(probe):
+    reply = probe.exchange(post(probe, '/echo/body', b'hello', [
+        ('Content-Length', '5'), ('Expect', '100-continue')], 'HTTP/1.0'))
+    probe.expect(not reply.interim, 'no 1xx before the final response',
+                 '%s, then %s' % (' and '.join(quoted(head.split(
+                     b'\r\n', 1)[0]) for head in reply.interim),
+                     reply.describe()) if reply.interim else
+                 reply.describe())
+    expect_echo(probe, reply, b'hello')
+
+
+# Http11Probe: COMP-EXPECT-UNKNOWN
+@case('RFC9110-10.1.1-unknown-expectation', 'RFC 9110 §10.1.1', MAY,
+      'An expectation other than 100-continue ("200-ok") may be answered '
+      'with 417; what the server does is recorded')
+def unknown_expectation(probe):
+    reply = probe.exchange(_get(probe, ('Expect', '200-ok')))
+    probe.observe(reply.describe())
+
+
+# RFC 9110 §10.1.1 asks for an immediate answer to the head: a final status
+# if the head decides it, or a 100. Which of the two, when the head does
+# decide it, the RFC leaves open ("MUST send either"): a 100 before the 413
+# is recorded (INFO), not failed.
+@case('RFC9110-10.1.1-expect-over-limit', 'RFC 9110 §10.1.1; '
+      'fixtures/CONTRACT.md (Limits)', MUST,
+      '"Expect: 100-continue" with a Content-Length over the body limit is '
+      'answered at once, without waiting for the body, and with 413 (the '
+      'contract\'s)')
+def expect_over_limit(probe):
+    size = probe.profile.body_limit + 1
+    conn = probe.connect()
+    conn.send(post(probe, '/echo/body', b'', [('Content-Length', size),
+                                              ('Expect', '100-continue')]))
+    probe.expect(conn.wait_for_head(probe.settle), 'a final status or a '
+                 '100 (Continue) within %.1f s' % probe.settle,
+                 'nothing: the server waits for the body')
+    interim = conn.buffer[9:12] == b'100'
+    if interim:
+        conn.send(b'b' * size)
+    reply = probe.read(conn, 'POST')
+    probe.expect_status(reply, 413)
+    probe.expect(not interim, 'the 413 at once (the head decides it), '
+                 'without a 100 first', ('100 (Continue), then %s' if interim
+                                         else '%s at once') %
+                 reply.describe(), level=MAY)

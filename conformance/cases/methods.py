@@ -1,6 +1,8 @@
-"""Methods: GET, HEAD, OPTIONS, 404, 405 with Allow, 501 (RFC 9110 §9)."""
+"""Methods: GET, HEAD, OPTIONS, CONNECT, TRACE, 404, 405 with Allow, 501
+(RFC 9110 §9)."""
 from conformance.case import MAY, MUST, SHOULD, case
-from conformance.probe import header_text
+from conformance.contract import name_of
+from conformance.probe import header_text, quoted
 
 UNLISTED = '/no/such/resource'  # a path the fixture contract does not list
 
@@ -53,6 +55,22 @@ def get_existing(probe):
 def unknown_path(probe):
     reply = probe.exchange(probe.request('GET', UNLISTED))
     probe.expect_status(reply, 404)
+
+
+def _unknown_path_404(method):
+    @case('CONTRACT-unknown-path-404-' + method.lower(),
+          'fixtures/CONTRACT.md (Routes)', MUST,
+          'A %s of a path the contract does not list is answered with 404 '
+          '(the method is known: not 405 or 501)' % method)
+    def check(probe):
+        headers = [] if method == 'HEAD' else [('Content-Length', '0')]
+        reply = probe.exchange(probe.request(method, UNLISTED, headers))
+        probe.expect_status(reply, 404)
+    return check
+
+
+for _method in ('POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'):
+    _unknown_path_404(_method)
 
 
 @case('RFC9110-9.1-405-status', 'RFC 9110 §9.1', SHOULD,
@@ -173,3 +191,67 @@ def options_unknown(probe):
 def options_asterisk(probe):
     reply = probe.exchange(probe.request('OPTIONS', '*'))
     probe.observe('%s; %s' % (reply.describe(), header_text(reply, 'Allow')))
+
+
+# ------------------------------------------------------------ CONNECT, TRACE
+
+
+# Http11Probe: COMP-METHOD-CONNECT
+@case('RFC9110-9.3.6-connect-refused', 'RFC 9110 §9.3.6, §9.1', SHOULD,
+      'CONNECT, which asks a proxy for a tunnel, is refused by an origin '
+      'server (400, 405, 501 or a close): never a 2xx, which would open one')
+def connect_refused(probe):
+    reply = probe.exchange(probe.request('CONNECT', 'example.test:443',
+                                         host='example.test:443'))
+    probe.expect_refused(reply, 400, 405, 501)
+
+
+SECRET = 'conformance-secret-7b1d'
+SENSITIVE = [('Authorization', 'Bearer ' + SECRET),
+             ('Cookie', 'session=' + SECRET)]
+
+
+# Http11Probe: COMP-METHOD-TRACE
+@case('RFC9110-9.3.8-trace', 'RFC 9110 §9.3.8, §9.1', MAY,
+      'TRACE is optional: refused (405, 501) or answered with the request '
+      'reflected (200, message/http); what the server does is recorded')
+def trace(probe):
+    reply = probe.exchange(probe.request('TRACE', '/'))
+    probe.observe('%s, %s' % (reply.describe(),
+                              header_text(reply, 'Content-Type')))
+
+
+# Http11Probe: COMP-TRACE-SENSITIVE
+@case('RFC9110-9.3.8-trace-sensitive-fields', 'RFC 9110 §9.3.8', SHOULD,
+      'A TRACE that is reflected leaves out the fields likely to hold '
+      'secrets (Authorization, Cookie)')
+def trace_sensitive_fields(probe):
+    reply = probe.exchange(probe.request('TRACE', '/echo', SENSITIVE))
+    if reply.status is None or not 200 <= reply.status < 300:
+        probe.not_applicable('TRACE was answered with %s: nothing '
+                             'reflected' % reply.describe())
+    probe.expect(SECRET.encode() not in reply.body, 'content without the '
+                 'Authorization and Cookie values', '%s with %s' % (
+                     reply.describe(), quoted(reply.body, 200)))
+
+
+# Http11Probe: COMP-TRACE-WITH-BODY. A client MUST NOT send content with
+# TRACE (RFC 9110 §9.3.8), but nothing is asked of the server that gets
+# some: only that its Content-Length still frames it (RFC 9112 §6.3).
+@case('RFC9110-9.3.8-trace-with-body', 'RFC 9110 §9.3.8; RFC 9112 §6.3',
+      MAY, 'A TRACE with content may be refused or answered (recorded); its '
+      'content, framed by Content-Length, is never read as the next request')
+def trace_with_body(probe):
+    conn = probe.connect()
+    conn.send(probe.request('TRACE', '/', [('Content-Length', '5')], b'hello')
+              + probe.request('GET', '/echo/path/after'))
+    reply = probe.read(conn, 'TRACE')
+    if reply.closed or reply.status is None:
+        probe.observe('%s, and the connection closed' % reply.describe())
+        return
+    after = probe.read(conn)
+    probe.require(after.status is None or name_of(probe, after) == 'after',
+                  'the GET after the content answered for itself (name '
+                  '"after"), or a close', 'TRACE: %s; then %s' % (
+                      reply.describe(), name_of(probe, after)))
+    probe.observe('TRACE: %s; the next request answered' % reply.describe())

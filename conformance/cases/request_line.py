@@ -73,15 +73,43 @@ def version_case(probe):
     probe.expect_refused(reply, *INVALID_LINE)
 
 
-MALFORMED_VERSIONS = ('HTTP/1', 'HTTP/11', 'HTTP/1.1.1', 'HTTP/1.01')
+# HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3): anything else
+# makes the request-line invalid. Http11Probe asks for these with MUST; RFC
+# 9112 §3 says SHOULD (400 or a 301).
 
 
-@case('RFC9112-2.3-version-malformed', 'RFC 9112 §2.3, §3', SHOULD,
-      'A version that is not HTTP/DIGIT.DIGIT (HTTP/1, HTTP/11, '
-      'HTTP/1.1.1, HTTP/1.01) is refused with 400 (or 301)')
-def version_malformed(probe):
-    probe.expect_each_refused([(v, _raw(probe, b'GET / ' + v.encode()))
-                               for v in MALFORMED_VERSIONS], *INVALID_LINE)
+def _malformed_version(suffix, version, what):
+    @case('RFC9112-2.3-version-' + suffix, 'RFC 9112 §2.3, §3', SHOULD,
+          'A version with %s ("%s") is refused with 400 (or 301)' % (
+              what, version))
+    def check(probe):
+        reply = probe.exchange(_raw(probe, b'GET / ' + version.encode()),
+                               method='GET')
+        probe.expect_refused(reply, *INVALID_LINE)
+    return check
+
+
+# Http11Probe: COMP-VERSION-MISSING-MINOR
+_malformed_version('no-dot', 'HTTP/1', 'no dot and no minor digit')
+_malformed_version('missing-minor', 'HTTP/1.', 'a dot but no minor digit')
+_malformed_version('no-dot-two-digits', 'HTTP/11', 'two digits and no dot')
+_malformed_version('three-parts', 'HTTP/1.1.1', 'a third number')
+# Http11Probe: COMP-VERSION-LEADING-ZEROS
+_malformed_version('minor-leading-zero', 'HTTP/1.01', 'a two-digit minor')
+_malformed_version('major-leading-zero', 'HTTP/01.1', 'a two-digit major')
+# Http11Probe: COMP-VERSION-WHITESPACE
+_malformed_version('space-inside', 'HTTP/ 1.1', 'a space after the slash')
+
+
+@case('RFC9112-3-version-trailing-space', 'RFC 9112 §3', MAY,
+      'A space after the version ("HTTP/1.1 "): a server may parse on '
+      'whitespace and ignore trailing whitespace, or refuse; what it does is '
+      'recorded')
+def version_trailing_space(probe):
+    reply = probe.exchange(_raw(probe, b'GET %sspace HTTP/1.1 ' %
+                                ECHO_NAME.encode()), method='GET')
+    probe.observe(_seen(reply, _echoed_name(probe, reply)
+                        if _is_2xx(reply) else None))
 
 
 @case('RFC9110-15.6.6-http2-505', 'RFC 9110 §15.6.6, §6.2', MAY,
@@ -97,13 +125,31 @@ def http2_version(probe):
     probe.expect(reply.status == 505, 'status 505', reply.describe())
 
 
+def _line_of(probe, length):
+    """GET /echo/path/aaa... whose request line (without its CRLF) is
+    ``length`` bytes long."""
+    name = 'a' * (length - len('GET  HTTP/1.1') - len(ECHO_NAME))
+    return probe.request('GET', ECHO_NAME + name), name
+
+
 @case('RFC9112-3-target-too-long-414', 'RFC 9112 §3', MUST,
-      'A request-target longer than the server parses (the profile\'s '
-      'line_limit) is answered with 414')
+      'A request-target longer than the server parses (a request line one '
+      'byte over the profile\'s line_limit) is answered with 414')
 def target_too_long(probe):
-    target = ECHO_NAME + 'a' * probe.profile.line_limit
-    reply = probe.exchange(probe.request('GET', target))
-    probe.expect_status(reply, 414)
+    data, _ = _line_of(probe, probe.profile.line_limit + 1)
+    probe.expect_status(probe.exchange(data), 414)
+
+
+@case('CONTRACT-request-line-at-limit', 'fixtures/CONTRACT.md (Limits)',
+      MUST, 'A request line of exactly the profile\'s line_limit (without '
+      'its CRLF) is accepted')
+def request_line_at_limit(probe):
+    data, name = _line_of(probe, probe.profile.line_limit)
+    reply = probe.exchange(data)
+    probe.expect_status(reply, 200)
+    seen = _echoed_name(probe, reply)
+    probe.expect(seen == name, 'the %d-byte name echoed' % len(name),
+                 'a name of %d bytes' % len(seen or ''))
 
 
 @case('RFC9112-3-method-not-token', 'RFC 9112 §3, RFC 9110 §9.1', SHOULD,
@@ -148,15 +194,25 @@ def bare_lf(probe):
                         if _is_2xx(reply) else None))
 
 
-@case('RFC9112-3-control-in-target', 'RFC 9112 §3, RFC 3986 §2', SHOULD,
-      'A request-target holding a control character (NUL, ESC, DEL) is '
-      'refused with 400 (or 301)')
-def control_in_target(probe):
-    probe.expect_each_refused([
-        (label, _raw(probe, b'GET %sa%sb HTTP/1.1' % (ECHO_NAME.encode(),
-                                                     byte)))
-        for label, byte in (('NUL', b'\x00'), ('ESC', b'\x1b'),
-                            ('DEL', b'\x7f'))], *INVALID_LINE)
+def _control_in_target(label, byte):
+    @case('RFC9112-3-control-in-target-' + label.lower(),
+          'RFC 9112 §3, RFC 3986 §2', SHOULD,
+          'A request-target holding a %s is refused with 400 (or 301)'
+          % label)
+    def check(probe):
+        reply = probe.exchange(_raw(probe, b'GET %sa%sb HTTP/1.1' % (
+            ECHO_NAME.encode(), byte)), method='GET')
+        probe.expect(probe.refused(reply, *INVALID_LINE), 'status 400 or '
+                     '301, or a close without a response',
+                     _seen(reply, _echoed_name(probe, reply)
+                           if _is_2xx(reply) else None))
+    return check
+
+
+# Http11Probe: MAL-NUL-IN-URL (MUST there; RFC 9112 §3 says SHOULD)
+_control_in_target('NUL', b'\x00')
+_control_in_target('ESC', b'\x1b')
+_control_in_target('DEL', b'\x7f')
 
 
 @case('RFC9112-3-non-ascii-target', 'RFC 9112 §3, RFC 3986 §2', SHOULD,
@@ -220,3 +276,132 @@ def response_version(probe):
         probe.expect(reply.version == 'HTTP/1.1',
                      'HTTP/1.1 in the status line for an %s request' %
                      version, '; '.join(seen))
+
+
+# ------------------------------------------------------ invalid request-targets
+# RFC 9112 §3: recipients of an invalid request-line SHOULD answer 400 (or a
+# 301 to the target properly encoded). Http11Probe asks some of these with
+# MUST; the RFC's word is SHOULD.
+
+
+# Http11Probe: COMP-SPACE-IN-TARGET
+@case('RFC9112-3.2-space-in-target', 'RFC 9112 §3.2, §3', SHOULD,
+      'A request-target holding a space ("/echo/path/a b") makes the '
+      'request-line invalid: refused with 400 (or 301)')
+def space_in_target(probe):
+    reply = probe.exchange(_raw(probe, b'GET %sa b HTTP/1.1' %
+                                ECHO_NAME.encode()), method='GET')
+    probe.expect(probe.refused(reply, *INVALID_LINE), 'status 400 or 301, '
+                 'or a close without a response', _seen(
+                     reply, _echoed_name(probe, reply)
+                     if _is_2xx(reply) else None))
+
+
+# Http11Probe: RFC9112-3.2-FRAGMENT-IN-TARGET (it takes a 2xx too)
+@case('RFC9112-3.2-fragment-in-target', 'RFC 9112 §3.2, §3; RFC 3986 §3.5',
+      SHOULD, 'A fragment ("#frag") is no part of a request-target: the '
+      'request-line is invalid and refused with 400 (or 301)')
+def fragment_in_target(probe):
+    reply = probe.exchange(probe.request('GET', ECHO_NAME + 'x#frag'))
+    probe.expect(probe.refused(reply, *INVALID_LINE), 'status 400 or 301, '
+                 'or a close without a response', _seen(
+                     reply, _echoed_name(probe, reply)
+                     if _is_2xx(reply) else None))
+
+
+MISSING_TARGETS = (('two spaces', b'GET  HTTP/1.1'),
+                   ('one space', b'GET HTTP/1.1'))
+
+
+# Http11Probe: RFC9112-3-MISSING-TARGET
+@case('RFC9112-3-missing-target', 'RFC 9112 §3', SHOULD,
+      'A request line without a request-target ("GET  HTTP/1.1", '
+      '"GET HTTP/1.1") is refused with 400')
+def missing_target(probe):
+    probe.expect_each_refused([(label, _raw(probe, line))
+                               for label, line in MISSING_TARGETS], 400)
+
+
+# Http11Probe: RFC9112-3-CR-ONLY-LINE-ENDING
+@case('RFC9112-2.2-cr-ends-request-line', 'RFC 9112 §2.2, §3', MUST,
+      'A request line ended by a bare CR is invalid (or the CR becomes SP, '
+      'which leaves it invalid): the CR never ends a line')
+def cr_ends_request_line(probe):
+    data = b'GET %scr HTTP/1.1\rHost: %s\r\n\r\n' % (
+        ECHO_NAME.encode(), probe.target.host_header.encode())
+    reply = probe.exchange(data, method='GET')
+    probe.expect(probe.refused(reply, '4xx', 301), 'a 4xx, a 301 or a '
+                 'close without a response', _seen(
+                     reply, _echoed_name(probe, reply)
+                     if _is_2xx(reply) else None))
+
+
+# ------------------------------------------------------ not HTTP/1.1 at all
+# RFC 9112 §2.2: a server that receives octets that do not match the
+# HTTP-message grammar SHOULD answer 400 and close.
+
+# a TLS ClientHello's first bytes, as a client sends to the wrong port
+GARBAGE = (b'\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03' + bytes(range(
+    0x80, 0xc0)) + b'\x00\x20\xfe\xff\r\n\x01\x02\r\n\r\n')
+
+
+def _half_closed(probe, data):
+    """Send ``data`` and half-close (a server may wait for more); the
+    reply, if any."""
+    conn = probe.connect()
+    conn.send(data)
+    conn.shutdown_write()
+    return probe.read(conn, 'GET')
+
+
+# Http11Probe: MAL-BINARY-GARBAGE
+@case('RFC9112-2.2-binary-garbage', 'RFC 9112 §2.2, §3', SHOULD,
+      'Binary bytes that are no request (a TLS ClientHello) are refused '
+      'with 400, or by a close')
+def binary_garbage(probe):
+    probe.expect_refused(_half_closed(probe, GARBAGE), 400)
+
+
+# Http11Probe: MAL-WHITESPACE-ONLY-LINE
+@case('RFC9112-2.2-whitespace-only-line', 'RFC 9112 §2.2, §3', SHOULD,
+      'A line of spaces where the request line belongs is refused with '
+      '400, or by a close')
+def whitespace_only_line(probe):
+    probe.expect_refused(_half_closed(probe, b'   \r\n\r\n'), 400)
+
+
+# Http11Probe: MAL-EMPTY-REQUEST
+@case('RFC9112-2.2-only-empty-lines', 'RFC 9112 §2.2, §8', MAY,
+      'A client that sends only empty lines (CRLF) and closes has sent no '
+      'request: the server may close, or answer 400 first; what it does is '
+      'recorded')
+def only_empty_lines(probe):
+    probe.observe(_half_closed(probe, b'\r\n' * 3).describe())
+
+
+# Http11Probe: MAL-LONG-METHOD (it takes a 400; RFC 9112 §3 names 501)
+@case('RFC9112-3-long-method-501', 'RFC 9112 §3, RFC 9110 §9.1', SHOULD,
+      'A method longer than any the server implements (a token of half the '
+      'line limit) is answered with 501')
+def long_method(probe):
+    method = 'M' * (probe.profile.line_limit // 2)
+    reply = probe.exchange(probe.request(method, '/'), method=method)
+    probe.expect_status(reply, 501)
+
+
+H2_PREFACE = b'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'
+
+
+# Http11Probe: MAL-H2-PREFACE
+@case('RFC9110-6.2-h2-preface-refused', 'RFC 9110 §6.2, §9.1, §15.6.6; '
+      'RFC 9113 §3.4', SHOULD,
+      'The HTTP/2 connection preface sent to an HTTP/1.1 server is refused '
+      '(505, 501, a 4xx, or a close), in HTTP/1.x')
+def h2_preface(probe):
+    reply = probe.exchange(H2_PREFACE, method='PRI')
+    if reply.status is not None:
+        # RFC 9110 §6.2: a server MUST NOT send a version to which it is
+        # not conformant
+        probe.require(reply.version in ('HTTP/1.0', 'HTTP/1.1'),
+                      'an HTTP/1.x status line', reply.status_line)
+    probe.expect_refused(reply, 505, 501, '4xx')

@@ -188,6 +188,18 @@ def no_content_304(probe):
     _expect_no_content(probe, 304)
 
 
+@case('RFC9110-15.3.6-205-no-content', 'RFC 9110 §15.3.6; RFC 9112 §6.3',
+      MUST, 'A 205 response carries no content (framed as empty: '
+      'Content-Length: 0, or no chunk)')
+def no_content_205(probe):
+    reply, extra = ask(probe, '/status/205')
+    probe.expect_status(reply, 205)
+    probe.expect(not reply.body and not extra, 'no content and nothing '
+                 'after the 205', '%s, %s; %s' % (
+                     _framing(reply), 'content %s' % quoted(reply.body)
+                     if reply.body else 'no content', extra_text(extra)))
+
+
 # ---------------------------------------------------------------------- Date
 
 @case('RFC9110-6.6.1-date', 'RFC 9110 §6.6.1, §5.6.7', MUST,
@@ -202,6 +214,17 @@ def date_present(probe):
         problem = date_problem(value)
         probe.expect(problem is None, 'a current IMF-fixdate',
                      problem or 'Date: ' + value)
+
+
+@case('RFC9110-5.3-own-date-once', 'RFC 9110 §5.3, §6.6.1', MUST,
+      'A response whose Date the application set (GET /own-date) carries '
+      'one Date line: the server adds none beside it')
+def own_date_once(probe):
+    reply, _ = ask(probe, '/own-date')
+    probe.expect_status(reply, 200)
+    values = reply.header_values('Date')
+    probe.expect(len(values) == 1, 'one Date line', '%d: %s' % (
+        len(values), header_text(reply, 'Date')))
 
 
 @case('RFC9110-6.6.1-no-date-without-clock', 'RFC 9110 §6.6.1', MUST,

@@ -5,12 +5,13 @@ their types, caching and refusals, is the fixture contract's).
 The harness runs beside the repository, so the expected bytes are read from
 the fixture files themselves.
 """
+import email.utils
 import gzip
 import os
 import re
 import zlib
 
-from conformance.case import MUST, SHOULD, case
+from conformance.case import MAY, MUST, SHOULD, case
 from conformance.contract import ask, media_type
 from conformance.probe import extra_text, header_text, quoted
 from mpy_http_conformance import fixture_path
@@ -305,3 +306,130 @@ def static_head_length(probe):
                      'of the content of GET %s) for HEAD' % (
                          len(get.body), path),
                      header_text(head, 'Content-Length'))
+
+
+# ----------------------------------------------- conditional and range GETs
+# A server may ignore If-None-Match, If-Modified-Since and Range (RFC 9110
+# §13.2.1, §14.2): a 200 with the whole file is a correct answer, and the
+# cases then end with INFO. What they judge is a 304, 206 or 416 when one
+# comes.
+
+CONDITIONAL_PATHS = ('/static/readme.txt', '/gzip/readme.txt')
+# RFC 9110 §15.4.5: the fields a 304 MUST carry when the 200 would have
+VALIDATORS = ('Content-Location', 'Date', 'ETag', 'Vary', 'Cache-Control',
+              'Expires')
+RANGED = 'blob.bin'
+CONTENT_RANGE = re.compile(r'^bytes ([0-9]+)-([0-9]+)/([0-9]+|\*)$')
+
+
+def _revalidated(probe, field, value_from):
+    """For each conditional path: GET it, then GET it again with ``field``
+    set from the first answer, and judge the second. Ends the case with
+    INFO when every condition was ignored."""
+    answers, not_modified = [], 0
+    for path in CONDITIONAL_PATHS:
+        full, _ = ask(probe, path)
+        probe.expect_status(full, 200)
+        value = value_from(full)
+        reply, extra = ask(probe, path, headers=[(field, value)])
+        answers.append('%s with %s: %s' % (path, quoted(value),
+                                           reply.describe()))
+        if reply.status == 304:
+            not_modified += 1
+            _expect_not_modified(probe, path, full, reply, extra)
+        else:
+            probe.expect_status(reply, 200, 304)
+            probe.expect(reply.body == full.body, 'the whole file again '
+                         'for %s (the condition ignored)' % path,
+                         _difference(reply.body, full.body))
+    if not not_modified:
+        probe.not_applicable('the server ignores %s: %s' % (
+            field, '; '.join(answers)))
+    probe.observe('; '.join(answers))
+
+
+def _expect_not_modified(probe, path, full, reply, extra):
+    probe.expect(not extra, 'nothing after the head of the 304 for %s'
+                 % path, extra_text(extra))
+    # Date and Expires may tell another time; the others are the same
+    missing = [name for name in VALIDATORS if full.has_header(name) and (
+        not reply.has_header(name) if name in ('Date', 'Expires') else
+        reply.header_values(name) != full.header_values(name))]
+    probe.expect(not missing, 'the 304 for %s with the %s of the 200' % (
+        path, ', '.join(n for n in VALIDATORS if full.has_header(n))),
+        'missing or different: ' + '; '.join(
+            '%s (200: %s)' % (header_text(reply, n), header_text(full, n))
+            for n in missing))
+
+
+# Http11Probe: CAP-ETAG-304, CAP-ETAG-IN-304, CAP-INM-WILDCARD (as SHOULD
+# 304 there; RFC 9110 §13.2.1 lets a server ignore the condition)
+@case('RFC9110-13.1.2-static-if-none-match', 'RFC 9110 §13.1.2, §15.4.5',
+      MUST, 'If-None-Match with the file\'s ETag (or "*") is ignored (200, '
+      'the whole file) or answered with a 304 that has no content and the '
+      'validators the 200 had')
+def static_if_none_match(probe):
+    _revalidated(probe, 'If-None-Match',
+                 lambda full: full.header('ETag') or '*')
+
+
+# Http11Probe: CAP-LAST-MODIFIED-304
+@case('RFC9110-13.1.3-static-if-modified-since', 'RFC 9110 §13.1.3, '
+      '§15.4.5', MUST, 'If-Modified-Since with the file\'s Last-Modified '
+      '(or now) is ignored (200, the whole file) or answered with a 304 '
+      'that has no content and the validators the 200 had')
+def static_if_modified_since(probe):
+    _revalidated(probe, 'If-Modified-Since', lambda full: full.header(
+        'Last-Modified') or email.utils.formatdate(usegmt=True))
+
+
+def _ranged(probe, spec):
+    reply, _ = ask(probe, '/static/' + RANGED,
+                   headers=[('Range', 'bytes=' + spec)])
+    return reply
+
+
+# RFC 9110 §14.2: a server MAY ignore Range. A 206 MUST say what it holds.
+@case('RFC9110-14.2-static-range', 'RFC 9110 §14.2, §14.4, §15.3.7', MAY,
+      'A Range of a static file is ignored (200, the whole file) or answered '
+      'with a 206 holding exactly those bytes and their Content-Range; which '
+      'is recorded')
+def static_range(probe):
+    whole = file_bytes(RANGED)
+    reply = _ranged(probe, '10-19')
+    probe.require(reply.status in (200, 206, 416), 'status 200 or 206',
+                  reply.describe())
+    if reply.status == 200:
+        probe.require(reply.body == whole, 'the whole file (Range ignored)',
+                      _difference(reply.body, whole))
+        probe.observe('Range ignored: 200 with the whole file')
+    elif reply.status == 206:
+        value = reply.header('Content-Range') or ''
+        match = CONTENT_RANGE.match(value)
+        probe.require(match is not None and match.groups()[:2] == (
+            '10', '19') and match.group(3) in ('*', str(len(whole))),
+            'Content-Range: bytes 10-19/%d' % len(whole),
+            header_text(reply, 'Content-Range'))
+        probe.require(reply.body == whole[10:20], 'bytes 10 to 19 of the '
+                      'file', _difference(reply.body, whole[10:20]))
+        probe.observe('206 with bytes 10-19 and ' + header_text(
+            reply, 'Content-Range'))
+    else:
+        probe.observe('%s for a range that can be satisfied (RFC 9110 '
+                      '§15.5.17 keeps 416 for those that cannot)' %
+                      reply.describe())
+
+
+# Http11Probe: COMP-RANGE-INVALID and MAL-RANGE-OVERLAPPING are near: both
+# accept a 200 or a 416
+@case('RFC9110-15.5.17-416-content-range', 'RFC 9110 §15.5.17, §14.4',
+      SHOULD, 'A 416 to a byte range past the end of a file says the '
+      'file\'s length: Content-Range: bytes */<size>')
+def unsatisfiable_range(probe):
+    size = len(file_bytes(RANGED))
+    reply = _ranged(probe, '%d-' % (size + 1000))
+    probe.require(reply.status in (200, 416), 'status 200 (Range ignored) '
+                  'or 416: no byte of the range exists', reply.describe())
+    if reply.status == 200:
+        probe.not_applicable('the server ignores Range: 200')
+    probe.expect_header(reply, 'Content-Range', 'bytes */%d' % size)

@@ -10,18 +10,28 @@ from conformance.probe import header_text, quoted
 STRICT_STATUS_LINE = re.compile(
     rb'^HTTP/[0-9]\.[0-9] [0-9]{3} [\t\x20-\x7e\x80-\xff]*$')
 
-# RFC 9110 §15 (and RFC 6585 for 429) names each code it defines so.
+# RFC 9110 §15 (and RFC 6585 for 428, 429, 431, 511) names each code it
+# defines so; 306 and 418 are "(Unused)".
 STANDARD_REASONS = {
-    200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
+    200: 'OK', 201: 'Created', 202: 'Accepted',
+    203: 'Non-Authoritative Information', 204: 'No Content',
+    205: 'Reset Content', 206: 'Partial Content', 300: 'Multiple Choices',
     301: 'Moved Permanently', 302: 'Found', 303: 'See Other',
-    307: 'Temporary Redirect', 308: 'Permanent Redirect',
-    400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found',
-    405: 'Method Not Allowed', 409: 'Conflict', 410: 'Gone',
+    304: 'Not Modified', 305: 'Use Proxy', 307: 'Temporary Redirect',
+    308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized',
+    402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found',
+    405: 'Method Not Allowed', 406: 'Not Acceptable',
+    407: 'Proxy Authentication Required', 408: 'Request Timeout',
+    409: 'Conflict', 410: 'Gone', 411: 'Length Required',
     412: 'Precondition Failed', 413: 'Content Too Large',
-    415: 'Unsupported Media Type', 422: 'Unprocessable Content',
-    429: 'Too Many Requests', 500: 'Internal Server Error',
-    501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
-    504: 'Gateway Timeout',
+    414: 'URI Too Long', 415: 'Unsupported Media Type',
+    416: 'Range Not Satisfiable', 417: 'Expectation Failed',
+    421: 'Misdirected Request', 422: 'Unprocessable Content',
+    426: 'Upgrade Required', 428: 'Precondition Required',
+    429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
+    500: 'Internal Server Error', 501: 'Not Implemented',
+    502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+    505: 'HTTP Version Not Supported', 511: 'Network Authentication Required',
 }
 
 # Codes an application may abort with and that need no header of their own
@@ -80,7 +90,10 @@ def reason_phrases(probe):
         elif code == 413:
             reply = _too_large(probe)
         else:
-            reply = _get(probe, '/status/%d' % code)
+            # one connection each, closed after: more codes than a server
+            # may keep connections open at once
+            reply = probe.exchange(probe.request(
+                'GET', '/status/%d' % code, [('Connection', 'close')]))
         seen.append((code, reply))
     odd = ['%d: %s' % (code, reply.describe()) for code, reply in seen
            if reply.status != code or

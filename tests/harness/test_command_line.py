@@ -10,8 +10,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 
 
 def run(*args, timeout=120, cwd=ROOT):
+    # this checkout's suite, from any folder, whatever copy of the project
+    # the environment has installed
+    path = os.pathsep.join([ROOT] + [p for p in [os.environ.get(
+        'PYTHONPATH')] if p])
     return subprocess.run([sys.executable] + list(args), cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout,
+                          env=dict(os.environ, PYTHONPATH=path))
 
 
 def pytest_run(*args, cwd=ROOT):

@@ -43,6 +43,8 @@ def test_features_and_replace():
     profile = load_profile('generic')
     assert not profile.supports('keep_alive')
     assert not profile.supports('max_headers')
+    assert not profile.supports('max_connections')
+    assert load_profile('reference').max_connections == 32
     changed = profile.replace(clock=False, read_timeout=2)
     assert not changed.supports('clock') and changed.read_timeout == 2.0
     assert profile.supports('clock')

@@ -92,6 +92,10 @@ def test_static_route(app, client):
     ('/a$/<x>', '/a$/b', {'x': 'b'}),
     ('/users', '/users', {}),
     ('users', '/users', {}),
+    ('/a//<x>/', '/a//b/', {'x': 'b'}),
+    ('/h/<name>', '/h/' + 'a' * 5000, {'name': 'a' * 5000}),
+    ('/f/<path:p>', '/f/a//b/', {'p': 'a//b/'}),
+    ('/n/<int:n>', '/n/-' + '9' * 50, {'n': -int('9' * 50)}),
 ])
 def test_url_pattern_matches(pattern, path, expected):
     assert URLPattern(pattern).match(path) == expected
@@ -109,6 +113,11 @@ def test_url_pattern_matches(pattern, path, expected):
     ('/a.b', '/axb'),
     ('/users', '/users/'),
     ('/users', '/Users'),
+    ('/u/<int:id>', '/u/-'),
+    ('/u/<int:id>', '/u/--1'),
+    ('/f/<path:p>', '/f'),
+    ('/a/<x>', 'a/b'),
+    ('/a/<x>/b', '/a/x/c'),
 ])
 def test_url_pattern_does_not_match(pattern, path):
     assert URLPattern(pattern).match(path) is None

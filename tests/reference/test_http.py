@@ -94,6 +94,8 @@ def test_lowercase_method_is_just_another_token():
     b'GET /\xc3\xa9 HTTP/1.1',
     b'GET /\xff HTTP/1.1',
     b'GET / HTTP/\xff.1',
+    b'GET /a#frag HTTP/1.1',
+    b'GET http://a/#f HTTP/1.1',
 ])
 def test_request_line_malformed_is_400(line):
     assert status_of(http.parse_request_line, line) == 400
@@ -200,6 +202,22 @@ def test_http10_without_host_is_fine():
 def test_head_reduces_absolute_form_target():
     assert http.parse_head([b'GET http://example.com/p?q HTTP/1.1',
                             b'Host: example.com'])[1] == '/p?q'
+
+
+@pytest.mark.parametrize('target, host', [
+    (b'http://other.test/p', 'other.test'),
+    (b'http://other.test:8080?q', 'other.test:8080'),
+    (b'https://user@other.test/p', 'other.test')])
+def test_absolute_form_host_replaces_the_host_field(target, host):
+    # RFC 9112 3.2.2: the server ignores Host for the target's host
+    headers = http.parse_head([b'GET ' + target + b' HTTP/1.1',
+                               b'Host: example.com'])[3]
+    assert headers['Host'] == host
+
+
+def test_absolute_form_with_an_invalid_host_is_400():
+    assert status_of(http.parse_head, [b'GET http://a:b:c/ HTTP/1.1',
+                                       b'Host: example.com']) == 400
 
 
 @pytest.mark.parametrize('host', [
@@ -709,6 +727,27 @@ def test_304_keeps_the_length_of_the_200():
     assert res.headers['Content-Length'] == '1234'
 
 
+class ClosingBody:
+    closed = False
+
+    def read(self, n):
+        return b'content'
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize('body', ['status 205', gen_body(), ClosingBody()])
+def test_205_drops_its_content_and_says_so(body):
+    # RFC 9110 15.3.6: a 205 has no content; a length of 0 tells the client
+    res = Response(body, 205, {'Transfer-Encoding': 'chunked'})
+    assert http.framing(res, req()) == 'length'
+    assert (res.body, res.headers['Content-Length']) == (b'', '0')
+    assert 'Transfer-Encoding' not in res.headers
+    if isinstance(body, ClosingBody):
+        assert body.closed
+
+
 # ----------------------------------------------------------- response head
 
 def head_lines(res, request_=None, keep=True):
@@ -909,6 +948,16 @@ def test_reason_phrase(status, reason):
 
 
 @pytest.mark.parametrize('status, reason', [
+    (203, 'Non-Authoritative Information'), (205, 'Reset Content'),
+    (300, 'Multiple Choices'), (305, 'Use Proxy'), (402, 'Payment Required'),
+    (407, 'Proxy Authentication Required'), (421, 'Misdirected Request'),
+    (428, 'Precondition Required'), (511, 'Network Authentication Required'),
+])
+def test_every_code_rfc_9110_and_6585_define_has_its_reason(status, reason):
+    assert http.reason_phrase(status) == reason
+
+
+@pytest.mark.parametrize('status, reason', [
     (199, 'Informational'), (250, 'Success'), (399, 'Redirection'),
     (451, 'Client Error'), (599, 'Server Error'), (420, 'Client Error'),
     (510, 'Server Error')])
@@ -943,6 +992,7 @@ def test_http_date_defaults_to_now():
 
 @pytest.mark.parametrize('text, expected', [
     ('GET', True), ('x-y_z', True), ('', False), ('a b', False),
-    ('a:b', False), ('\xe9', False), ('a\n', False)])
+    ('a:b', False), ('\xe9', False), ('a\n', False), ('M' * 5000, True),
+    ('M' * 5000 + '(', False)])
 def test_is_token(text, expected):
     assert http.is_token(text) is expected

@@ -106,6 +106,36 @@ def test_utf8_path_argument(port):
     c.close()
 
 
+def test_long_path_segment_and_long_method(port):
+    # MicroPython's re recurses per character: neither may go through one
+    c = Client(port)
+    c.get('/hello/' + 'a' * 1500)
+    assert c.response().body == b'Hello, ' + b'a' * 1500
+    c.send(b'M' * 1500 + b' / HTTP/1.1\r\nHost: a\r\n\r\n')
+    assert c.response().status == 501
+    c.close()
+
+
+def test_same_site_cookie(port):
+    c = Client(port)
+    c.get('/same-site')
+    assert c.response().headers['set-cookie'] == 's=1; SameSite=Lax'
+    c.close()
+
+
+def test_a_burst_of_clients_is_served(port):
+    # More clients at once than MicroPython's default listen backlog (5):
+    # the server used to miss some of their requests until something else
+    # woke it, a second or more later. Each is answered at once now.
+    clients = [Client(port, timeout=0.5) for _ in range(8)]
+    time.sleep(0.2)  # all of them connected and waiting for a request
+    for c in clients:
+        c.get('/')
+    assert [c.response().status for c in clients] == [200] * 8
+    for c in clients:
+        c.close()
+
+
 def test_404_and_405(port):
     c = Client(port)
     c.get('/missing')

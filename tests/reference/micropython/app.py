@@ -2,7 +2,7 @@
 # Usage: micropython app.py PORT
 import sys
 
-from microdot import Microdot, Request
+from microdot import Microdot, Request, Response
 
 Request.socket_read_timeout = 3
 Request.max_body_length = 4096  # larger bodies are left to the handler
@@ -22,6 +22,13 @@ def form(request):
 @app.route('/hello/<name>')
 def hello(request, name):
     return 'Hello, ' + name
+
+
+@app.route('/same-site')
+def same_site(request):
+    res = Response('cookie')
+    res.set_cookie('s', '1', same_site='lax')
+    return res
 
 
 @app.route('/only-post', methods=['POST'])

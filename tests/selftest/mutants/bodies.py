@@ -72,6 +72,11 @@ def body_is_first_segment(b):
     b.attr(microdot_http.Body, 'read', read)
 
 
+def body_limit_one_less(b):
+    # "length >= limit" where "length > limit" was meant.
+    b.attr(Request, 'max_content_length', Request.max_content_length - 1)
+
+
 MUTANTS = {
     'RFC9112-6-binary-body': body_read_as_text,
     'RFC9110-8.6-empty-body': zero_length_means_chunked,
@@ -81,4 +86,5 @@ MUTANTS = {
     'RFC9112-6.2-streamed-body': stream_ends_when_starved,
     'RFC9112-7.1-streamed-chunked-body': read_ahead_lost,
     'RFC9112-6-body-in-segments': body_is_first_segment,
+    'CONTRACT-body-at-limit': body_limit_one_less,
 }

@@ -1,5 +1,6 @@
 """Mutants for conformance/cases/connection.py: connections kept, closed,
 starved or dropped the wrong way."""
+import asyncio
 import socket
 import struct
 
@@ -142,6 +143,40 @@ def eof_completes_the_body(b):
     b.attr(microdot_http.Reader, '_add', add)
 
 
+def switches_in_name_only(protocol=None):
+    """A 101 for every Upgrade (naming ``protocol``, else the one asked
+    for), then the HTTP/1.1 answer as if nothing had switched."""
+    def rewrite(head, res, req):
+        asked = req.headers.get('Upgrade') if req is not None else None
+        if not asked:
+            return head
+        return b'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade' \
+            b'\r\nUpgrade: %s\r\n\r\n%s' % (
+                (protocol or asked).encode(), head)
+
+    def mutant(b):
+        b.response_head(rewrite)
+    return mutant
+
+
+def waits_for_a_place_for_ever(b):
+    # Beyond max_connections a client waits until a place frees, however
+    # long that takes.
+    original = microdot_server.Server.accept
+
+    async def accept(server, reader, writer):
+        while server.active >= server.app.max_connections:
+            await asyncio.sleep(0.05)
+        return await original(server, reader, writer)
+    b.attr(microdot_server.Server, 'accept', accept)
+
+
+def malformed_503(b):
+    b.response_head(lambda head, res, req: b'HTTP/1.1 503 Busy\r\n'
+                    b'Retry-After 1\r\n\r\n' if res.status_code == 503
+                    else head)
+
+
 MUTANTS = {
     'RFC9112-9.6-close-honoured': ignores_close,
     'RFC9112-9.6-close-announced': silent_close,
@@ -162,4 +197,10 @@ MUTANTS = {
     'CONTRACT-silent-client': one_connection_at_a_time,
     'CONTRACT-half-request-then-close': stops_when_client_leaves,
     'CONTRACT-concurrent-clients': one_connection_at_a_time,
+    'RFC9110-7.8-upgrade-h2c': switches_in_name_only(),
+    'RFC9110-7.8-upgrade-websocket': switches_in_name_only(),
+    'RFC9110-7.8-upgrade-http10-ignored': switches_in_name_only(),
+    'RFC9110-7.8-101-names-protocol': switches_in_name_only('h2c'),
+    'CONTRACT-busy-server-answers': waits_for_a_place_for_ever,
+    'RFC9110-15.6.4-503-retry-after': malformed_503,
 }

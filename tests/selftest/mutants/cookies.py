@@ -83,6 +83,7 @@ MUTANTS = {
         b'Expires=Tue, 01 Jan 2030 00:00:00 GMT',
         b'Expires=Tuesday, 01-Jan-30 00:00:00 GMT'),
     'CONTRACT-cookie-attributes': _replace_in_head(b'; HttpOnly', b''),
+    'CONTRACT-cookie-same-site': _replace_in_head(b'; SameSite=Strict', b''),
     'CONTRACT-cookie-pairs': only_first_cookie_pair,
     'CONTRACT-malformed-cookie-pair': strict_cookie_parser,
     # a MAY: only a hang on the complete request can fail it

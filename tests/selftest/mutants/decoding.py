@@ -54,6 +54,16 @@ def non_utf8_is_500(b):
     b.attr(microdot, 'urldecode_path', decode)
 
 
+def _overlong_slash(decode):
+    # A decoder that reads the two bytes C0 AF as the "/" they spell.
+    return lambda s: decode(re.sub('(?i)%C0%AF', '%2F', s))
+
+
+def overlong_slash_decoded(b):
+    b.attr(microdot, 'urldecode_path', _overlong_slash(microdot.urldecode_path))
+    b.attr(microdot, 'urldecode_str', _overlong_slash(microdot.urldecode_str))
+
+
 MUTANTS = {
     'CONTRACT-path-utf8': path_as_latin1,
     'CONTRACT-query-utf8': query_and_form_as_latin1,
@@ -65,4 +75,5 @@ MUTANTS = {
     'CONTRACT-non-utf8-octets': non_utf8_is_500,
     # a MAY: only a hang on the complete request can fail it
     'RFC3986-2.2-encoded-slash': stall_on(b'a%2Fb'),
+    'RFC3629-3-overlong-utf8': overlong_slash_decoded,
 }

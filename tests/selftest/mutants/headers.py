@@ -2,9 +2,11 @@
 import re
 
 import microdot_http
+import microdot_server
 from microdot import Request
 
-from mutants.request_line import no_line_limit, stall_on
+from mutants.request_line import line_limit_one_less, no_line_limit, \
+    stall_on
 
 
 def patch_field(b, fix):
@@ -90,6 +92,47 @@ def any_host(b):
     b.attr(microdot_http, '_HOST', re.compile(''))
 
 
+def field_limit_one_less(b):
+    b.attr(Request, 'max_headers', Request.max_headers - 1)
+
+
+def host_list_first_member(b):
+    # A Host list taken for its first member, as a list-minded parser would.
+    patch_field(b, lambda line, headers, original: original(
+        line.split(b',')[0] if line.lower().startswith(b'host:') else line,
+        headers))
+
+
+def name_bytes_normalised(b):
+    # Bytes outside ASCII in a field name replaced, the line then accepted.
+    def fix(line, headers, original):
+        name, colon, value = line.partition(b':')
+        original(bytes(c if c < 127 else 0x78 for c in name) + colon + value,
+                 headers)
+    patch_field(b, fix)
+
+
+def continue_to_http10(b):
+    # A 100 (Continue) for every "Expect: 100-continue", HTTP/1.0 too.
+    original = microdot_server.read_request
+
+    async def read_request(app, reader):
+        req = await original(app, reader)
+        if req is not None and req.http_version == '1.0' and \
+                req.headers.get('Expect') == '100-continue':
+            reader.conn.write(b'HTTP/1.1 100 Continue\r\n\r\n')
+        return req
+    b.attr(microdot_server, 'read_request', read_request)
+
+
+def limit_checked_after_the_body(b):
+    # The expectation is dropped and the body limit not checked until the
+    # body is in: the client waits for a 100 that never comes.
+    b.incoming(lambda data: data.replace(b'Expect: 100-continue\r\n', b''))
+    b.attr(Request, 'max_content_length', 1 << 30)
+    b.attr(Request, 'max_body_length', 1 << 30)  # read before dispatch
+
+
 MUTANTS = {
     'RFC9112-5.1-space-before-colon': trim_name,
     'RFC9112-5.2-obs-fold': ignore_lines(lambda line: line[:1] in b' \t'),
@@ -104,6 +147,17 @@ MUTANTS = {
     'RFC9110-5.5-ctl-in-value': stall_on(b'X-Ctl: a\x01b'),
     'RFC9110-5.5-obs-text-value': crash_on(lambda line: b'\xe9' in line),
     'RFC9110-5.4-field-line-too-long': no_line_limit,
+    'CONTRACT-field-line-at-limit': line_limit_one_less,
+    'RFC9110-5.4-long-field-name': no_line_limit,
+    'CONTRACT-fields-at-limit': field_limit_one_less,
+    'RFC9110-5.1-non-ascii-field-name': name_bytes_normalised,
+    'RFC9112-3.2-host-list': host_list_first_member,
+    'RFC9112-3.3-host-empty': stall_on(b'\r\nHost: \r\n'),
+    'RFC9112-3.2.2-absolute-form-host-differs': stall_on(
+        b'GET http://other.test/'),
+    'RFC9110-15.2-no-1xx-to-http10': continue_to_http10,
+    'RFC9110-10.1.1-unknown-expectation': stall_on(b'Expect: 200-ok'),
+    'RFC9110-10.1.1-expect-over-limit': limit_checked_after_the_body,
     'RFC9110-5.4-too-many-fields': no_field_count_limit,
     'RFC9110-5.1-names-case-insensitive': case_sensitive_names,
     'RFC9110-5.5-ows-trimmed': keep_ows,

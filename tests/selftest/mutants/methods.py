@@ -3,6 +3,7 @@ import app as fixture
 import microdot_http
 
 from breakage import drop_header
+from mutants.request_line import stall_on
 
 
 def _when(condition, change):
@@ -80,9 +81,65 @@ def malformed_options_answer(b):
                     if req is not None and req.method == 'OPTIONS' else head)
 
 
+def unknown_path_refused_for(method):
+    """``method`` on a path no route matches gets 501, as if the method
+    were unknown."""
+    def mutant(b):
+        original = fixture.app.find_route
+
+        def find_route(req):
+            found = original(req)
+            return 501 if found == 404 and req.method == method else found
+        b.attr(fixture.app, 'find_route', find_route)
+    return mutant
+
+
+def connect_tunnels(b):
+    # CONNECT's authority-form target accepted, and answered 200: a tunnel.
+    original = microdot_http.origin_form
+    b.attr(microdot_http, 'origin_form', lambda method, target: '/'
+           if method == 'CONNECT' else original(method, target))
+    b.before_send(_when(lambda res, req: req.method == 'CONNECT',
+                        lambda res, req: setattr(res, 'status_code', 200)))
+
+
+def trace_reflects_everything(b):
+    # TRACE answered with the request as received, secrets included.
+    def reflect(res, req):
+        lines = ['%s %s HTTP/%s' % (req.method, req.url, req.http_version)]
+        lines += ['%s: %s' % item for item in req.headers.items()]
+        res.status_code, res.body = 200, '\r\n'.join(lines).encode()
+        res.headers['Content-Type'] = 'message/http'
+        res.headers.pop('Content-Length')
+        res.headers.pop('Allow')
+    b.before_send(_when(lambda res, req: req.method == 'TRACE', reflect))
+
+
+def trace_content_unframed(b):
+    # The Content-Length of a TRACE is not read: its content is left for
+    # the next request.
+    original = microdot_http.parse_head
+
+    def parse_head(lines):
+        method, url, version, headers = original(lines)
+        if method == 'TRACE':
+            headers.pop('Content-Length')
+        return method, url, version, headers
+    b.attr(microdot_http, 'parse_head', parse_head)
+
+
 MUTANTS = {
     'RFC9110-9.3.1-get': get_answered_204,
     'CONTRACT-unknown-path-404': status_to(404, 200),
+    'CONTRACT-unknown-path-404-post': unknown_path_refused_for('POST'),
+    'CONTRACT-unknown-path-404-put': unknown_path_refused_for('PUT'),
+    'CONTRACT-unknown-path-404-delete': unknown_path_refused_for('DELETE'),
+    'CONTRACT-unknown-path-404-patch': unknown_path_refused_for('PATCH'),
+    'CONTRACT-unknown-path-404-head': unknown_path_refused_for('HEAD'),
+    'RFC9110-9.3.6-connect-refused': connect_tunnels,
+    'RFC9110-9.3.8-trace': stall_on(b'TRACE / HTTP/1.1'),
+    'RFC9110-9.3.8-trace-sensitive-fields': trace_reflects_everything,
+    'RFC9110-9.3.8-trace-with-body': trace_content_unframed,
     'RFC9110-9.1-405-status': status_to(405, 400),
     'RFC9110-15.5.6-405-allow': no_allow,
     'RFC9110-10.2.1-allow-excludes-refused': allow_lists_everything_folded,

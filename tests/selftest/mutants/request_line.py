@@ -1,6 +1,7 @@
 """Mutants for conformance/cases/request_line.py."""
 import re
 
+import app as fixture
 import microdot_http
 from microdot import HTTPException, Request
 
@@ -108,6 +109,84 @@ def only_known_minors(b):
     patch_request_line(b, strict)
 
 
+def version_space_squeezed(b):
+    # "HTTP/ 1.1" read as "HTTP/1.1"
+    patch_request_line(b, lambda line, original: original(
+        line.replace(b'HTTP/ ', b'HTTP/')))
+
+
+def last_word_is_version(line):
+    # Method first, version last, and whatever lies between is the target.
+    parts = line.split(b' ')
+    method, version = parts[0].decode(), parts[-1].decode()
+    if microdot_http._VERSION.match(version) is None:
+        raise HTTPException(400)
+    return method, b' '.join(parts[1:-1]).decode('latin-1'), version[5:]
+
+
+def spaces_kept_in_target(b):
+    b.attr(microdot_http, 'parse_request_line', last_word_is_version)
+
+
+def fragment_stripped(b):
+    patch_request_line(b, lambda line, original: original(
+        re.sub(rb'#[^ ]*', b'', line)))
+
+
+def default_target(b):
+    # A request line of two words gets "/" for a target.
+    def fix(line, original):
+        words = [w for w in line.split(b' ') if w]
+        if len(words) == 2:
+            line = words[0] + b' / ' + words[1]
+        return original(line)
+    patch_request_line(b, fix)
+
+
+def bare_cr_ends_lines(b):
+    b.incoming(lambda data: re.sub(rb'\r(?!\n)', b'\r\n', data))
+
+
+def line_limit_one_less(b):
+    b.attr(Request, 'max_readline', Request.max_readline - 1)
+
+
+def request_line_errors_are_500(b):
+    # A request line the parser cannot read escapes as a server error.
+    def fix(line, original):
+        try:
+            return original(line)
+        except HTTPException:
+            raise HTTPException(500)
+    patch_request_line(b, fix)
+
+
+def long_methods_are_400(b):
+    def fix(line, original):
+        if len(line.split(b' ', 1)[0]) > 32:
+            raise HTTPException(400)
+        return original(line)
+    patch_request_line(b, fix)
+
+
+def preface_answered_200(b):
+    # An unsupported major version answered as if it were a success.
+    b.response_head(lambda head, res, req: replace_status_line(
+        head, b'HTTP/1.1 200 OK') if res.status_code == 505 else head)
+
+
+def stops_on_empty_lines_then_close(b):
+    # A client that sent only empty lines, then closed, takes the server
+    # down with it.
+    original = microdot_http.Reader._add
+
+    def add(reader, data):
+        if not data and reader.empty_lines and not reader.buf:
+            fixture.app.server.stop()
+        return original(reader, data)
+    b.attr(microdot_http.Reader, '_add', add)
+
+
 def echo_http10(b):
     b.response_head(lambda head, res, req:
                     b'HTTP/1.0' + head[8:]
@@ -120,14 +199,24 @@ MUTANTS = {
     'RFC9112-3-missing-version': default_version,
     'RFC9112-3-double-space': stall_on(b'GET  /'),
     'RFC9112-2.3-version-case-sensitive': version_any_case,
-    'RFC9112-2.3-version-malformed': loose_version,
+    'RFC9112-2.3-version-no-dot': loose_version,
+    'RFC9112-2.3-version-missing-minor': loose_version,
+    'RFC9112-2.3-version-no-dot-two-digits': loose_version,
+    'RFC9112-2.3-version-three-parts': loose_version,
+    'RFC9112-2.3-version-minor-leading-zero': loose_version,
+    'RFC9112-2.3-version-major-leading-zero': loose_version,
+    'RFC9112-2.3-version-space-inside': version_space_squeezed,
+    'RFC9112-3-version-trailing-space': stall_on(b'HTTP/1.1 \r\n'),
     'RFC9110-15.6.6-http2-505': echo_http2_version,
     'RFC9112-3-target-too-long-414': no_line_limit,
+    'CONTRACT-request-line-at-limit': line_limit_one_less,
     'RFC9112-3-method-not-token': any_method_syntax,
     'RFC9112-2.2-leading-empty-line': no_empty_lines,
     'RFC9112-2.2-bare-cr-request-line': accept_any_target,
     'RFC9112-2.2-bare-lf': answers_bare_lf_in_kind,
-    'RFC9112-3-control-in-target': accept_any_target,
+    'RFC9112-3-control-in-target-nul': accept_any_target,
+    'RFC9112-3-control-in-target-esc': accept_any_target,
+    'RFC9112-3-control-in-target-del': accept_any_target,
     'RFC9112-3-non-ascii-target': accept_any_target,
     'RFC9112-3.2.2-absolute-form': origin_form_only,
     # stalls on "GET *" (the request line alone, then waits for more)
@@ -136,4 +225,13 @@ MUTANTS = {
     'RFC9112-3.2-http10-without-host': stall_on(b' HTTP/1.0\r\n\r\n'),
     'RFC9110-6.2-higher-minor-version': only_known_minors,
     'RFC9110-6.2-response-version': echo_http10,
+    'RFC9112-3.2-space-in-target': spaces_kept_in_target,
+    'RFC9112-3.2-fragment-in-target': fragment_stripped,
+    'RFC9112-3-missing-target': default_target,
+    'RFC9112-2.2-cr-ends-request-line': bare_cr_ends_lines,
+    'RFC9112-2.2-binary-garbage': request_line_errors_are_500,
+    'RFC9112-2.2-whitespace-only-line': request_line_errors_are_500,
+    'RFC9112-2.2-only-empty-lines': stops_on_empty_lines_then_close,
+    'RFC9112-3-long-method-501': long_methods_are_400,
+    'RFC9110-6.2-h2-preface-refused': preface_answered_200,
 }

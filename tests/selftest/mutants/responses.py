@@ -132,6 +132,33 @@ def second_content_type(b):
         if b'\r\nContent-Type:' in head else head)
 
 
+def content_on_205(b):
+    # A 205 framed as any other status, with the content its handler gave.
+    original = microdot_http.framing
+
+    def framing(res, req):
+        if res.status_code != 205:
+            return original(res, req)
+        res.status_code = 200
+        try:
+            return original(res, req)
+        finally:
+            res.status_code = 205
+    b.attr(microdot_http, 'framing', framing)
+
+    def give_content(res, req):
+        if res.status_code == 205:
+            res.body = b'status 205'
+    b.before_send(give_content)
+
+
+def date_beside_the_application_date(b):
+    # The server's Date goes out whatever the application set.
+    b.response_head(lambda head, res, req: add_header(
+        head, b'Date: ' + microdot_http.http_date().encode())
+        if 'Date' in res.headers else head)
+
+
 MUTANTS = {
     'RFC9110-8.6-content-length-matches': length_counts_crlf,
     'CONTRACT-fixed-bodies': bytes_one_short,
@@ -141,6 +168,8 @@ MUTANTS = {
     'RFC9110-15.3.5-204-no-content': body_after(204, b'status 204'),
     'RFC9110-8.6-204-no-content-length': length_on_204,
     'RFC9110-15.4.5-304-no-content': body_after(304, b'status 304'),
+    'RFC9110-15.3.6-205-no-content': content_on_205,
+    'RFC9110-5.3-own-date-once': date_beside_the_application_date,
     'RFC9110-6.6.1-date': no_date,
     'RFC9110-6.6.1-no-date-without-clock': unset_clock_published,
     'RFC9112-6.3-stream-framing': chunked_label_plain_body,

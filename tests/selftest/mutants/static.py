@@ -127,6 +127,49 @@ def no_vary(b):
     b.response_head(lambda head, res, req: drop_header(head, 'Vary'))
 
 
+def _file_answer(field, change):
+    """``change(res)`` on the answer to a GET of a file that carried the
+    request header ``field``."""
+    def apply(res, req):
+        if req is not None and field in req.headers and \
+                hasattr(res.body, 'read'):
+            change(res)
+    return apply
+
+
+def not_modified_without_cache_control(b):
+    # Every If-None-Match answered 304, without the 200's Cache-Control.
+    def not_modified(res):
+        res.status_code = 304
+        res.headers.pop('Cache-Control')
+    b.before_send(_file_answer('If-None-Match', not_modified))
+
+
+def not_modified_with_content(b):
+    # Every If-Modified-Since answered 304, the file sent after its head.
+    b.before_send(_file_answer('If-Modified-Since', lambda res: setattr(
+        res, 'status_code', 304)))
+    b.response_head(lambda head, res, req: head + b'stale content'
+                    if res.status_code == 304 else head)
+
+
+def partial_content_whole_file(b):
+    # A 206 that names the range asked for and sends the whole file.
+    def partial(res):
+        res.status_code = 206
+        res.headers['Content-Range'] = 'bytes 10-19/%s' % \
+            res.headers['Content-Length']
+    b.before_send(_file_answer('Range', partial))
+
+
+def unsatisfiable_without_content_range(b):
+    def refuse(res):
+        res.body.close()
+        res.status_code, res.body = 416, b''
+        res.headers.pop('Content-Length')
+    b.before_send(_file_answer('Range', refuse))
+
+
 MUTANTS = {
     'RFC9110-12.5.3-unaccepted-coding': gzip_whatever_is_accepted,
     'RFC9110-12.5.5-vary-accept-encoding': no_vary,
@@ -141,4 +184,8 @@ MUTANTS = {
     'CONTRACT-static-missing-404': missing_file_500,
     'RFC9110-9.3.2-static-head-no-body': file_body_on_head,
     'RFC9110-8.6-static-head-content-length': file_head_one_more,
+    'RFC9110-13.1.2-static-if-none-match': not_modified_without_cache_control,
+    'RFC9110-13.1.3-static-if-modified-since': not_modified_with_content,
+    'RFC9110-14.2-static-range': partial_content_whole_file,
+    'RFC9110-15.5.17-416-content-range': unsatisfiable_without_content_range,
 }
