@@ -298,12 +298,20 @@ def origin_form(method, target):
     raise HTTPException(501 if method == 'CONNECT' else 400)
 
 
+def _list_elements(value):
+    # The elements of a comma-separated list, trimmed of OWS (SP and HTAB
+    # only: CPython's str.strip() would also take away NBSP or U+3000, and
+    # 'chunked\xa0' is not 'chunked').
+    return [v.strip(' \t') for v in value.split(',')]
+
+
 def body_length(headers, version):
     """The length of the request body; None means chunked (RFC 9112 6.3).
 
     Content-Length and Transfer-Encoding together, chunked from HTTP/1.0,
     chunked not last, and an invalid or self-contradicting Content-Length are
-    400; a transfer coding other than chunked is 501.
+    400; a transfer coding other than chunked is 501. Empty elements of the
+    coding list are ignored (``, chunked`` is chunked: RFC 9110 5.6.1).
     """
     coding = headers.get('Transfer-Encoding')
     length = headers.get('Content-Length')
@@ -311,15 +319,15 @@ def body_length(headers, version):
         # Both framings at once is how requests are smuggled: refuse it.
         if length is not None or version == '1.0':
             raise HTTPException(400)
-        codings = [c.strip().lower() for c in coding.split(',')]
-        if codings[-1] != 'chunked':
+        codings = [c for c in _list_elements(coding.lower()) if c]
+        if not codings or codings[-1] != 'chunked':
             raise HTTPException(400)
         if len(codings) > 1:
             raise HTTPException(501)
         return None
     if length is None:
         return 0
-    values = [v.strip() for v in length.split(',')]
+    values = _list_elements(length)
     for v in values:
         # ASCII digits only: str.isdigit() also takes '\u00b2' or '\uff15'
         if v != values[0] or not v or v.strip('0123456789') or len(v) > 15:

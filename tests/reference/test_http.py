@@ -279,7 +279,8 @@ def test_no_framing_headers_means_no_body():
 
 @pytest.mark.parametrize('value', [
     'abc', '+5', '-1', '', ' ', '5, 6', '5,', ',5', '5 5', '1e3', '0x10',
-    '5.0', '1_000', '\u00b2', '\uff15', '\u0665', '1234567890123456'])
+    '5.0', '1_000', '\u00b2', '\uff15', '\u0665', '1234567890123456',
+    '5\u00a0', '\u30005', '5,\u00a05'])
 def test_content_length_invalid_is_400(value):
     with pytest.raises(HTTPException) as info:
         length_of(Content_Length=value)
@@ -291,6 +292,13 @@ def test_chunked_means_unknown_length(coding):
     assert length_of(Transfer_Encoding=coding) is None
 
 
+@pytest.mark.parametrize('coding', [
+    ', chunked', 'chunked,', ',,chunked, ,', ' , CHUNKED'])
+def test_empty_coding_list_elements_are_ignored(coding):
+    # RFC 9110 5.6.1: a recipient MUST parse and ignore empty list elements
+    assert length_of(Transfer_Encoding=coding) is None
+
+
 def test_transfer_encoding_with_content_length_is_400():
     with pytest.raises(HTTPException) as info:
         length_of(Transfer_Encoding='chunked', Content_Length='5')
@@ -298,7 +306,8 @@ def test_transfer_encoding_with_content_length_is_400():
 
 
 @pytest.mark.parametrize('coding', [
-    'chunked, gzip', 'gzip', 'identity', '', 'chunked;q=1'])
+    'chunked, gzip', 'gzip', 'identity', '', 'chunked;q=1', ',', ' , ',
+    'chunked, identity', 'xchunked', 'chunked\u00a0', '\u00a0chunked'])
 def test_chunked_not_last_is_400(coding):
     with pytest.raises(HTTPException) as info:
         length_of(Transfer_Encoding=coding)
