@@ -390,6 +390,66 @@ class Reader:
         self._add(self.conn.recv_now(2048))
 
 
+_TCHARS = (b"!#$%&'*+-.^_`|~0123456789"
+           b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _skip(data, i, chars):
+    # The index of the first byte from i on that is not one of ``chars``.
+    while i < len(data) and data[i] in chars:
+        i += 1
+    return i
+
+
+def _quoted_end(data, i):
+    # The index after the quoted-string that starts at data[i], or -1.
+    i += 1
+    while i < len(data):
+        c = data[i]
+        if c == 34:  # the closing '"'
+            return i + 1
+        if c == 92:  # a quoted-pair: '\' and the byte it quotes
+            i += 1
+            if i == len(data):
+                return -1
+            c = data[i]
+        if (c < 32 and c != 9) or c == 127:
+            return -1
+        i += 1
+    return -1
+
+
+def chunk_ext_valid(ext):
+    """True when ``ext`` (a chunk-size line from its first ``;``) is a valid
+    list of chunk extensions (RFC 9112 section 7.1.1), each
+    ``BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ]``.
+
+    >>> chunk_ext_valid(b';name=value ; q="a;b"'), chunk_ext_valid(b';')
+    (True, False)
+    """
+    i = 0
+    while i < len(ext):
+        i = _skip(ext, i, b' \t')
+        if i == len(ext) or ext[i] != 59:  # ';'
+            return False
+        start = _skip(ext, i + 1, b' \t')
+        i = _skip(ext, start, _TCHARS)
+        if i == start:
+            return False  # no name: a bare ';' or a byte a token cannot hold
+        after = _skip(ext, i, b' \t')
+        if after < len(ext) and ext[after] == 61:  # '='
+            start = _skip(ext, after + 1, b' \t')
+            if ext[start:start + 1] == b'"':
+                i = _quoted_end(ext, start)
+            else:
+                i = _skip(ext, start, _TCHARS)
+                if i == start:
+                    return False
+            if i < 0:
+                return False
+    return True
+
+
 class Body:
     """The body of one request, framed by Content-Length or chunked coding.
 
@@ -414,9 +474,12 @@ class Body:
 
     def _chunk_line(self, line):
         if self.state == 'size':
-            size = line.split(b';', 1)[0]
-            if b';' in line:
-                size = size.rstrip(b' \t')  # BWS before a chunk extension
+            semicolon = line.find(b';')
+            size = line
+            if semicolon >= 0:
+                size = line[:semicolon].rstrip(b' \t')  # BWS before ';'
+                if not chunk_ext_valid(line[semicolon:]):
+                    raise HTTPException(400)
             # 1*HEXDIG: leading zeros are allowed, eight digits are plenty
             if not size or len(size.lstrip(b'0')) > 8 or \
                     any(c not in _HEX for c in size):

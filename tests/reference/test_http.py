@@ -559,6 +559,24 @@ def test_chunk_extensions_are_ignored(extension):
     assert data == b'hello'
 
 
+@pytest.mark.parametrize('extension', [
+    b';', b';;a', b'; ', b';a;', b';bad[=x', b';a\x00b', b';a\rX', b';a=',
+    b';a= ', b';=v', b'; a b', b';a\x7f', b';a=\xff', b';a="open',
+    b';a="x\x01"', b';a="x\\', b';a b=c', b';a=b c'])
+def test_invalid_chunk_extensions_are_400(extension):
+    # RFC 9112 7.1.1: a chunk extension is a token, optionally "=" and a
+    # token or quoted-string; anything else is not chunked coding
+    reader = reader_with(b'5' + extension + b'\r\nhello\r\n0\r\n\r\n')
+    assert status_of(http.Body(reader, None).read_now) == 400
+
+
+@pytest.mark.parametrize('extension', [
+    b';a', b' ; a = b', b';a=b;c=d', b';a="";b', b';a="x\\"y;z"',
+    b';a="\xc3\xa9 \t"', b";!#$%&'*+-.^_`|~=~"])
+def test_chunk_extension_syntax(extension):
+    assert http.chunk_ext_valid(extension)
+
+
 def test_trailer_fields_are_consumed():
     encoded = chunked(b'abc', [3], trailer=b'X-Sum: 1\r\nX-Other: 2\r\n')
     data, rest = read_body(None, [encoded + b'NEXT'])
