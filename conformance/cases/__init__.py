@@ -5,7 +5,7 @@ import importlib
 import os
 import pkgutil
 
-AREAS = ('request_line', 'headers', 'framing', 'chunked',
+AREAS = ('request_line', 'headers', 'framing', 'chunked', 'desync',
          'methods', 'status', 'redirects', 'cookies', 'decoding', 'bodies',
          'responses', 'static', 'connection', 'robustness')
 
