@@ -10,7 +10,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 
 
 def run(*args, timeout=120, cwd=ROOT):
-    return subprocess.run([sys.executable] + list(args), cwd=cwd,
+    # This checkout's suite, from any folder, even when the environment has
+    # another checkout installed (an editable install of a sibling worktree)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [ROOT] + [p for p in [os.environ.get('PYTHONPATH')] if p]))
+    return subprocess.run([sys.executable] + list(args), cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
