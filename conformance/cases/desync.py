@@ -7,9 +7,9 @@ frames it another way, the bytes one of them takes for a body the other
 takes for a request, and a client can slip a request past the proxy
 (request smuggling). Each case hides a complete request
 (GET /echo/path/smuggled) where one of the two framings would find it: the
-server gives exactly one answer and closes, or shows that it read the body
-whole by answering the next request as itself. Comments name the
-Http11Probe cases each covers.
+server answers once (or refuses by closing) and closes, or shows that it
+read the body whole by answering the next request as itself. Comments name
+the Http11Probe cases each covers.
 """
 from hypothesis import strategies as st
 
@@ -24,7 +24,8 @@ SMUGGLED = 'smuggled'
 
 
 def expect_one_answer_then_close(probe, conn):
-    """Exactly one answer on ``conn``, then the server closes it."""
+    """One answer on ``conn`` at most (a close without one is a refusal
+    too), then the server closes it: nothing answers the hidden request."""
     reply = probe.read(conn, 'POST')
     closed = reply.closed or conn.wait_closed(probe.close_wait)
     extra, conn.buffer = conn.buffer, b''
@@ -34,8 +35,9 @@ def expect_one_answer_then_close(probe, conn):
         observed = '%s; then %s' % (reply.describe(), 'closed' if closed else
                                     'still open %.1f s later' %
                                     probe.close_wait)
-    probe.expect(closed and not extra, 'one answer, then the connection '
-                 'closed (the hidden request never answered)', observed)
+    probe.expect(closed and not extra, 'one answer at most, then the '
+                 'connection closed (the hidden request never answered)',
+                 observed)
     return reply
 
 
@@ -55,7 +57,7 @@ def _cl_te(suffix, coding, what):
     @case('RFC9112-6.1-desync-cl-te' + suffix, 'RFC 9112 §6.1', MUST,
           'Content-Length and Transfer-Encoding %s, with a request hidden '
           'after the last chunk but inside the Content-Length (CL.TE): '
-          'exactly one answer, then the connection closes' % what)
+          'one answer at most, then the connection closes' % what)
     def check(probe):
         body = b'0\r\n\r\n' + get_name(probe, SMUGGLED)
         expect_one_answer_then_close(probe, _send(probe, [
@@ -76,7 +78,7 @@ _cl_te('-case', b'Chunked', '"Chunked"')
 @case('RFC9112-6.1-desync-te-cl', 'RFC 9112 §6.1, §6.3', MUST,
       'Transfer-Encoding: chunked with a Content-Length that ends after the '
       'first chunk-size line, the chunk holding a request (TE.CL): exactly '
-      'one answer, then the connection closes')
+      'one answer at most, then the connection closes')
 def desync_te_cl(probe):
     smuggled = get_name(probe, SMUGGLED)
     size_line = b'%x\r\n' % len(smuggled)
@@ -126,9 +128,10 @@ def _body_on(method):
     # SMUG-OPTIONS-CL-BODY-DESYNC
     @case('RFC9112-6.3-%s-body-framed' % method.lower(),
           'RFC 9112 §6, §6.3, §9.3.2', MUST,
-          'A %s request whose Content-Length body holds a request, then a '
-          'pipelined request: the body is no request, and the pipelined '
-          'one is answered as itself (or the connection closed)' % method)
+          '%s %s request whose Content-Length body holds a request, then '
+          'a pipelined request: the body is no request, and the pipelined '
+          'one is answered as itself (or the connection closed)' % (
+              'An' if method[0] in 'AEIOU' else 'A', method))
     def check(probe):
         smuggled = get_name(probe, SMUGGLED)
         conn = probe.connect()

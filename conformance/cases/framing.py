@@ -95,7 +95,7 @@ _invalid_length('nbsp', '5\u00a0', b'hello',
 # an empty line beside a valid one: a parser that skips empty values (or
 # takes the last line) reads 5, one that takes the first reads 0
 _invalid_length('empty-beside-valid', ('', '5'), b'hello',
-                'an empty line beside a line "5"')
+                'an empty value in one line and "5" in another')
 
 
 @case('RFC9112-6.3-cl-conflicting', 'RFC 9112 §6.3', MUST,
@@ -268,7 +268,7 @@ _not_chunked('empty', [b''], 'with an empty value')
 # §5.3: "chunked, identity"; a parser that keeps the first line decodes)
 _not_chunked('two-lines', [b'chunked', b'identity'],
              'in two lines, "chunked" then "identity", beside a '
-             'Content-Length,', with_length=True)
+             'Content-Length', with_length=True)
 # A control character is invalid in a field value (RFC 9110 §5.5): the
 # request is refused, or the character kept, and then the coding is not
 # chunked either. Python's str.strip() removes VT, FF and (CPython) NBSP.
