@@ -32,6 +32,18 @@ def takes_buffered_bytes_as_body(b):
     b.attr(microdot_server, 'read_request', read_request)
 
 
+def reads_on_after_refusals(b):
+    # Requests it refuses (invalid framing among them) leave the connection
+    # open, and what follows their head is read as the next request; and
+    # Transfer-Encoding beats Content-Length on a kept connection.
+    original = microdot_server.send_response
+
+    async def send_response(conn, res, req, keep):
+        return await original(conn, res, req, keep or req is None)
+    b.attr(microdot_server, 'send_response', send_response)
+    chunked_beats_length(b)
+
+
 MUTANTS = {
     'RFC9112-6.1-desync-cl-te': chunked_beats_length,
     'RFC9112-6.1-desync-cl-te-leading-comma': chunked_beats_length,
@@ -45,5 +57,5 @@ MUTANTS = {
     'RFC9112-6.3-head-body-framed': bodiless_methods_read_no_body,
     'RFC9112-6.3-options-body-framed': bodiless_methods_read_no_body,
     'RFC9112-6.3-cl-zero-then-request': takes_buffered_bytes_as_body,
-    'RFC9112-6-fuzz-desync': chunked_beats_length,
+    'RFC9112-6-fuzz-desync': reads_on_after_refusals,
 }
