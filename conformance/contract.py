@@ -79,3 +79,19 @@ def media_type(reply):
     value = reply.header('Content-Type')
     return None if value is None else \
         value.split(';', 1)[0].strip().lower()
+
+
+def expect_answered_as_itself(probe, conn, reply, name):
+    """After ``reply`` on ``conn``, the pipelined request for
+    /echo/path/<name> is answered as itself, or the connection closes (a
+    server may refuse the first request and close); never is something
+    else, such as a body, answered in its place."""
+    after = probe.read(conn, silence_ok=True)
+    if after.status is None:
+        probe.observe('%s, then %s' % (reply.describe(), after.describe()))
+        return
+    got = name_of(probe, after)
+    probe.expect(got == name, 'the next request answered as itself (%s), '
+                 'or a close' % name, 'the next answer: %s' % got)
+    probe.observe('%s, then the next request answered as itself' %
+                  reply.describe())

@@ -8,6 +8,9 @@ are coming, and stops at the first input the server mishandles::
 
     Fuzz(probe).run(strategy, lambda fuzz, data: exchange(fuzz, data))
 
+A check that counts answers reads them all with ``fuzz.answers(data,
+most)``, which stops at the server's close or after ``most`` answers.
+
 What no input may cause: a malformed response, or a server that stops
 answering ``GET /`` afterwards (FAIL); neither an answer nor a close within
 the read timeout after the half-close (RFC 9112 §9.5 SHOULD, NON-STRICT).
@@ -63,6 +66,12 @@ class Fuzz:
 
     def send(self, data):
         """Send ``data``, half-close, and read one reply."""
+        return self.answers(data, 1)[0]
+
+    def answers(self, data, most):
+        """Send ``data``, half-close, and read replies until the server
+        closes, one is malformed or ``most`` answers have come; returns
+        them (the last may be the close or the wait that ended it)."""
         self.count += 1
         # RFC 9112 §3 lets a server split the request line on any
         # whitespace (VT, FF, CR...): what starts like HEAD may be one.
@@ -74,14 +83,18 @@ class Fuzz:
             self.probe.require(False, 'the server keeps accepting '
                                'connections', '%s, after: %s' % (
                                    exc, shown_input(last)))
+        replies = []
         try:
             conn.send(data)
             conn.shutdown_write()
-            reply = conn.read_reply(method)
+            while len(replies) < most:
+                replies.append(conn.read_reply(method))
+                if replies[-1].status is None or replies[-1].problem:
+                    break
         finally:
             conn.close()
-        self.recent = (self.recent + [(data, reply)])[-KEPT:]
-        return reply
+        self.recent = (self.recent + [(data, replies[-1])])[-KEPT:]
+        return replies
 
     def judge(self, data, reply, must_answer=False):
         """The rules no input may break."""

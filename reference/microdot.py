@@ -461,7 +461,12 @@ class Response:
         if compressed:
             headers['Content-Encoding'] = compressed \
                 if isinstance(compressed, str) else 'gzip'
-        f = stream or open(filename + file_extension, 'rb')
+        path = filename + file_extension
+        if stream is None and '\x00' in path:
+            # CPython's open() refuses it; MicroPython's stops at the NUL
+            # and may open a directory ('files/\x00' is 'files/')
+            raise ValueError('embedded null byte')
+        f = stream or open(path, 'rb')
         try:
             headers['Content-Length'] = str(f.seek(0, 2))
             f.seek(0)

@@ -329,12 +329,20 @@ def origin_form(method, target):
     raise HTTPException(501 if method == 'CONNECT' else 400)
 
 
+def _list_elements(value):
+    # The elements of a comma-separated list, trimmed of OWS (SP and HTAB
+    # only: CPython's str.strip() would also take away NBSP or U+3000, and
+    # 'chunked\xa0' is not 'chunked').
+    return [v.strip(' \t') for v in value.split(',')]
+
+
 def body_length(headers, version):
     """The length of the request body; None means chunked (RFC 9112 6.3).
 
     Content-Length and Transfer-Encoding together, chunked from HTTP/1.0,
     chunked not last, and an invalid or self-contradicting Content-Length are
-    400; a transfer coding other than chunked is 501.
+    400; a transfer coding other than chunked is 501. Empty elements of the
+    coding list are ignored (``, chunked`` is chunked: RFC 9110 5.6.1).
     """
     coding = headers.get('Transfer-Encoding')
     length = headers.get('Content-Length')
@@ -342,15 +350,15 @@ def body_length(headers, version):
         # Both framings at once is how requests are smuggled: refuse it.
         if length is not None or version == '1.0':
             raise HTTPException(400)
-        codings = [c.strip().lower() for c in coding.split(',')]
-        if codings[-1] != 'chunked':
+        codings = [c for c in _list_elements(coding.lower()) if c]
+        if not codings or codings[-1] != 'chunked':
             raise HTTPException(400)
         if len(codings) > 1:
             raise HTTPException(501)
         return None
     if length is None:
         return 0
-    values = [v.strip() for v in length.split(',')]
+    values = _list_elements(length)
     for v in values:
         # ASCII digits only: str.isdigit() also takes '\u00b2' or '\uff15'
         if v != values[0] or not v or v.strip('0123456789') or len(v) > 15:
@@ -413,6 +421,66 @@ class Reader:
         self._add(self.conn.recv_now(2048))
 
 
+_TCHARS = (b"!#$%&'*+-.^_`|~0123456789"
+           b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _skip(data, i, chars):
+    # The index of the first byte from i on that is not one of ``chars``.
+    while i < len(data) and data[i] in chars:
+        i += 1
+    return i
+
+
+def _quoted_end(data, i):
+    # The index after the quoted-string that starts at data[i], or -1.
+    i += 1
+    while i < len(data):
+        c = data[i]
+        if c == 34:  # the closing '"'
+            return i + 1
+        if c == 92:  # a quoted-pair: '\' and the byte it quotes
+            i += 1
+            if i == len(data):
+                return -1
+            c = data[i]
+        if (c < 32 and c != 9) or c == 127:
+            return -1
+        i += 1
+    return -1
+
+
+def chunk_ext_valid(ext):
+    """True when ``ext`` (a chunk-size line from its first ``;``) is a valid
+    list of chunk extensions (RFC 9112 section 7.1.1), each
+    ``BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ]``.
+
+    >>> chunk_ext_valid(b';name=value ; q="a;b"'), chunk_ext_valid(b';')
+    (True, False)
+    """
+    i = 0
+    while i < len(ext):
+        i = _skip(ext, i, b' \t')
+        if i == len(ext) or ext[i] != 59:  # ';'
+            return False
+        start = _skip(ext, i + 1, b' \t')
+        i = _skip(ext, start, _TCHARS)
+        if i == start:
+            return False  # no name: a bare ';' or a byte a token cannot hold
+        after = _skip(ext, i, b' \t')
+        if after < len(ext) and ext[after] == 61:  # '='
+            start = _skip(ext, after + 1, b' \t')
+            if ext[start:start + 1] == b'"':
+                i = _quoted_end(ext, start)
+            else:
+                i = _skip(ext, start, _TCHARS)
+                if i == start:
+                    return False
+            if i < 0:
+                return False
+    return True
+
+
 class Body:
     """The body of one request, framed by Content-Length or chunked coding.
 
@@ -437,9 +505,12 @@ class Body:
 
     def _chunk_line(self, line):
         if self.state == 'size':
-            size = line.split(b';', 1)[0]
-            if b';' in line:
-                size = size.rstrip(b' \t')  # BWS before a chunk extension
+            semicolon = line.find(b';')
+            size = line
+            if semicolon >= 0:
+                size = line[:semicolon].rstrip(b' \t')  # BWS before ';'
+                if not chunk_ext_valid(line[semicolon:]):
+                    raise HTTPException(400)
             # 1*HEXDIG: leading zeros are allowed, eight digits are plenty
             if not size or len(size.lstrip(b'0')) > 8 or \
                     any(c not in _HEX for c in size):

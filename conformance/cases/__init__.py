@@ -5,9 +5,9 @@ import importlib
 import os
 import pkgutil
 
-AREAS = ('request_line', 'headers', 'framing', 'methods', 'status',
-         'redirects', 'cookies', 'decoding', 'bodies', 'responses', 'static',
-         'connection', 'robustness')
+AREAS = ('request_line', 'headers', 'framing', 'chunked', 'desync',
+         'methods', 'status', 'redirects', 'cookies', 'decoding', 'bodies',
+         'responses', 'static', 'connection', 'robustness')
 
 _present = [m.name for m in pkgutil.iter_modules([os.path.dirname(__file__)])]
 for _area in [a for a in AREAS if a in _present] + sorted(

@@ -10,13 +10,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 
 
 def run(*args, timeout=120, cwd=ROOT):
-    # this checkout's suite, from any folder, whatever copy of the project
-    # the environment has installed
-    path = os.pathsep.join([ROOT] + [p for p in [os.environ.get(
-        'PYTHONPATH')] if p])
-    return subprocess.run([sys.executable] + list(args), cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout,
-                          env=dict(os.environ, PYTHONPATH=path))
+    # This checkout's suite, from any folder, even when the environment has
+    # another checkout installed (an editable install of a sibling worktree)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [ROOT] + [p for p in [os.environ.get('PYTHONPATH')] if p]))
+    return subprocess.run([sys.executable] + list(args), cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def pytest_run(*args, cwd=ROOT):

@@ -1010,6 +1010,13 @@ def test_send_file_default_max_age_and_named_encoding(app, client, files):
     assert res.headers['Content-Encoding'] == 'br'
 
 
+@pytest.mark.parametrize('name, extension', [('a\x00.txt', ''),
+                                             ('a.txt', '\x00')])
+def test_send_file_refuses_a_nul_in_the_path(files, name, extension):
+    with pytest.raises(ValueError):
+        send_file(str(files / name), file_extension=extension)
+
+
 def test_send_file_with_extension(app, client, files):
     (files / 'page.html.gz').write_bytes(b'\x1f\x8bzipped')
     app.route('/')(lambda req: send_file(

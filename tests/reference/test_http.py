@@ -297,7 +297,8 @@ def test_no_framing_headers_means_no_body():
 
 @pytest.mark.parametrize('value', [
     'abc', '+5', '-1', '', ' ', '5, 6', '5,', ',5', '5 5', '1e3', '0x10',
-    '5.0', '1_000', '\u00b2', '\uff15', '\u0665', '1234567890123456'])
+    '5.0', '1_000', '\u00b2', '\uff15', '\u0665', '1234567890123456',
+    '5\u00a0', '\u30005', '5,\u00a05'])
 def test_content_length_invalid_is_400(value):
     with pytest.raises(HTTPException) as info:
         length_of(Content_Length=value)
@@ -309,6 +310,13 @@ def test_chunked_means_unknown_length(coding):
     assert length_of(Transfer_Encoding=coding) is None
 
 
+@pytest.mark.parametrize('coding', [
+    ', chunked', 'chunked,', ',,chunked, ,', ' , CHUNKED'])
+def test_empty_coding_list_elements_are_ignored(coding):
+    # RFC 9110 5.6.1: a recipient MUST parse and ignore empty list elements
+    assert length_of(Transfer_Encoding=coding) is None
+
+
 def test_transfer_encoding_with_content_length_is_400():
     with pytest.raises(HTTPException) as info:
         length_of(Transfer_Encoding='chunked', Content_Length='5')
@@ -316,7 +324,8 @@ def test_transfer_encoding_with_content_length_is_400():
 
 
 @pytest.mark.parametrize('coding', [
-    'chunked, gzip', 'gzip', 'identity', '', 'chunked;q=1'])
+    'chunked, gzip', 'gzip', 'identity', '', 'chunked;q=1', ',', ' , ',
+    'chunked, identity', 'xchunked', 'chunked\u00a0', '\u00a0chunked'])
 def test_chunked_not_last_is_400(coding):
     with pytest.raises(HTTPException) as info:
         length_of(Transfer_Encoding=coding)
@@ -566,6 +575,24 @@ def test_length_body_in_any_split(data, cuts, n):
 def test_chunk_extensions_are_ignored(extension):
     data, _ = read_body(None, [chunked(b'hello', [5], extension)])
     assert data == b'hello'
+
+
+@pytest.mark.parametrize('extension', [
+    b';', b';;a', b'; ', b';a;', b';bad[=x', b';a\x00b', b';a\rX', b';a=',
+    b';a= ', b';=v', b'; a b', b';a\x7f', b';a=\xff', b';a="open',
+    b';a="x\x01"', b';a="x\\', b';a b=c', b';a=b c'])
+def test_invalid_chunk_extensions_are_400(extension):
+    # RFC 9112 7.1.1: a chunk extension is a token, optionally "=" and a
+    # token or quoted-string; anything else is not chunked coding
+    reader = reader_with(b'5' + extension + b'\r\nhello\r\n0\r\n\r\n')
+    assert status_of(http.Body(reader, None).read_now) == 400
+
+
+@pytest.mark.parametrize('extension', [
+    b';a', b' ; a = b', b';a=b;c=d', b';a="";b', b';a="x\\"y;z"',
+    b';a="\xc3\xa9 \t"', b";!#$%&'*+-.^_`|~=~"])
+def test_chunk_extension_syntax(extension):
+    assert http.chunk_ext_valid(extension)
 
 
 def test_trailer_fields_are_consumed():

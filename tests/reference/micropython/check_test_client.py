@@ -147,6 +147,20 @@ check('async hook stream', client.post('/hooked', body=b'abc').body, b'abc')
 client.get('/cookie')
 check('cookie jar', client.get('/whoami').text, 'abc')
 
+
+
+def refuses(f, *args):
+    try:
+        f(*args)
+    except ValueError:
+        return True
+    return False
+
+
+# without the check, the unix port opens the directory '.'
+check('send_file refuses a NUL', refuses(Response.send_file, '.\x00x'),
+      True)
+
 if failures:
     print('%d failure(s)' % len(failures))
     sys.exit(1)

@@ -1,0 +1,258 @@
+"""Desync: complete requests hidden where the framing is ambiguous
+(RFC 9112 §6.1, §6.3, §9.3.2), and generated mixes of framings judged by
+the framing oracle (``conformance/framing_oracle.py``).
+
+A proxy in front of a server frames each request one way; if the server
+frames it another way, the bytes one of them takes for a body the other
+takes for a request, and a client can slip a request past the proxy
+(request smuggling). Each case hides a complete request
+(GET /echo/path/smuggled) where one of the two framings would find it: the
+server answers once (or refuses by closing) and closes, or shows that it
+read the body whole by answering the next request as itself. Comments name
+the Http11Probe cases each covers.
+"""
+from hypothesis import strategies as st
+
+from conformance.case import MUST, SHOULD, case
+from conformance.contract import expect_answered_as_itself, expect_echo, \
+    get_name, post
+from conformance.framing_oracle import frame
+from conformance.fuzz import Fuzz, shown_input
+from conformance.probe import extra_text
+
+SMUGGLED = 'smuggled'
+
+
+def expect_one_answer_then_close(probe, conn):
+    """One answer on ``conn`` at most (a close without one is a refusal
+    too), then the server closes it: nothing answers the hidden request."""
+    reply = probe.read(conn, 'POST')
+    closed = reply.closed or conn.wait_closed(probe.close_wait)
+    extra, conn.buffer = conn.buffer, b''
+    if extra:
+        observed = '%s; then %s' % (reply.describe(), extra_text(extra))
+    else:
+        observed = '%s; then %s' % (reply.describe(), 'closed' if closed else
+                                    'still open %.1f s later' %
+                                    probe.close_wait)
+    probe.expect(closed and not extra, 'one answer at most, then the '
+                 'connection closed (the hidden request never answered)',
+                 observed)
+    return reply
+
+
+def _send(probe, fields, body):
+    conn = probe.connect()
+    conn.send(probe.request('POST', '/echo/body', fields, body))
+    return conn
+
+
+# RFC 9112 §6.1: "A server MAY reject a request that contains both
+# Content-Length and Transfer-Encoding or process such a request in
+# accordance with the Transfer-Encoding alone. Regardless, the server MUST
+# close the connection after responding to such a request".
+
+
+def _cl_te(suffix, coding, what):
+    @case('RFC9112-6.1-desync-cl-te' + suffix, 'RFC 9112 §6.1', MUST,
+          'Content-Length and Transfer-Encoding %s, with a request hidden '
+          'after the last chunk but inside the Content-Length (CL.TE): '
+          'one answer at most, then the connection closes' % what)
+    def check(probe):
+        body = b'0\r\n\r\n' + get_name(probe, SMUGGLED)
+        expect_one_answer_then_close(probe, _send(probe, [
+            b'Content-Length: %d' % len(body),
+            b'Transfer-Encoding: ' + coding], body))
+    return check
+
+
+# Http11Probe: SMUG-CLTE-SMUGGLED-GET, SMUG-CLTE-DESYNC, SMUG-CLTE-PIPELINE
+_cl_te('', b'chunked', '"chunked"')
+# Http11Probe: SMUG-CLTE-SMUGGLED-GET-TE-LEADING-COMMA
+_cl_te('-leading-comma', b', chunked', '", chunked"')
+# Http11Probe: SMUG-CLTE-SMUGGLED-GET-TE-CASE-MISMATCH
+_cl_te('-case', b'Chunked', '"Chunked"')
+
+
+# Http11Probe: SMUG-TECL-SMUGGLED-GET, SMUG-TECL-DESYNC, SMUG-TECL-PIPELINE
+@case('RFC9112-6.1-desync-te-cl', 'RFC 9112 §6.1, §6.3', MUST,
+      'Transfer-Encoding: chunked with a Content-Length that ends after the '
+      'first chunk-size line, the chunk holding a request (TE.CL): exactly '
+      'one answer at most, then the connection closes')
+def desync_te_cl(probe):
+    smuggled = get_name(probe, SMUGGLED)
+    size_line = b'%x\r\n' % len(smuggled)
+    expect_one_answer_then_close(probe, _send(probe, [
+        b'Transfer-Encoding: chunked',
+        b'Content-Length: %d' % len(size_line)],
+        size_line + smuggled + b'\r\n0\r\n\r\n'))
+
+
+# RFC 9112 §6.3 (5): Content-Length lines that differ make the framing
+# invalid: "the server MUST respond with a 400 (Bad Request) status code
+# and then close the connection". A parser that keeps the first line, or
+# the last, answers the hidden request: one case for each.
+
+
+def _two_lengths(suffix, zero_first):
+    # Http11Probe: SMUG-DUPLICATE-CL-SMUGGLED-GET, SMUG-DUPLICATE-CL
+    @case('RFC9112-6.3-desync-two-cl-zero-' + suffix, 'RFC 9112 §6.3',
+          MUST, 'Two Content-Length lines, "0" %s one that covers a hidden '
+          'request: 400, and no other answer before the connection closes'
+          % ('before' if zero_first else 'after'))
+    def check(probe):
+        smuggled = get_name(probe, SMUGGLED)
+        lengths = [b'Content-Length: 0',
+                   b'Content-Length: %d' % len(smuggled)]
+        reply = expect_one_answer_then_close(probe, _send(
+            probe, lengths if zero_first else lengths[::-1], smuggled))
+        probe.expect_status(reply, 400)
+    return check
+
+
+_two_lengths('first', True)
+_two_lengths('last', False)
+
+
+# "Request message framing is independent of method semantics" (RFC 9112
+# §6): a GET, HEAD or OPTIONS request with a Content-Length has a body of
+# that length. A server that reads no body for these methods answers the
+# body as the next request; the client then gets an answer to a request
+# it never sent in the place of its own, no longer the responses "in the
+# same order that the requests were received" (RFC 9112 §9.3.2, MUST).
+
+
+def _body_on(method):
+    # Http11Probe: SMUG-GET-CL-BODY-DESYNC, SMUG-GET-CL-PREFIX-DESYNC,
+    # COMP-GET-WITH-CL-BODY; SMUG-HEAD-CL-BODY; SMUG-OPTIONS-CL-BODY,
+    # SMUG-OPTIONS-CL-BODY-DESYNC
+    @case('RFC9112-6.3-%s-body-framed' % method.lower(),
+          'RFC 9112 §6, §6.3, §9.3.2', MUST,
+          '%s %s request whose Content-Length body holds a request, then '
+          'a pipelined request: the body is no request, and the pipelined '
+          'one is answered as itself (or the connection closed)' % (
+              'An' if method[0] in 'AEIOU' else 'A', method))
+    def check(probe):
+        smuggled = get_name(probe, SMUGGLED)
+        conn = probe.connect()
+        conn.send(probe.request(method, '/echo/path/first', [
+            ('Content-Length', len(smuggled))], smuggled) +
+            get_name(probe, 'second'))
+        reply = probe.read(conn, method)
+        expect_answered_as_itself(probe, conn, reply, 'second')
+    return check
+
+
+_body_on('GET')
+_body_on('HEAD')
+_body_on('OPTIONS')
+
+
+# Http11Probe: SMUG-CL0-BODY-POISON
+@case('RFC9112-6.3-cl-zero-then-request', 'RFC 9112 §6.3, §9.3.2', MUST,
+      'A POST with "Content-Length: 0" followed at once by a second '
+      'request: the body is empty and the second request is answered as '
+      'itself (or the connection closed), as pipelining is')
+def cl_zero_then_request(probe):
+    conn = probe.connect()
+    conn.send(post(probe, '/echo/body', b'', [('Content-Length', '0')]) +
+              get_name(probe, 'second'))
+    reply = probe.read(conn, 'POST')
+    expect_echo(probe, reply, b'')
+    expect_answered_as_itself(probe, conn, reply, 'second')
+
+
+# ------------------------------------------------------ generated framing
+# Requests built from the families of the framing, chunked and desync
+# areas: Content-Length spellings, Transfer-Encoding values, chunk-size
+# lines, line ends, last chunks and trailers, with requests hidden in
+# bodies and pipelined after them. The oracle says how many answers the
+# bytes allow; a server that gives more has framed them differently.
+
+HIDDEN = b'GET /echo/path/hidden HTTP/1.1\r\nHost: %s\r\n\r\n'
+NEXT = b'GET /echo/path/next HTTP/1.1\r\nHost: %s\r\n\r\n'
+LENGTH_SPELLINGS = [
+    b'%d', b'%d', b'%d', b'0%d', b'%d, %d', b'+%d', b'-%d', b'%d ',
+    b'%d_0', b'%d 0', b'0o%o', b'0x%x', b'%d\xc2\xa0', b'\xef\xbc\x95%d',
+    b'1%020d', b'']
+TE_LINES = [
+    [], [b'Transfer-Encoding: chunked'], [b'Transfer-Encoding: chunked'],
+    [b'Transfer-Encoding: Chunked'], [b'Transfer-Encoding: , chunked'],
+    [b'Transfer-Encoding: chunked,'], [b'Transfer-Encoding: xchunked'],
+    [b'Transfer-Encoding: identity'], [b'Transfer-Encoding: '],
+    [b'Transfer-Encoding: chunked, identity'],
+    [b'Transfer-Encoding: gzip, chunked'],
+    [b'Transfer-Encoding: chunked', b'Transfer-Encoding: identity'],
+    [b'Transfer-Encoding: \x0bchunked'], [b'Transfer-Encoding: chunked\x00'],
+    [b'Transfer-Encoding: chunked\xa0'],
+    [b'Transfer-Encoding: chunked;ext=val'],
+    [b'Transfer-Encoding:', b' chunked'], [b'Transfer_Encoding: chunked'],
+    [b'Transfer-Encoding : chunked']]
+SIZE_SPELLINGS = [
+    b'%x', b'%x', b'%X', b'000%x', b' %x', b'%x ', b'+%x', b'-%x', b'0x%x',
+    b'%x_0', b'%x;', b'%x;ext=val', b'%x ; q="a;b"', b'%x;bad[', b'%x;a\x00',
+    b'%x;a\rb', b'%x\r', b'1%016x']
+LINE_ENDS = [b'\r\n', b'\r\n', b'\n']
+LAST_CHUNKS = [
+    b'0\r\n\r\n', b'0\r\n\r\n', b'0\n\n', b'0;ext\r\n\r\n', b'',
+    b'0\r\nContent-Length: 50\r\n\r\n', b'0\r\nTransfer-Encoding: chunked'
+    b'\r\n\r\n', b'0\r\nHost: evil.example\r\n\r\n', b'0\r\n']
+
+
+def _spell(spelling, value):
+    # the spelling's one number, or (for "%d, %d") the same twice
+    return spelling % ((value,) * spelling.count(b'%'))
+
+
+@st.composite
+def chunk_pieces(draw, data):
+    size = _spell(draw(st.sampled_from(SIZE_SPELLINGS)), len(data))
+    end = draw(st.sampled_from(LINE_ENDS))
+    return size + end + data + draw(st.sampled_from(LINE_ENDS))
+
+
+@st.composite
+def desync_requests(draw, host):
+    """Request bytes mixing the framings; some hide a request, some are
+    followed by one."""
+    hidden, following = HIDDEN % host, NEXT % host
+    pieces = draw(st.lists(st.sampled_from([b'hello', hidden]), max_size=2))
+    chunks = b''.join(draw(chunk_pieces(p)) for p in pieces) + \
+        draw(st.sampled_from(LAST_CHUNKS))
+    body = chunks + draw(st.sampled_from([b'', b'', hidden, b'hello']))
+    # a length that ends the body, the chunks, the first line or nothing
+    ends = [len(body), len(chunks), body.find(b'\n') + 1, 0]
+    lengths = [b'Content-Length: ' + _spell(draw(st.sampled_from(
+        LENGTH_SPELLINGS)), draw(st.sampled_from(ends)))
+        for _ in range(draw(st.sampled_from([0, 1, 1, 2])))]
+    fields = draw(st.permutations(
+        lengths + draw(st.sampled_from(TE_LINES))))
+    start = draw(st.sampled_from([b'POST /echo/body', b'POST /echo/body',
+                                  b'GET /echo/path/first']))
+    return start + b' HTTP/1.1\r\nHost: ' + host + b'\r\n' + b''.join(
+        f + b'\r\n' for f in fields) + b'\r\n' + body + draw(
+            st.sampled_from([b'', following]))
+
+
+def no_more_answers_than_framed(fuzz, data):
+    framing = frame(data)
+    replies = fuzz.answers(data, framing.most_answers + 1)
+    fuzz.judge(data, replies[-1])
+    answered = [r for r in replies if r.status is not None]
+    if len(answered) > framing.most_answers:
+        fuzz.fail(data, answered[-1], 'at most %d answer(s): %s' % (
+            framing.most_answers, framing.reason), '%d answers (%s) for: %s'
+            % (len(answered), ', '.join(str(r.status) for r in answered),
+               shown_input(data)),
+            level=None if framing.level == MUST else SHOULD)
+
+
+@case('RFC9112-6-fuzz-desync', 'RFC 9112 §6.1, §6.3, §7.1; RFC 9110 §8.6',
+      MUST, 'Generated requests mixing Content-Length, Transfer-Encoding, '
+      'chunk and trailer variants (some hiding a request in their body, '
+      'some followed by one) get no more answers than RFC 9112 framing '
+      'finds requests in those bytes (more after a rule that is only a '
+      'SHOULD is NON-STRICT)')
+def fuzz_desync(probe):
+    host = probe.target.host_header.encode()
+    Fuzz(probe).run(desync_requests(host), no_more_answers_than_framed)

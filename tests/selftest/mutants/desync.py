@@ -1,0 +1,61 @@
+"""Mutants for conformance/cases/desync.py: servers that frame a request
+otherwise than RFC 9112 does, and keep the connection for what follows."""
+import microdot_http
+import microdot_server
+
+from mutants.framing import chunked_beats_length, length_beats_chunked, \
+    lenient_length
+
+
+def bodiless_methods_read_no_body(b):
+    # GET, HEAD and OPTIONS are taken to have no body, whatever the
+    # Content-Length says.
+    original = microdot_http.parse_head
+
+    def parse_head(lines):
+        method, url, version, headers = original(lines)
+        if method in ('GET', 'HEAD', 'OPTIONS'):
+            headers.pop('Content-Length')
+        return method, url, version, headers
+    b.attr(microdot_http, 'parse_head', parse_head)
+
+
+def takes_buffered_bytes_as_body(b):
+    # A request announcing no body gets whatever came with it as its body.
+    original = microdot_server.read_request
+
+    async def read_request(app, reader):
+        req = await original(app, reader)
+        if req is not None and req.headers.get('Content-Length') == '0':
+            req._body, reader.buf = reader.buf, b''
+        return req
+    b.attr(microdot_server, 'read_request', read_request)
+
+
+def reads_on_after_refusals(b):
+    # Requests it refuses (invalid framing among them) leave the connection
+    # open, and what follows their head is read as the next request; and
+    # Transfer-Encoding beats Content-Length on a kept connection.
+    original = microdot_server.send_response
+
+    async def send_response(conn, res, req, keep):
+        return await original(conn, res, req, keep or req is None)
+    b.attr(microdot_server, 'send_response', send_response)
+    chunked_beats_length(b)
+
+
+MUTANTS = {
+    'RFC9112-6.1-desync-cl-te': chunked_beats_length,
+    'RFC9112-6.1-desync-cl-te-leading-comma': chunked_beats_length,
+    'RFC9112-6.1-desync-cl-te-case': chunked_beats_length,
+    'RFC9112-6.1-desync-te-cl': length_beats_chunked,
+    'RFC9112-6.3-desync-two-cl-zero-first': lenient_length(
+        lambda v: int(v.split(',')[0])),
+    'RFC9112-6.3-desync-two-cl-zero-last': lenient_length(
+        lambda v: int(v.split(',')[-1])),
+    'RFC9112-6.3-get-body-framed': bodiless_methods_read_no_body,
+    'RFC9112-6.3-head-body-framed': bodiless_methods_read_no_body,
+    'RFC9112-6.3-options-body-framed': bodiless_methods_read_no_body,
+    'RFC9112-6.3-cl-zero-then-request': takes_buffered_bytes_as_body,
+    'RFC9112-6-fuzz-desync': reads_on_after_refusals,
+}
