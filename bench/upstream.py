@@ -1,10 +1,12 @@
 """Upstream microdot, installed beside the project for comparisons.
 
     path = upstream_microdot('1.3.4')   # .cache/upstream/microdot-1.3.4
+    path = upstream_microdot('2.7.0')   # holds the microdot/ package
 
 It is installed with pip into a folder of its own (never into the project's
 environment, whose ``microdot`` is the reference) the first time it is asked
-for.
+for. Put the folder on ``PYTHONPATH`` or ``MICROPYPATH`` and ``from microdot
+import Microdot`` finds it: microdot 1.x is a module, 2.x a package.
 """
 import os
 import subprocess
@@ -18,10 +20,15 @@ class UpstreamError(Exception):
     pass
 
 
+def is_installed(folder):
+    return os.path.exists(os.path.join(folder, 'microdot.py')) or \
+        os.path.exists(os.path.join(folder, 'microdot', '__init__.py'))
+
+
 def upstream_microdot(version='1.3.4'):
-    """The folder holding ``microdot.py`` of that version."""
+    """The folder holding ``microdot`` of that version."""
     folder = os.path.join(CACHE, 'microdot-' + version)
-    if not os.path.exists(os.path.join(folder, 'microdot.py')):
+    if not is_installed(folder):
         done = subprocess.run(
             [sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps',
              '--disable-pip-version-check', '--target', folder,

@@ -3,7 +3,7 @@
     python -m conformance list [--area AREA]
     python -m conformance replay CASE --base-url http://192.168.1.50
     python -m conformance replay CASE --target local
-    python -m conformance serve [--port 8080] [--micropython]
+    python -m conformance serve [--port 8080] [--micropython [--heap-size BYTES]]
 
 ``replay`` runs one case and prints its verdict with the bytes exchanged;
 the exit status is 1 for FAIL or ERROR (and NON-STRICT with --strict).
@@ -45,6 +45,9 @@ def main(argv=None):
     serve.add_argument('--micropython', action='store_true',
                        help='on the MicroPython unix port (default: this '
                        'CPython)')
+    serve.add_argument('--heap-size', type=int, metavar='BYTES',
+                       help='the MicroPython heap, e.g. 196608 for an ESP32\'s'
+                       ' (with --micropython; default: the port\'s 2 MB)')
     args = parser.parse_args(argv)
     if args.command == 'list':
         return list_cases(args.area)
@@ -70,8 +73,12 @@ def list_cases(area):
 
 
 def serve_fixture(args):
+    if args.heap_size is not None and not args.micropython:
+        raise HarnessError('--heap-size is for --micropython; CPython\'s '
+                           'heap has no such limit')
     argv, env = targets.fixture_command(
-        'micropython' if args.micropython else 'local', args.port, args.host)
+        'micropython' if args.micropython else 'local', args.port, args.host,
+        heap_size=args.heap_size)
     try:
         return subprocess.run(argv, env=dict(os.environ, **env)).returncode
     except KeyboardInterrupt:

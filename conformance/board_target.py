@@ -6,8 +6,9 @@
 The board is provisioned once per run through the runner's public API
 (``device_runner.session.BoardSession``), its serial output is kept in
 ``<report dir>/serial.log``, and the suite talks to the address the board
-printed, with the ``board`` profile; a board whose clock is not set is held
-to sending no Date.
+printed, with the target's profile (``esp32`` or ``rp2``); a board whose
+clock is not set is held to sending no Date. The emulated board gets the
+profile's ``heap_size`` as its MicroPython heap (a real board has its own).
 """
 import os
 
@@ -27,7 +28,8 @@ class Esp32Target(Target):
             self.session = BoardSession(
                 options.get('port'), os.path.join(report_dir, 'serial.log'),
                 options.get('baud') or 115200, options.get('wifi_ssid'),
-                options.get('wifi_password'), bool(options.get('mpy')))
+                options.get('wifi_password'), bool(options.get('mpy')),
+                heap_size=profile.heap_size)
         except BoardError as exc:
             raise HarnessError('--target=%s: %s' % (self.name, exc))
 

@@ -6,6 +6,11 @@ JSON files in ``fixtures/profiles/`` (or any path given with ``--profile``)::
     {"name": "reference", "body_limit": 16384, "line_limit": 2048,
      "max_headers": 32, "max_connections": 32, "keep_alive": true, ...}
 
+Sizes are in bytes. ``heap_size`` is the MicroPython heap a target started
+by the suite gets (``micropython -X heapsize=``: the ``micropython`` target
+and the emulated board), so that the unix port is held to a board's memory;
+a real board's heap is what it is, and the field is ignored there.
+
 A feature that is ``null``/``false`` is declared absent: the cases that need
 it are UNSUPPORTED rather than FAIL.
 """
@@ -28,8 +33,13 @@ FIELDS = {
     'read_timeout': float,  # how long the harness waits for an answer
     'start_timeout': float,  # how long a target may take to start
     'fuzz_examples': int,   # generated inputs per robustness case
+    'heap_size': int,       # bytes of MicroPython heap for an emulated or
+                            # unix-port target (a real board ignores it)
 }
 REQUIRED = ('name', 'body_limit', 'line_limit', 'read_timeout')
+# MicroPython cannot import the server in less; a smaller figure is most
+# likely kilobytes written where bytes belong.
+MIN_HEAP_SIZE = 16 * 1024
 
 
 class ProfileError(Exception):
@@ -55,6 +65,10 @@ class Profile:
                     raise ProfileError('profile field %s must be %s, not %r'
                                        % (name, kind.__name__, value))
             setattr(self, name, value)
+        if self.heap_size is not None and self.heap_size < MIN_HEAP_SIZE:
+            raise ProfileError(
+                'profile field heap_size is in bytes and must be at least %d, '
+                'not %d (192 KB is 196608)' % (MIN_HEAP_SIZE, self.heap_size))
         self.description = self.description or ''
         self.start_timeout = self.start_timeout or 20.0
         self.fuzz_examples = self.fuzz_examples or 40

@@ -252,16 +252,29 @@ class ProcessTarget(Target):
         return info
 
 
-def fixture_command(interpreter, port, host='127.0.0.1'):
-    """The argv and extra environment that serve the fixture on the
-    reference server, under this CPython ('local') or the MicroPython unix
-    port ('micropython')."""
-    argv = [fixture_path('app.py'), '--port', str(port), '--host', host]
+def python_command(interpreter, script, args=(), modules=None,
+                   heap_size=None):
+    """The argv and extra environment that run ``script`` with ``modules``
+    (a folder; by default the reference server's) importable, under this
+    CPython ('local') or the MicroPython unix port ('micropython', with a
+    heap of ``heap_size`` bytes when given; CPython has no such limit)."""
+    modules = modules or reference_path()
     if interpreter == 'micropython':
-        return ([find_micropython()] + argv,
-                {'MICROPYPATH': reference_path() + ':.frozen'})
-    return ([sys.executable] + argv,
-            {'PYTHONPATH': reference_path(), 'PYTHONUNBUFFERED': '1'})
+        heap = ['-X', 'heapsize=%d' % heap_size] if heap_size else []
+        return ([find_micropython()] + heap + [script] + list(args),
+                {'MICROPYPATH': modules + ':.frozen'})
+    return ([sys.executable, script] + list(args),
+            {'PYTHONPATH': modules, 'PYTHONUNBUFFERED': '1'})
+
+
+def fixture_command(interpreter, port, host='127.0.0.1', heap_size=None,
+                    modules=None):
+    """The argv and extra environment that serve the fixture on the
+    reference server (or on the microdot in ``modules``), under this CPython
+    ('local') or the MicroPython unix port ('micropython')."""
+    return python_command(interpreter, fixture_path('app.py'),
+                          ['--port', str(port), '--host', host], modules,
+                          heap_size)
 
 
 class LocalTarget(ProcessTarget):
@@ -273,15 +286,17 @@ class LocalTarget(ProcessTarget):
 
 
 class MicroPythonTarget(ProcessTarget):
-    """The reference on the MicroPython unix port."""
+    """The reference on the MicroPython unix port, with the heap its profile
+    gives (``heap_size``; the port's default, about 2 MB, without one)."""
     name = 'micropython'
 
     def command(self):
-        return fixture_command('micropython', self.port)
+        return fixture_command('micropython', self.port,
+                               heap_size=self.profile.heap_size)
 
 
 register_target('local', LocalTarget, 'reference')
 register_target('micropython', MicroPythonTarget, 'reference-micropython')
 register_target('url', UrlTarget, 'generic')
-register_target('esp32', 'conformance.board_target:Esp32Target', 'board')
-register_target('rp2', 'conformance.board_target:RP2Target', 'board')
+register_target('esp32', 'conformance.board_target:Esp32Target', 'esp32')
+register_target('rp2', 'conformance.board_target:RP2Target', 'rp2')

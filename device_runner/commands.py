@@ -2,6 +2,7 @@
 
     python -m device_runner provision --port /dev/ttyUSB0 --wifi-ssid lab
     python -m device_runner provision --port emu     # an emulated board, until Ctrl-C
+    python -m device_runner provision --port emu --heap-size 196608   # ... with an ESP32's heap
     python -m device_runner monitor --port /dev/ttyUSB0 --seconds 30
     python -m device_runner reset --port /dev/ttyUSB0 --wait
     python -m device_runner status --port /dev/ttyUSB0
@@ -45,6 +46,9 @@ def add_commands(subparsers):
                                   help='copy .mpy compiled by mpy-cross')
     provision_parser.add_argument('--timeout', type=float, default=60,
                                   help='seconds to wait for the ready line')
+    provision_parser.add_argument('--heap-size', type=int, metavar='BYTES',
+                                  help='the emulated board\'s MicroPython '
+                                  'heap (--port emu only; default 2 MB)')
     provision_parser.set_defaults(func=_guarded(run_provision))
 
     monitor_parser = subparsers.add_parser(
@@ -97,6 +101,9 @@ def _open(args, redactor, echo=None):
 def run_provision(args, redactor):
     if args.port == EMULATED:
         return _provision_emulated(args, redactor)
+    if args.heap_size is not None:
+        raise BoardError('--heap-size is for the emulated board (--port emu);'
+                         ' a real board\'s heap is what its firmware gives')
     settings = BoardSettings.from_options(args.wifi_ssid, args.wifi_password,
                                           args.http_port)
     redactor.add(settings.wifi_password)
@@ -113,8 +120,8 @@ def run_provision(args, redactor):
 
 def _say_ready(ready):
     print('READY %s' % ready.base_url)
-    print('next: pytest --target=url --base-url %s --profile board'
-          % ready.base_url)
+    print('next: pytest --target=url --base-url %s --profile esp32'
+          '   (a Pico W: --profile rp2)' % ready.base_url)
 
 
 def _provision_emulated(args, redactor):
@@ -128,7 +135,8 @@ def _provision_emulated(args, redactor):
     redactor.add(settings.wifi_password)
     try:
         emulator = Emulator(None, wifi_ssid=settings.wifi_ssid,
-                            wifi_password=settings.wifi_password).start()
+                            wifi_password=settings.wifi_password,
+                            heap_size=args.heap_size).start()
     except EmulatorError as exc:
         raise BoardError('the emulated board did not start: %s' % exc)
     try:

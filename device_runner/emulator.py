@@ -15,13 +15,16 @@ pty, adding what a real board does and the unix port does not:
 * its own port space: ``--port-map 80:8080`` serves the board's port 80 on the
   host's 8080 (``board_modules/socket.py``), so boards do not collide;
 * ``--flash-size`` makes ``os.statvfs('/')`` report a flash that small, counting
-  what the files use, to try a runner against a full flash.
+  what the files use, to try a runner against a full flash;
+* ``--heap-size`` gives the board's MicroPython that many bytes of heap
+  (``micropython -X heapsize=``) instead of the unix port's 2 MB, so that what
+  does not fit a board's memory fails here too (a MemoryError, as on the board).
 
 Command line (runs until SIGTERM/SIGINT)::
 
     python -m device_runner emulator --flash ./flash --link /tmp/board \\
         --wifi-ssid lab --wifi-password secret --wifi-delay 1 \\
-        --port-map 80:8080 --flash-size 1048576
+        --port-map 80:8080 --flash-size 1048576 --heap-size 196608
     # prints: EMULATOR PORT /dev/pts/7
     mpremote connect /tmp/board exec "print(1 + 1)"
 
@@ -29,7 +32,8 @@ Python API (the emulator runs in a subprocess, stopped on exit)::
 
     from device_runner.emulator import Emulator
 
-    with Emulator(flash_dir, wifi_ssid="lab", wifi_password=os.environ["WIFI_PASSWORD"]) as emu:
+    with Emulator(flash_dir, wifi_ssid="lab", wifi_password=os.environ["WIFI_PASSWORD"],
+                  heap_size=192 * 1024) as emu:
         subprocess.run(["mpremote", "connect", emu.port, "ls"], timeout=30)
 
 The WiFi password reaches the board only through the environment of the unix
@@ -94,6 +98,7 @@ CHILD_EXIT_SECONDS = 3.0
 STOP_SECONDS = 0.2  # a process normally stops within microseconds
 SIGINT_INTERVAL_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1
+MIN_HEAP_SIZE = 16 * 1024  # the unix port cannot start its REPL in much less
 
 
 class EmulatorError(RuntimeError):
@@ -306,8 +311,9 @@ class Relay:
         if raw:
             self._queue_to_host(self.banner_filter.arm())
             self.to_child += b"\x01"
+        heap = ["-X", f"heapsize={self.args.heap_size}"] if self.args.heap_size else []
         self.child = subprocess.Popen(
-            [self.micropython, "-i", str(BOOT_SCRIPT)],
+            [self.micropython, *heap, "-i", str(BOOT_SCRIPT)],
             stdin=self.child_slave,
             stdout=self.child_slave,
             stderr=self.child_slave,
@@ -527,6 +533,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the flash size the board reports to os.statvfs (default: the host disk's)",
     )
     parser.add_argument(
+        "--heap-size",
+        type=_heap_size,
+        metavar="BYTES",
+        help="the board's MicroPython heap, e.g. 196608 for 192 KB "
+        "(default: the unix port's, 2 MB)",
+    )
+    parser.add_argument(
         "--micropython",
         metavar="COMMAND",
         help="the unix port command (default: the one beside python, else on PATH)",
@@ -546,6 +559,18 @@ def _port_pair(text: str) -> tuple[int, int]:
     if not (0 < board < 65536 and 0 < host < 65536):
         raise argparse.ArgumentTypeError(f"ports must be 1-65535: {text!r}")
     return board, host
+
+
+def _heap_size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes, not {text!r}")
+    if size < MIN_HEAP_SIZE:
+        raise argparse.ArgumentTypeError(
+            f"a heap of {size} bytes is too small for MicroPython (at least {MIN_HEAP_SIZE})"
+        )
+    return size
 
 
 def main(args: argparse.Namespace) -> int:
@@ -619,6 +644,7 @@ class Emulator:
         wifi_password: str = DEFAULT_PASSWORD,
         wifi_delay: float = DEFAULT_WIFI_DELAY,
         flash_size: int | None = None,
+        heap_size: int | None = None,
         port_map: dict[int, int] | None = None,
         link: str | os.PathLike | None = None,
         micropython: str | None = None,
@@ -631,6 +657,7 @@ class Emulator:
         self.port: str | None = None
         self._wifi = (wifi_ssid, wifi_password, wifi_delay)
         self._flash_size = flash_size
+        self._heap_size = heap_size
         self._port_map = dict(port_map or {})
         self._micropython = micropython
         self._start_timeout = start_timeout
@@ -661,6 +688,8 @@ class Emulator:
             command += ["--micropython", self._micropython]
         if self._flash_size is not None:
             command += ["--flash-size", str(self._flash_size)]
+        if self._heap_size is not None:
+            command += ["--heap-size", str(self._heap_size)]
         for board_port, host_port in self._port_map.items():
             command += ["--port-map", f"{board_port}:{host_port}"]
         # TMPDIR: what the relay leaves even when killed is removed with the work dir

@@ -7,6 +7,8 @@ the network, bring it back after a crash, and let it go::
 
     session = BoardSession('/dev/ttyUSB0', 'reports/esp32/serial.log',
                            wifi_ssid='lab')      # WIFI_PASSWORD from the env
+    session = BoardSession('emu', 'reports/esp32/serial.log',
+                           heap_size=192 * 1024)  # an emulated board's heap
     ready = session.start()      # BoardError says why it could not
     ready.base_url, ready.clock_set
     ready = session.recover()    # hard reset, wait for the ready line
@@ -14,6 +16,8 @@ the network, bring it back after a crash, and let it go::
     session.stop()
 
 The WiFi password is blanked (``********``) in the log and in every message.
+``heap_size`` (bytes) is the emulated board's MicroPython heap; a real board's
+heap is what it is, and it is ignored there.
 """
 import os
 import secrets
@@ -29,7 +33,7 @@ READY_TIMEOUT = 60.0
 
 class BoardSession:
     def __init__(self, port, log_path, baud=115200, wifi_ssid=None,
-                 wifi_password=None, mpy=False):
+                 wifi_password=None, mpy=False, heap_size=None):
         if not port:
             raise BoardError('no serial port: give --port (COM3, '
                              '/dev/ttyUSB0, socket://HOST:PORT, or emu for '
@@ -39,6 +43,7 @@ class BoardSession:
         self.baud = baud
         self.wifi = (wifi_ssid, wifi_password)
         self.mpy = mpy
+        self.heap_size = heap_size
         self.steps = []  # what provisioning did, one line a step
         self.redactor = Redactor([wifi_password])
         self.log = self.board = self.emulator = self.drainer = None
@@ -85,11 +90,14 @@ class BoardSession:
         from device_runner.emulator import Emulator, EmulatorError
         try:
             self.emulator = Emulator(None, wifi_ssid=settings.wifi_ssid,
-                                     wifi_password=settings.wifi_password)
+                                     wifi_password=settings.wifi_password,
+                                     heap_size=self.heap_size)
             self.emulator.start()
         except EmulatorError as exc:
             raise BoardError('the emulated board did not start: %s' % exc)
-        self.steps.append('emulated board on %s' % self.emulator.port)
+        heap = ', heap %d bytes' % self.heap_size if self.heap_size else ''
+        self.steps.append('emulated board on %s%s' % (self.emulator.port,
+                                                      heap))
         return self.emulator.port
 
     def recover(self):

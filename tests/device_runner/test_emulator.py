@@ -195,6 +195,40 @@ def test_board_has_machine_and_network_built_in(emulator, flash):
     assert sorted(os.listdir(flash)) == []  # they are not on the flash
 
 
+# Allocates more than a 128 KB heap holds, less than the unix port's 2 MB; prints
+# the heap's total size, then whether the allocation worked.
+ALLOCATE_200K = """\
+import gc
+gc.collect()
+print(gc.mem_free() + gc.mem_alloc())
+try:
+    block = bytearray(200 * 1024)
+    print('allocated')
+except MemoryError:
+    print('MemoryError')
+"""
+
+
+def test_the_board_has_the_heap_it_is_given(flash, tmp_path):
+    script = tmp_path / "allocate.py"
+    script.write_text(ALLOCATE_200K)
+    with Emulator(flash, heap_size=128 * 1024) as emu:
+        total, outcome = mpremote(emu.port, "run", str(script)).split()
+        assert int(total) <= 128 * 1024 and outcome == "MemoryError"
+        # a hard reset starts the board again with the same heap
+        mpremote(emu.port, "reset", timeout=30)
+        total, outcome = mpremote(emu.port, "run", str(script)).split()
+        assert int(total) <= 128 * 1024 and outcome == "MemoryError"
+    with Emulator(flash) as emu:  # the unix port's default: 2 MB
+        total, outcome = mpremote(emu.port, "run", str(script)).split()
+        assert int(total) > 1024 * 1024 and outcome == "allocated"
+
+
+def test_a_heap_too_small_to_boot_is_refused(tmp_path):
+    with pytest.raises(EmulatorError, match="a heap of 1024 bytes is too small"):
+        Emulator(tmp_path / "flash", heap_size=1024).start()
+
+
 def test_soft_reset_runs_boot_not_main(flash):
     install_logging_scripts(flash)
     with Emulator(flash) as emu:
