@@ -91,11 +91,11 @@ def test_provision_serves_the_fixture_and_skips_unchanged_files(tmp_path):
         url = done.stdout.split('READY ', 1)[1].split()[0]
         assert url.startswith('http://127.0.0.1:')
         assert get(url + '/') == 'conformance fixture'
-        assert '13 of 13 files differ' in done.stdout
+        assert '14 of 14 files differ' in done.stdout
 
         again, _ = provision(emulator.port, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
-        assert '0 of 13 files differ' in again.stdout
+        assert '0 of 14 files differ' in again.stdout
         log = (tmp_path / 'serial.log').read_text()
         assert 'CONFORMANCE READY' in log and '# ' in log
 
