@@ -145,9 +145,11 @@ class PeerRun:
 
 def run_matrix(names=None, out_dir=os.path.join('reports', 'matrix'),
                jobs=None, say=print, pytest_args=()):
-    """Run the suite against the named peers (all by default), in
-    parallel, and write the matrix into ``out_dir``; returns it."""
-    peers = [find_peer(n) for n in names] if names else list(PEERS)
+    """Run the suite against the named peers (all by default; a name or a
+    ``Peer``), in parallel, and write the matrix into ``out_dir``; returns
+    it."""
+    peers = [find_peer(n) if isinstance(n, str) else n for n in names] \
+        if names else list(PEERS)
     jobs = jobs or os.cpu_count() or 1
     started = time.monotonic()
     when = datetime.datetime.now(datetime.timezone.utc)
@@ -168,7 +170,7 @@ def run_matrix(names=None, out_dir=os.path.join('reports', 'matrix'),
         'generated': when.isoformat(timespec='seconds'),
         'duration': round(time.monotonic() - started, 1),
         'command': 'python -m conformance matrix' + (
-            ' --peers ' + ','.join(names) if names else ''),
+            ' --peers ' + ','.join(p.name for p in peers) if names else ''),
         'peers': columns,
     }
     paths = write_matrix(out_dir, matrix)

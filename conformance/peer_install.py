@@ -61,9 +61,10 @@ class Venv:
             return False
 
 
-def install_venv(name, requirements, root=PEERS_DIR):
-    """The virtualenv ``root/name`` with ``requirements`` installed in it."""
-    venv = Venv(os.path.join(root, name))
+def install_venv(name, requirements, root=None):
+    """The virtualenv ``root/name`` (``.peers/name``) with ``requirements``
+    installed in it."""
+    venv = Venv(os.path.join(root or PEERS_DIR, name))
     if venv.installed(requirements):
         return venv
     made = subprocess.run([sys.executable, '-m', 'venv', '--clear',
