@@ -205,7 +205,8 @@ table.matrix th.peer{vertical-align:bottom;min-width:6.5em}
 .runtime{font-weight:normal;color:#57606a}.problem{font-weight:normal;
 color:#cf222e}td.case{font-family:ui-monospace,monospace;white-space:nowrap}
 td.cell a{display:block;color:#fff;text-decoration:none;border-radius:3px;
-padding:0 4px;font-weight:600;font-size:11px;text-align:center}
+padding:0 4px;font-weight:600;font-size:11px;text-align:center;
+white-space:nowrap}
 tr.area th{background:#f6f8fa;font-size:13px;padding-top:8px}
 tr.total td{text-align:center;font-weight:600}td.none{color:#6e7781;
 text-align:center}thead th{position:sticky;top:0;background:#fff}
