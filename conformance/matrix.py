@@ -144,10 +144,11 @@ class PeerRun:
 
 
 def run_matrix(names=None, out_dir=os.path.join('reports', 'matrix'),
-               jobs=None, say=print, pytest_args=()):
+               jobs=None, say=None, pytest_args=()):
     """Run the suite against the named peers (all by default; a name or a
     ``Peer``), in parallel, and write the matrix into ``out_dir``; returns
-    it."""
+    it. ``say`` gets each progress line (default: printed at once)."""
+    say = say or _print_now
     peers = [find_peer(n) if isinstance(n, str) else n for n in names] \
         if names else list(PEERS)
     jobs = jobs or os.cpu_count() or 1
@@ -177,6 +178,10 @@ def run_matrix(names=None, out_dir=os.path.join('reports', 'matrix'),
     say('matrix: written in %.0f s: %s' % (matrix['duration'], ', '.join(
         sorted(paths.values()))))
     return matrix
+
+
+def _print_now(line):
+    print(line, flush=True)  # progress, also when stdout is a file
 
 
 def _finish(run):
