@@ -99,7 +99,11 @@ def matrix_command(args):
         if args.peers else None
     for name in names or ():
         find_peer(name)  # an unknown name is refused before anything runs
-    matrix = run_matrix(names, args.out, args.jobs)
+    try:
+        matrix = run_matrix(names, args.out, args.jobs)
+    except KeyboardInterrupt:
+        print('matrix: interrupted; the runs were stopped', file=sys.stderr)
+        return 130
     unclean = [c['name'] for c in matrix['peers']
                if c['reference'] and not reference_clean(c)]
     if unclean:

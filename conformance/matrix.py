@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -53,6 +54,7 @@ class PeerRun:
         self.done = 0
         self.total = None
         self.started = None
+        self.process = None
         self.finished = False
         self.duration = 0.0
 
@@ -65,20 +67,21 @@ class PeerRun:
                 self.peer.name, exc))
 
     def run(self):
-        """Start the server, run the suite, stop the server; the column."""
+        """Run the suite against the peer (its target starts and stops the
+        server); returns the peer's column."""
         shutil.rmtree(self.dir, ignore_errors=True)  # an earlier run's
         if self.status == 'ran':
             os.makedirs(self.dir)
             self.started = time.monotonic()
             try:
-                self._serve_and_test()
+                self._test()
             finally:
                 self.duration = time.monotonic() - self.started
                 self.finished = True
         return peer_column(self.peer, self.status, self.problem,
                            self._results(), self.duration)
 
-    def _serve_and_test(self):
+    def _test(self):
         argv = [sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider',
                 '-p', 'conformance.peer_targets', '-v',
                 '--target=%s' % self.peer.target, '--profile',
@@ -90,11 +93,14 @@ class PeerRun:
         self.say('matrix: %s: started (%s)' % (self.peer.name, ' '.join(
             argv[3:])))
         with open(os.path.join(self.dir, 'pytest.log'), 'w') as log:
-            process = subprocess.Popen(
+            # a session of its own: a run that overstays is ended with the
+            # server its target started
+            process = self.process = subprocess.Popen(
                 argv, cwd=ROOT, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                text=True, errors='replace')
-            timer = threading.Timer(PEER_TIMEOUT, process.kill)
+                text=True, errors='replace', start_new_session=True)
+            timer = threading.Timer(PEER_TIMEOUT, os.killpg,
+                                    (process.pid, signal.SIGKILL))
             timer.start()
             try:
                 for line in process.stdout:
@@ -106,9 +112,15 @@ class PeerRun:
         if process.returncode not in (0, 1):
             self.status = 'did not start' if process.returncode == 3 \
                 else 'stopped'
-            self.problem = 'pytest exited with status %d; see %s' % (
-                process.returncode, os.path.join(self.peer.name,
-                                                 'pytest.log'))
+            self.problem = 'pytest exited with status %d%s; see %s' % (
+                process.returncode, ' (killed after %d s)' % PEER_TIMEOUT
+                if process.returncode == -signal.SIGKILL else '',
+                os.path.join(self.peer.name, 'pytest.log'))
+
+    def stop(self):
+        """End the run's pytest and the server its target started."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
 
     def _count(self, line):
         collected = COLLECTED.search(line)
@@ -138,7 +150,7 @@ class PeerRun:
                 data = json.load(f)
         except (OSError, ValueError):
             return None
-        if data.get('start_error') and self.status == 'ran':
+        if data.get('start_error'):  # what the run said, in its words
             self.status, self.problem = 'did not start', data['start_error']
         return data
 
@@ -163,9 +175,16 @@ def run_matrix(names=None, out_dir=os.path.join('reports', 'matrix'),
     watcher = threading.Thread(target=_report_progress,
                                args=(runs, stop, say), daemon=True)
     watcher.start()
-    with ThreadPoolExecutor(jobs) as pool:
+    pool = ThreadPoolExecutor(jobs)
+    try:
         columns = list(pool.map(_finish, runs))
-    stop.set()
+    except BaseException:  # Ctrl-C: the runs are in sessions of their own
+        for run in runs:
+            run.stop()
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
+        stop.set()
     watcher.join()
     matrix = {
         'generated': when.isoformat(timespec='seconds'),
