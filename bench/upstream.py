@@ -9,8 +9,8 @@ for. Put the folder on ``PYTHONPATH`` or ``MICROPYPATH`` and ``from microdot
 import Microdot`` finds it: microdot 1.x is a module, 2.x a package.
 """
 import os
-import subprocess
-import sys
+
+from conformance.peer_install import InstallError, pip_install
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.join(ROOT, '.cache', 'upstream')
@@ -29,11 +29,9 @@ def upstream_microdot(version='1.3.4'):
     """The folder holding ``microdot`` of that version."""
     folder = os.path.join(CACHE, 'microdot-' + version)
     if not is_installed(folder):
-        done = subprocess.run(
-            [sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps',
-             '--disable-pip-version-check', '--target', folder,
-             'microdot==' + version], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise UpstreamError('pip could not install microdot==%s:\n%s' % (
-                version, done.stderr.strip()[-2000:]))
+        try:
+            pip_install(['microdot==' + version], '--no-deps', '--target',
+                        folder)
+        except InstallError as exc:
+            raise UpstreamError(str(exc))
     return folder

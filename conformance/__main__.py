@@ -4,11 +4,15 @@
     python -m conformance replay CASE --base-url http://192.168.1.50
     python -m conformance replay CASE --target local
     python -m conformance serve [--port 8080] [--micropython [--heap-size BYTES]]
+    python -m conformance matrix [--peers reference,microdot-2.7]
 
 ``replay`` runs one case and prints its verdict with the bytes exchanged;
 the exit status is 1 for FAIL or ERROR (and NON-STRICT with --strict).
 ``serve`` serves the fixture on the reference server in the foreground
 (until Ctrl-C), for curl, a browser or ``pytest --target=url``.
+``matrix`` runs the suite against every implementation (``--peers`` picks
+them) and writes ``reports/matrix/`` (``conformance.matrix``); its exit
+status is 1 when a reference column is not clean.
 """
 import argparse
 import difflib
@@ -21,6 +25,7 @@ from mpy_http_conformance import MissingFiles
 from conformance import targets
 from conformance.case import (ERROR, FAIL, NON_STRICT, REGISTRY, HarnessError,
                               all_cases, run_case)
+from conformance.peers import find_peer, peer_names
 from conformance.profile import ProfileError, load_profile
 
 
@@ -48,12 +53,22 @@ def main(argv=None):
     serve.add_argument('--heap-size', type=int, metavar='BYTES',
                        help='the MicroPython heap, e.g. 196608 for an ESP32\'s'
                        ' (with --micropython; default: the port\'s 2 MB)')
+    matrix = commands.add_parser('matrix', help='the suite against every '
+                                 'implementation, side by side')
+    matrix.add_argument('--peers', help='comma-separated implementations '
+                        '(default: all of them): ' + ', '.join(peer_names()))
+    matrix.add_argument('--out', default=os.path.join('reports', 'matrix'),
+                        help='where the matrix goes (default reports/matrix)')
+    matrix.add_argument('--jobs', type=int, help='implementations tested at '
+                        'once (default: one per core)')
     args = parser.parse_args(argv)
     if args.command == 'list':
         return list_cases(args.area)
     try:
         if args.command == 'serve':
             return serve_fixture(args)
+        if args.command == 'matrix':
+            return matrix_command(args)
         return replay_case(args)
     except (HarnessError, ProfileError, MissingFiles) as exc:
         print('error: %s' % exc, file=sys.stderr)
@@ -83,6 +98,33 @@ def serve_fixture(args):
         return subprocess.run(argv, env=dict(os.environ, **env)).returncode
     except KeyboardInterrupt:
         return 0
+
+
+def matrix_command(args):
+    from conformance.matrix import run_matrix
+    names = [n.strip() for n in args.peers.split(',') if n.strip()] \
+        if args.peers else None
+    for name in names or ():
+        find_peer(name)  # an unknown name is refused before anything runs
+    try:
+        matrix = run_matrix(names, args.out, args.jobs)
+    except KeyboardInterrupt:
+        print('matrix: interrupted; the runs were stopped', file=sys.stderr)
+        return 130
+    unclean = [c['name'] for c in matrix['peers']
+               if c['reference'] and not reference_clean(c)]
+    if unclean:
+        print('matrix: the reference is not clean in %s' % ', '.join(
+            unclean), file=sys.stderr)
+        return 1
+    return 0
+
+
+def reference_clean(column):
+    """True when a column ran with no FAIL, ERROR or NON-STRICT."""
+    summary = column['summary']
+    return summary is not None and not (
+        summary[FAIL] or summary[ERROR] or summary[NON_STRICT])
 
 
 def replay_case(args):

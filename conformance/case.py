@@ -95,6 +95,11 @@ class NotApplicable(Exception):
     responses, and the server answered 404): INFO, with the reason."""
 
 
+class Unsupported(Exception):
+    """The case asked for a route the target's profile declares missing
+    (``missing_routes``): UNSUPPORTED, with the profile's reason."""
+
+
 class Result:
     """The verdict of one case on one target, with its evidence."""
 
@@ -159,6 +164,9 @@ def run_case(case, target, options=None):
     except NotApplicable as why:
         result = Result(case, INFO, probe.expected_text,
                         'not applicable: %s' % why, probe.evidence)
+    except Unsupported as why:
+        result = Result(case, UNSUPPORTED, observed=str(why),
+                        evidence=probe.evidence)
     except HarnessError as exc:
         result = Result(case, ERROR, observed=str(exc),
                         evidence=probe.evidence)

@@ -19,7 +19,10 @@ read what the client still sent: ``probe.close_wait`` allows for that, but
 stays below an idle timeout the profile declares, so that an idle close is
 not taken for it.
 """
-from conformance.case import SHOULD, HarnessError, NotApplicable, Violation
+from urllib.parse import urlsplit
+
+from conformance.case import (SHOULD, HarnessError, NotApplicable,
+                              Unsupported, Violation)
 from conformance.relay import Relay
 from conformance.wire import Connection, build_request, quoted, show_bytes
 
@@ -73,6 +76,7 @@ class Probe:
     def request(self, method='GET', target='/', headers=(), body=b'',
                 version='HTTP/1.1', host=True):
         """Request bytes with this target's Host (``host=False``: none)."""
+        self.check_route(target)
         return build_request(method, target, headers, body, version,
                              self.target.host_header if host is True else
                              (host or None))
@@ -128,6 +132,7 @@ class Probe:
         point. It goes through a recording relay, so the evidence holds the
         bytes as they crossed the wire, not as requests rebuilt them."""
         import requests
+        self.check_route(path)
         if self._session is None:
             self._session = requests.Session()
             self._relay = Relay(self.target.host, self.target.port,
@@ -157,6 +162,18 @@ class Probe:
                               'response_head': show_bytes(head + end),
                               'response_body': show_bytes(body),
                               'note': note})
+
+    def check_route(self, target):
+        """End the case with UNSUPPORTED when the profile declares the
+        route of ``target`` (a request-target) missing."""
+        if isinstance(target, bytes):
+            target = target.decode('latin-1')
+        path = urlsplit(target).path if '://' in target else \
+            target.split('?', 1)[0]
+        why = self.profile.missing_route(path)
+        if why is not None:
+            raise Unsupported('the %s profile declares no %s: %s' % (
+                self.profile.name, path, why))
 
     def record(self, sent, reply, note=None, conn=None):
         entry = {'request': show_bytes(sent),

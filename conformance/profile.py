@@ -12,8 +12,13 @@ and the emulated board), so that the unix port is held to a board's memory;
 a real board's heap is what it is, and the field is ignored there.
 
 A feature that is ``null``/``false`` is declared absent: the cases that need
-it are UNSUPPORTED rather than FAIL.
+it are UNSUPPORTED rather than FAIL. So is a route the server cannot serve,
+listed in ``missing_routes`` with the reason::
+
+    "missing_routes": [{"path": "/upload/stream", "why": "no streamed bodies"},
+                       {"path": "/static/*", "why": "no static files"}]
 """
+import fnmatch
 import json
 import os
 
@@ -35,6 +40,7 @@ FIELDS = {
     'fuzz_examples': int,   # generated inputs per robustness case
     'heap_size': int,       # bytes of MicroPython heap for an emulated or
                             # unix-port target (a real board ignores it)
+    'missing_routes': list,  # [{"path": path or fnmatch pattern, "why": ...}]
 }
 REQUIRED = ('name', 'body_limit', 'line_limit', 'read_timeout')
 # MicroPython cannot import the server in less; a smaller figure is most
@@ -72,10 +78,24 @@ class Profile:
         self.description = self.description or ''
         self.start_timeout = self.start_timeout or 20.0
         self.fuzz_examples = self.fuzz_examples or 40
+        self.missing_routes = self.missing_routes or []
+        for route in self.missing_routes:
+            if not isinstance(route, dict) or sorted(route) != ['path', 'why'] \
+                    or not all(isinstance(v, str) and v for v in route.values()):
+                raise ProfileError('each of missing_routes must be {"path": '
+                                   '..., "why": ...}, not %r' % (route,))
 
     def supports(self, feature):
         """True when the profile declares ``feature`` (a field name)."""
         return bool(getattr(self, feature))
+
+    def missing_route(self, path):
+        """Why the target cannot serve ``path`` (a path, without the
+        query), or None when it declares no such gap."""
+        for route in self.missing_routes:
+            if fnmatch.fnmatchcase(path, route['path']):
+                return route['why']
+        return None
 
     def replace(self, **changes):
         """A copy with some fields changed (the runner learns some facts,

@@ -155,7 +155,7 @@ def _html(run):
     out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width">',
            '<title>Conformance report: %s</title>' % _e(target['target']),
-           '<style>%s</style></head><body>' % _CSS,
+           '<style>%s</style></head><body>' % CSS,
            '<h1>HTTP conformance: %s</h1>' % _e(target['target']),
            '<p class="meta">%s &middot; profile %s &middot; started %s '
            '&middot; %.1f s%s</p>' % (
@@ -259,7 +259,7 @@ def _e(text):
     return html.escape(str(text))
 
 
-_CSS = '''
+CSS = '''
 body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#1f2328;
 max-width:80rem}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em}

@@ -1,0 +1,213 @@
+"""The matrix's files: ``matrix.json``, ``index.html`` and ``summary.md``.
+
+Rows are the suite's cases grouped by area, columns the implementations;
+each cell is the case's verdict for that implementation, linked to its
+evidence in that implementation's own report
+(``<peer>/index.html#case-<ID>``). Per column: the counts of each verdict
+and the MUST and SHOULD pass rates, where a rate counts the cases of that
+level that were judged (PASS, FAIL, NON-STRICT, ERROR), leaving out those
+that did not apply (INFO) or were declared unsupported::
+
+    column = peer_column(peer, 'ran', None, results_json, 25.1)
+    write_matrix('reports/matrix', {'generated': ..., 'duration': ...,
+                                    'command': ..., 'peers': [column, ...]})
+"""
+import html
+import json
+import os
+
+from conformance.case import (ERROR, FAIL, MUST, NON_STRICT, PASS, SHOULD,
+                              VERDICTS, all_cases)
+from conformance.report import COLOURS, CSS
+
+JUDGED = (PASS, FAIL, NON_STRICT, ERROR)
+RATE_LEVELS = (MUST, SHOULD)
+
+
+def peer_column(peer, status, problem, results, duration):
+    """One implementation's column, from its ``results.json`` (None when
+    the suite did not run against it)."""
+    column = dict(peer.describe(), status=status, problem=problem,
+                  duration=round(duration, 1), report=None, summary=None,
+                  rates=None, verdicts={}, missing_routes=[])
+    if results is None:
+        return column
+    column['missing_routes'] = results['profile'].get('missing_routes') or []
+    if results.get('start_error'):
+        return column
+    column['report'] = '%s/index.html' % peer.name
+    column['verdicts'] = {c['id']: c['verdict'] for c in results['cases']}
+    column['summary'] = results['summary']
+    column['rates'] = {level: pass_rate(results['cases'], level)
+                       for level in RATE_LEVELS}
+    return column
+
+
+def pass_rate(cases, level):
+    """{'passed': n, 'judged': m} over the cases at ``level``."""
+    judged = [c for c in cases if c['level'] == level and
+              c['verdict'] in JUDGED]
+    return {'passed': sum(c['verdict'] == PASS for c in judged),
+            'judged': len(judged)}
+
+
+def rate_text(rate):
+    if not rate or not rate['judged']:
+        return '-'
+    return '%d%% (%d/%d)' % (100 * rate['passed'] // rate['judged'],
+                             rate['passed'], rate['judged'])
+
+
+def write_matrix(directory, matrix):
+    """Write the three files; returns their paths by name."""
+    matrix = dict(matrix, cases=[
+        {'id': c.id, 'area': c.area, 'level': c.level, 'rfc': c.rfc,
+         'requirement': c.requirement} for c in all_cases()])
+    os.makedirs(directory, exist_ok=True)
+    paths = {}
+    for name, writer in (('matrix.json', _json), ('index.html', _html),
+                         ('summary.md', summary_markdown)):
+        paths[name] = os.path.join(directory, name)
+        with open(paths[name], 'w', encoding='utf-8') as f:
+            f.write(writer(matrix))
+    return paths
+
+
+def _json(matrix):
+    return json.dumps(matrix, indent=2, ensure_ascii=False) + '\n'
+
+
+def _state(column):
+    """'ran', or what kept the suite from running against it."""
+    if column['status'] == 'ran':
+        return 'ran'
+    return '%s: %s' % (column['status'], column['problem'] or '')
+
+
+def summary_markdown(matrix):
+    """A Markdown table, one row per implementation, for a CI job summary
+    or a pull-request comment."""
+    shown = [v for v in VERDICTS]
+    lines = ['### HTTP conformance matrix', '',
+             '%d cases against %d implementations (`%s`, %s); every cell '
+             'of the full matrix links to its evidence: '
+             '`reports/matrix/index.html`.' % (
+                 len(matrix['cases']), len(matrix['peers']),
+                 matrix['command'], matrix['generated']), '',
+             '| implementation | runtime | MUST passed | SHOULD passed | ' +
+             ' | '.join(shown) + ' |',
+             '|---|---|---|---|' + '---:|' * len(shown)]
+    for column in matrix['peers']:
+        if column['summary'] is None:
+            lines.append('| %s | %s | %s |' % (
+                _md(column['label']), _md(column['runtime']),
+                _md(_state(column))) + ' |' * (len(shown) + 1))
+            continue
+        rates = column['rates']
+        lines.append('| %s | %s | %s | %s | %s |' % (
+            _md(column['label']), _md(column['runtime']),
+            rate_text(rates[MUST]), rate_text(rates[SHOULD]),
+            ' | '.join(str(column['summary'][v]) for v in shown)))
+    return '\n'.join(lines) + '\n'
+
+
+def _md(text):
+    return str(text).replace('|', '\\|').replace('\n', ' ')
+
+
+def _e(text):
+    return html.escape(str(text))
+
+
+def _html(matrix):
+    columns = matrix['peers']
+    out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width">',
+           '<title>HTTP conformance matrix</title>',
+           '<style>%s%s</style></head><body>' % (CSS, _MATRIX_CSS),
+           '<h1>HTTP conformance matrix</h1>',
+           '<p class="meta">%d cases &times; %d implementations &middot; '
+           'generated %s in %.0f s by <code>%s</code>. Each verdict links '
+           'to its evidence in that implementation\'s report.</p>' % (
+               len(matrix['cases']), len(columns), _e(matrix['generated']),
+               matrix['duration'], _e(matrix['command'])),
+           '<table class="matrix" id="matrix"><thead><tr><th>case</th>'
+           '<th>level</th>']
+    for column in columns:
+        title = column['label'] + ' on ' + column['runtime']
+        name = _e(column['label'])
+        if column['report']:
+            name = '<a href="%s">%s</a>' % (_e(column['report']), name)
+        out.append('<th class="peer" data-peer="%s" title="%s">%s<br>'
+                   '<span class="runtime">%s</span>%s</th>' % (
+                       _e(column['name']), _e(title), name,
+                       _e(column['runtime']),
+                       '' if column['status'] == 'ran' else
+                       '<br><span class="problem">%s</span>' %
+                       _e(_state(column))))
+    out.append('</tr></thead><tbody>')
+    out += _html_totals(columns)
+    area = None
+    for case in matrix['cases']:
+        if case['area'] != area:
+            area = case['area']
+            out.append('<tr class="area"><th colspan="%d" id="area-%s">%s'
+                       '</th></tr>' % (len(columns) + 2, _e(area), _e(area)))
+        out.append(_html_case_row(case, columns))
+    out.append('</tbody></table></body></html>\n')
+    return '\n'.join(out)
+
+
+def _html_totals(columns):
+    rows = []
+    for level in RATE_LEVELS:
+        cells = ''.join(
+            '<td data-peer="%s" data-rate="%s">%s</td>' % (
+                _e(c['name']), level,
+                rate_text(c['rates'][level]) if c['rates'] else '-')
+            for c in columns)
+        rows.append('<tr class="total"><th colspan="2">%s passed</th>%s'
+                    '</tr>' % (level, cells))
+    for verdict in VERDICTS:
+        cells = ''.join(
+            '<td data-peer="%s" data-count="%s">%s</td>' % (
+                _e(c['name']), verdict,
+                c['summary'][verdict] if c['summary'] else '-')
+            for c in columns)
+        rows.append('<tr class="total"><th colspan="2"><span class="badge" '
+                    'style="background:%s">%s</span></th>%s</tr>' % (
+                        COLOURS[verdict], verdict, cells))
+    return rows
+
+
+def _html_case_row(case, columns):
+    cells = []
+    for column in columns:
+        verdict = column['verdicts'].get(case['id'])
+        if verdict is None:
+            cells.append('<td class="cell none" data-peer="%s">-</td>'
+                         % _e(column['name']))
+            continue
+        cells.append(
+            '<td class="cell" data-peer="%s" data-verdict="%s"><a href="%s'
+            '#case-%s" style="background:%s">%s</a></td>' % (
+                _e(column['name']), verdict, _e(column['report']),
+                _e(case['id']), COLOURS[verdict], verdict))
+    return ('<tr data-case="%s"><td class="case" title="%s">%s</td>'
+            '<td>%s</td>%s</tr>' % (
+                _e(case['id']), _e(case['requirement']), _e(case['id']),
+                case['level'], ''.join(cells)))
+
+
+_MATRIX_CSS = '''
+body{max-width:none}table.matrix{width:auto;font-size:12px}
+table.matrix th.peer{vertical-align:bottom;min-width:6.5em}
+.runtime{font-weight:normal;color:#57606a}.problem{font-weight:normal;
+color:#cf222e}td.case{font-family:ui-monospace,monospace;white-space:nowrap}
+td.cell a{display:block;color:#fff;text-decoration:none;border-radius:3px;
+padding:0 4px;font-weight:600;font-size:11px;text-align:center;
+white-space:nowrap}
+tr.area th{background:#f6f8fa;font-size:13px;padding-top:8px}
+tr.total td{text-align:center;font-weight:600}td.none{color:#6e7781;
+text-align:center}thead th{position:sticky;top:0;background:#fff}
+'''
