@@ -31,6 +31,15 @@ def chunked_decoded(probe):
     expect_echo(probe, reply, b'hello chunked world')
 
 
+# Http11Probe: COMP-CHUNKED-EMPTY
+@case('RFC9112-7.1-chunked-empty', 'RFC 9112 §7.1', MUST,
+      'A chunked body that is only the last chunk ("0", then the end of an '
+      'empty trailer) is an empty body')
+def chunked_empty(probe):
+    reply = probe.exchange(post_chunked(probe, '/echo/body', chunked()))
+    expect_echo(probe, reply, b'')
+
+
 # Http11Probe: COMP-CHUNKED-HEX-UPPERCASE
 @case('RFC9112-7.1-chunk-size-uppercase', 'RFC 9112 §7.1', MUST,
       'An upper-case hex chunk size ("A", ten) is decoded')

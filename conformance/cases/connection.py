@@ -226,6 +226,7 @@ def refused_field_no_reset(probe):
 # --------------------------------------------------- slow and silent
 
 
+# Http11Probe: MAL-EMPTY-REQUEST (a connection on which nothing is sent)
 @case('RFC9112-9.5-idle-close', 'RFC 9112 §9.5', MAY,
       'A server may close a connection on which nothing is sent; whether '
       'and when it does is recorded')
@@ -288,11 +289,26 @@ def incomplete_body_not_processed(probe):
                  reply.describe())
 
 
+# Http11Probe: MAL-INCOMPLETE-REQUEST (it also takes a wait for the rest)
+@case('RFC9112-8-incomplete-head-not-processed', 'RFC 9112 §2.1, §8', MUST,
+      'A request head without the empty line that ends it, when the client '
+      'closes its side, is incomplete: it is not answered as a request (a '
+      '4xx or a close)')
+def incomplete_head_not_processed(probe):
+    conn = probe.connect()
+    conn.send(get_name(probe, 'incomplete', [('X-Test', 'value')])[:-2])
+    conn.shutdown_write()
+    reply = probe.read(conn)
+    probe.expect(probe.refused(reply), 'a 4xx or a close, not the request '
+                 'answered', reply.describe())
+
+
 # -------------------------------------------- the contract's service rules
 # RFC 9112 asks nothing of a server about several clients at once ("a
 # server might reject traffic that it deems abusive"); the contract does.
 
 
+# Http11Probe: MAL-EMPTY-REQUEST
 @case('CONTRACT-silent-client', 'fixtures/CONTRACT.md (Service)', MUST,
       'A client that connects and sends nothing does not keep another '
       'client from being answered')
@@ -361,16 +377,19 @@ def _websocket_accept(key):
     return base64.b64encode(digest).decode()
 
 
-def _ask_upgrade(probe, protocol, version='HTTP/1.1'):
-    """GET /echo asking to switch to ``protocol``; the connection and the
-    reply. A 101 has no content (RFC 9112 §6.3): its head is read alone,
-    and what follows stays on the connection."""
+def _ask_upgrade(probe, fields, version='HTTP/1.1', method='GET'):
+    """A request to /echo with the Upgrade ``fields`` (a POST with a small
+    body); the connection and the reply. A 101 has no content (RFC 9112
+    §6.3): its head is read alone, and what follows stays on the
+    connection."""
+    body = b'hello' if method == 'POST' else b''
+    if body:
+        fields = fields + [('Content-Length', len(body))]
     conn = probe.connect()
-    conn.send(probe.request('GET', '/echo', UPGRADES[protocol],
-                            version=version))
+    conn.send(probe.request(method, '/echo', fields, body, version))
     conn.wait_for_head(probe.timeout)
     switching = conn.buffer[9:13] == b'101 '
-    return conn, probe.read(conn, 'HEAD' if switching else 'GET')
+    return conn, probe.read(conn, 'HEAD' if switching else method)
 
 
 def _upgrade_tokens(reply):
@@ -404,7 +423,7 @@ def _upgrade(protocol, cites):
           'answered), or answered with a 101 after which the connection '
           'really speaks %s' % (protocol, protocol))
     def check(probe):
-        conn, reply = _ask_upgrade(probe, protocol)
+        conn, reply = _ask_upgrade(probe, UPGRADES[protocol])
         if reply.status != 101:
             probe.observe('not switched: %s' % reply.describe())
             return
@@ -421,7 +440,7 @@ _upgrade('websocket', 'RFC 6455 §4.2.2')
       'Upgrade in an HTTP/1.0 request is ignored: the request is answered '
       'as if it were not there (200 from /echo), never with a 101')
 def upgrade_http10_ignored(probe):
-    _, reply = _ask_upgrade(probe, 'websocket', 'HTTP/1.0')
+    _, reply = _ask_upgrade(probe, UPGRADES['websocket'], 'HTTP/1.0')
     probe.expect_status(reply, 200)
 
 
@@ -429,12 +448,48 @@ def upgrade_http10_ignored(probe):
       'A 101 names, in Upgrade, the protocol it switches to, one the client '
       'asked for')
 def switching_names_protocol(probe):
-    _, reply = _ask_upgrade(probe, 'websocket')
+    _, reply = _ask_upgrade(probe, UPGRADES['websocket'])
     if reply.status != 101:
         probe.not_applicable('the server did not switch: %s' %
                              reply.describe())
     probe.expect(_upgrade_tokens(reply) == ['websocket'], 'Upgrade: '
                  'websocket in the 101', header_text(reply, 'Upgrade'))
+
+
+def _not_switched(case_id, rfc, what, fields, method='GET'):
+    @case(case_id, rfc, MUST, '%s is not switched to: the request is '
+          'answered, never with a 101' % what)
+    def check(probe):
+        _, reply = _ask_upgrade(probe, fields, method=method)
+        probe.expect(reply.status != 101, 'an answer other than 101',
+                     '%s, %s' % (reply.describe(),
+                                 header_text(reply, 'Upgrade')))
+        probe.observe('not switched: %s' % reply.describe())
+    return check
+
+
+# RFC 6455 §4.2.1: the opening handshake is "An HTTP/1.1 or higher GET
+# request" with "A |Connection| header field that includes the token
+# "Upgrade""; a server that finds the handshake otherwise "MUST stop
+# processing the client's handshake" (RFC 9110 §7.8: a sender of Upgrade
+# MUST list it in Connection).
+# Http11Probe: COMP-UPGRADE-POST
+_not_switched('RFC6455-4.2.1-websocket-post', 'RFC 6455 §4.1, §4.2.1',
+              'A websocket Upgrade sent with POST', UPGRADES['websocket'],
+              'POST')
+# Http11Probe: COMP-UPGRADE-MISSING-CONN
+_not_switched('RFC6455-4.2.1-websocket-without-connection-upgrade',
+              'RFC 6455 §4.2.1; RFC 9110 §7.8',
+              'A websocket Upgrade without "Connection: Upgrade"',
+              [f for f in UPGRADES['websocket'] if f[0] != 'Connection'])
+# A 101 commits the connection to the protocol it names (RFC 9110 §7.8,
+# §15.2.2); no server speaks one made up for the test.
+# Http11Probe: COMP-UPGRADE-UNKNOWN
+_not_switched('RFC9110-7.8-upgrade-unknown-protocol', 'RFC 9110 §7.8, '
+              '§15.2.2', 'An Upgrade to a protocol that exists nowhere '
+              '("x-conformance-made-up/1.0")',
+              [('Connection', 'Upgrade'),
+               ('Upgrade', 'x-conformance-made-up/1.0')])
 
 
 # -------------------------------------------------------------- a full house

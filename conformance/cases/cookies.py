@@ -209,6 +209,31 @@ def malformed_pair(probe):
                     'Cookie: ' + sent)
 
 
+# Http11Probe: COOK-PARSED-EMPTY-VAL (its server-side "/cookie" route is
+# the contract's /echo cookies here)
+@case('CONTRACT-cookie-empty-value', CONTRACT, MUST,
+      "/echo's cookies read a pair with an empty value (\"foo=\") as the "
+      'empty string')
+def cookie_empty_value(probe):
+    sent = 'foo=; bar=1'
+    reply = _get(probe, '/echo', [('Cookie', sent)])
+    seen = _cookies_seen(probe, reply)
+    probe.expect(seen == {'foo': '', 'bar': '1'}, 'cookies %s from Cookie: '
+                 '%s' % (json.dumps({'foo': '', 'bar': '1'}), sent),
+                 'cookies %s' % json.dumps(seen))
+
+
+# Http11Probe: COOK-EMPTY (it takes a 400 too; the contract skips what is
+# no pair, and an empty Cookie holds none)
+@case('CONTRACT-empty-cookie-header', CONTRACT, MUST,
+      'An empty Cookie line is answered, and /echo reports no cookies')
+def empty_cookie_header(probe):
+    reply = _get(probe, '/echo', [b'Cookie: '])
+    seen = _cookies_seen(probe, reply)
+    probe.expect(seen == {}, 'no cookies from an empty Cookie line',
+                 'cookies %s' % json.dumps(seen))
+
+
 @case('RFC6265-5.4-several-cookie-lines', 'RFC 6265 §5.4; RFC 9110 §5.3',
       MAY, 'Two Cookie lines (a client sends one; HTTP/2 splits them) are '
       'answered; which cookies the server reads is recorded')

@@ -53,25 +53,48 @@ def _send(probe, fields, body):
 # close the connection after responding to such a request".
 
 
-def _cl_te(suffix, coding, what):
-    @case('RFC9112-6.1-desync-cl-te' + suffix, 'RFC 9112 §6.1', MUST,
-          'Content-Length and Transfer-Encoding %s, with a request hidden '
-          'after the last chunk but inside the Content-Length (CL.TE): '
-          'one answer at most, then the connection closes' % what)
+def _cl_te(suffix, subject, te_line=b'Transfer-Encoding: chunked',
+           length=b'%d', rfc='RFC 9112 §6.1'):
+    """``te_line`` beside a Content-Length spelled ``length`` (of the whole
+    body), the request hidden after the last chunk."""
+    @case('RFC9112-6.1-desync-cl-te' + suffix, rfc, MUST,
+          '%s, with a request hidden after the last chunk but inside the '
+          'Content-Length (CL.TE): one answer at most, then the connection '
+          'closes' % subject)
     def check(probe):
         body = b'0\r\n\r\n' + get_name(probe, SMUGGLED)
         expect_one_answer_then_close(probe, _send(probe, [
-            b'Content-Length: %d' % len(body),
-            b'Transfer-Encoding: ' + coding], body))
+            b'Content-Length: ' + length % len(body), te_line], body))
     return check
 
 
 # Http11Probe: SMUG-CLTE-SMUGGLED-GET, SMUG-CLTE-DESYNC, SMUG-CLTE-PIPELINE
-_cl_te('', b'chunked', '"chunked"')
+_cl_te('', 'Content-Length and Transfer-Encoding "chunked"')
 # Http11Probe: SMUG-CLTE-SMUGGLED-GET-TE-LEADING-COMMA
-_cl_te('-leading-comma', b', chunked', '", chunked"')
+_cl_te('-leading-comma', 'Content-Length and Transfer-Encoding ", chunked"',
+       b'Transfer-Encoding: , chunked')
 # Http11Probe: SMUG-CLTE-SMUGGLED-GET-TE-CASE-MISMATCH
-_cl_te('-case', b'Chunked', '"Chunked"')
+_cl_te('-case', 'Content-Length and Transfer-Encoding "Chunked"',
+       b'Transfer-Encoding: Chunked')
+# Whitespace around a value is no part of it (RFC 9110 §5.5): "chunked".
+# Http11Probe: SMUG-CLTE-SMUGGLED-GET-TE-TRAILING-SPACE
+_cl_te('-trailing-space', 'Content-Length and Transfer-Encoding "chunked " '
+       '(a space after the value)', b'Transfer-Encoding: chunked ',
+       rfc='RFC 9112 §6.1; RFC 9110 §5.5')
+_cl_te('-tab', 'Content-Length and Transfer-Encoding with an HTAB before '
+       '"chunked"', b'Transfer-Encoding:\tchunked',
+       rfc='RFC 9112 §6.1; RFC 9110 §5.5')
+# An invalid Content-Length beside chunked: RFC 9112 §6.3 asks 400 and a
+# close for either, and a parser that reads it as N frames the hidden
+# request into the body.
+# Http11Probe: SMUG-CLTE-SMUGGLED-GET-CL-PLUS
+_cl_te('-length-plus', 'A signed Content-Length ("+N") and '
+       'Transfer-Encoding "chunked"', length=b'+%d',
+       rfc='RFC 9112 §6.1, §6.3')
+# Http11Probe: SMUG-CLTE-SMUGGLED-GET-CL-NON-NUMERIC
+_cl_te('-length-letters', 'A Content-Length with a letter after its digits '
+       '("Nx") and Transfer-Encoding "chunked"', length=b'%dx',
+       rfc='RFC 9112 §6.1, §6.3')
 
 
 # Http11Probe: SMUG-TECL-SMUGGLED-GET, SMUG-TECL-DESYNC, SMUG-TECL-PIPELINE

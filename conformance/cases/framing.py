@@ -11,7 +11,8 @@ covers.
 """
 
 from conformance.case import MUST, SHOULD, case
-from conformance.contract import echoed, expect_echo, post, post_chunked
+from conformance.contract import echoed, expect_answered_as_itself, \
+    expect_echo, get_name, post, post_chunked
 from conformance.probe import quoted
 from conformance.wire import chunked
 
@@ -168,6 +169,55 @@ def twenty_digit_length(probe):
                  'no answer (the body waited for)', reply.describe())
 
 
+# RFC 9112 §5: whitespace before and after a field line value "is excluded
+# by parsers when extracting the field line value" (RFC 9110 §5.5: "A field
+# value does not include leading or trailing whitespace"). What is left is
+# "5", valid 1*DIGIT: the body is five bytes. Http11Probe grades these
+# SHOULD or MAY and also takes a 400; the RFC leaves no ground to refuse.
+
+
+def _padded_length(suffix, line, what):
+    @case('RFC9110-5.5-cl-' + suffix, 'RFC 9110 §5.5; RFC 9112 §5, §6.3',
+          MUST, 'A Content-Length %s is 5 once the whitespace around the '
+          'value is excluded: the 5-byte body is received whole' % what)
+    def check(probe):
+        reply = probe.exchange(probe.request('POST', '/echo/body', [line],
+                                             b'hello'))
+        expect_echo(probe, reply, b'hello')
+    return check
+
+
+# Http11Probe: SMUG-CL-TRAILING-SPACE
+_padded_length('trailing-space', b'Content-Length: 5 ',
+               'with a space after the value ("5 ")')
+# Http11Probe: SMUG-CL-EXTRA-LEADING-SP
+_padded_length('leading-spaces', b'Content-Length:  5',
+               'with two spaces before the value')
+# Http11Probe: MAL-CL-TAB-BEFORE-VALUE
+_padded_length('tab', b'Content-Length:\t5',
+               'with an HTAB before the value and no space')
+
+
+# Http11Probe: NORM-UNDERSCORE-CL (it sends "Content_Length" after a valid
+# Content-Length and takes a refusal too)
+@case('RFC9112-6.3-cl-underscore-name', 'RFC 9112 §6.3; RFC 9110 §5.1',
+      MUST, 'A "Content_Length: 5" field (an unknown field, not '
+      'Content-Length) beside "Content-Length: 11" frames nothing: the '
+      '11-byte body is received whole (a refusal breaks RFC 9110 §5.1\'s '
+      'SHOULD: unknown fields are ignored)')
+def cl_underscore_name(probe):
+    # A server that maps field names to variables (CGI, WSGI) reads two
+    # Content-Length fields: a refusal then is safe, a 5-byte body is not.
+    body = b'hello world'
+    reply = probe.exchange(probe.request('POST', '/echo/body', [
+        ('Content-Length', len(body)), ('Content_Length', 5)], body))
+    if probe.refused(reply):
+        probe.expect(False, 'the request answered, "Content_Length" ignored '
+                     '(RFC 9110 §5.1: recipients SHOULD ignore unrecognized '
+                     'fields)', reply.describe(), level=SHOULD)
+    expect_echo(probe, reply, body)
+
+
 @case('RFC9112-6.3-no-length-no-body', 'RFC 9112 §6.3', MUST,
       'A request with neither Content-Length nor Transfer-Encoding has an '
       'empty body (the server does not wait for one)')
@@ -196,16 +246,38 @@ def _length_of(body):
     return b'Content-Length: %d' % len(body)
 
 
+def _te_and_cl(suffix, line, what='', rfc='RFC 9112 §6.1'):
+    """``line``, a Transfer-Encoding that is chunked, beside a
+    Content-Length that would make the body "5\\r\\nhe"."""
+    @case('RFC9112-6.1-te-and-cl' + suffix, rfc, MUST,
+          'Transfer-Encoding%s with Content-Length: the request rejected, or '
+          'its chunked body used (never the Content-Length); either way the '
+          'connection is closed after the response' % what)
+    def check(probe):
+        reply = probe.exchange(coded(probe, b'Content-Length: 5', line),
+                               linger=True)
+        expect_chunked_or_refused(probe, reply)
+    return check
+
+
 # Http11Probe: SMUG-CL-TE-BOTH, SMUG-CLTE-CONN-CLOSE
-@case('RFC9112-6.1-te-and-cl', 'RFC 9112 §6.1', MUST,
-      'Transfer-Encoding with Content-Length: the request rejected, or its '
-      'chunked body used (never the Content-Length); either way the '
-      'connection is closed after the response')
-def te_and_cl(probe):
-    # Content-Length would make the body '5\r\nhe'
-    reply = probe.exchange(coded(probe, b'Content-Length: 5',
-                                 _te(b'chunked')), linger=True)
-    expect_chunked_or_refused(probe, reply)
+_te_and_cl('', _te(b'chunked'))
+# Whitespace around the value is no part of it (RFC 9110 §5.5): both are
+# "chunked".
+# Http11Probe: SMUG-TE-TRAILING-SPACE
+_te_and_cl('-trailing-space', b'Transfer-Encoding: chunked ',
+           ' "chunked " (a space after the value)', 'RFC 9112 §6.1; '
+           'RFC 9110 §5.5')
+# Http11Probe: SMUG-TE-TAB-BEFORE-VALUE
+_te_and_cl('-tab', b'Transfer-Encoding:\tchunked',
+           ' with an HTAB before "chunked"', 'RFC 9112 §6.1; RFC 9110 §5.5')
+# Field names are case-insensitive (RFC 9110 §5.1). Http11Probe also fails
+# a server that passes the field on with its name in another case, which no
+# RFC keyword forbids.
+# Http11Probe: NORM-CASE-TE
+_te_and_cl('-upper-case-name', b'TRANSFER-ENCODING: chunked',
+           ' named in upper case ("TRANSFER-ENCODING")', 'RFC 9112 §6.1; '
+           'RFC 9110 §5.1')
 
 
 # Http11Probe: SMUG-TECL-CONN-CLOSE
@@ -217,6 +289,25 @@ def te_before_cl(probe):
     reply = probe.exchange(coded(probe, _te(b'chunked'),
                                  b'Content-Length: 5'), linger=True)
     expect_chunked_or_refused(probe, reply)
+
+
+# RFC 9112 §6.1: "A sender MUST NOT apply the chunked transfer coding more
+# than once to a message body". A recipient that gets it twice either
+# refuses the request or undoes both codings; either way the chunked coding
+# frames the message, never the Content-Length beside it, and the
+# connection is closed after the response.
+# Http11Probe: SMUG-TE-DOUBLE-CHUNKED (with "hello" as the body; a 400 or a
+# 2xx there)
+@case('RFC9112-6.1-te-chunked-twice', 'RFC 9112 §6.1, §7', MUST,
+      'Transfer-Encoding "chunked, chunked" (chunked applied twice, which a '
+      'sender MUST NOT do) beside a Content-Length: refused (a 4xx or 501, '
+      'or a close), or both codings undone ("hello"), never framed by the '
+      'Content-Length; then the connection closed')
+def te_chunked_twice(probe):
+    reply = probe.exchange(coded(
+        probe, b'Content-Length: 5', _te(b'chunked, chunked'),
+        body=chunked(chunked(b'hello'))), linger=True)
+    expect_chunked_or_refused(probe, reply, '4xx', 501)
 
 
 @case('RFC9112-6.3-chunked-not-final', 'RFC 9112 §6.3', MUST,
@@ -435,11 +526,37 @@ def expect_continue(probe):
         reply = probe.read(conn, 'POST')
         expect_echo(probe, reply, b'hello')
         return
-    # a final answer before the body can only come from the head: a
-    # refusal, not the method's result nor a timeout waiting for the body
     reply = probe.read(conn, 'POST')
-    status = reply.status or 0
-    probe.expect((400 <= status < 500 and status != 408) or
-                 status in (501, 503, 505), 'a 100 (Continue), or a final '
+    probe.expect(refused_from_head(reply), 'a 100 (Continue), or a final '
                  'refusal decided from the head (4xx but 408, 501, 503, 505)',
                  reply.describe())
+
+
+def refused_from_head(reply):
+    """True for a final answer that the request head alone can decide: a
+    refusal, not the method's result nor a timeout waiting for the body."""
+    status = reply.status or 0
+    return (400 <= status < 500 and status != 408) or \
+        status in (501, 503, 505)
+
+
+# RFC 9110 §10.1.1: a client that sends "Expect: 100-continue" "is not
+# required to wait for any specific length of time; such a client MAY
+# proceed to send the content". The body still ends where its
+# Content-Length says (RFC 9112 §6.3), and what follows it is a request.
+# Http11Probe: SMUG-EXPECT-100-CL, SMUG-EXPECT-100-CL-DESYNC
+@case('RFC9110-10.1.1-100-continue-body-at-once', 'RFC 9110 §10.1.1; '
+      'RFC 9112 §6.3, §9.3.2', MUST,
+      '"Expect: 100-continue" with its body sent at once, then a pipelined '
+      'request: the body is read as this request\'s (a 100 before the '
+      'answer is allowed, and so is a refusal decided from the head), and '
+      'the next request answered as itself (or the connection closed)')
+def continue_body_at_once(probe):
+    conn = probe.connect()
+    conn.send(post(probe, '/echo/body', b'hello', [
+        ('Content-Length', '5'), ('Expect', '100-continue')]) +
+        get_name(probe, 'second'))
+    reply = probe.read(conn, 'POST')
+    if not refused_from_head(reply):
+        expect_echo(probe, reply, b'hello')
+    expect_answered_as_itself(probe, conn, reply, 'second')

@@ -1,11 +1,12 @@
 """Header fields: field-line syntax, limits, Host and Expect (RFC 9110 §5,
-§10.1.1, §15.2; RFC 9112 §2.2, §3.2, §5)."""
+§10.1.1, §15.2; RFC 9112 §2.2, §3.2, §5), and fields a server may refuse
+or ignore but never answer with a server error (the fixture contract)."""
 import json
 import re
 
 from conformance.case import MAY, MUST, SHOULD, case
 from conformance.contract import echoed_header, expect_echo, post
-from conformance.probe import quoted
+from conformance.probe import header_text, quoted
 
 
 def _get(probe, *field_lines, host=True):
@@ -365,3 +366,54 @@ def expect_over_limit(probe):
                  'without a 100 first', ('100 (Continue), then %s' if interim
                                          else '%s at once') %
                  reply.describe(), level=MAY)
+
+
+# ------------------------------------------------------------- no server error
+# Requests that a server may refuse or take as it likes, where no RFC keyword
+# fixes the answer: the contract's rule that a client's error is a 4xx,
+# never a 5xx (fixtures/CONTRACT.md, Service), decides what must not come.
+
+SERVICE = 'fixtures/CONTRACT.md (Service)'
+
+
+def _no_server_error(suffix, rfc, statuses, what, method, path, fields,
+                     body=b''):
+    """``statuses``: the answers the RFC leaves to the server; a 200 from
+    /echo/body echoes the body."""
+    @case('CONTRACT-' + suffix, '%s; %s' % (SERVICE, rfc), MUST,
+          '%s is answered with %s, never a 5xx; which is recorded' % (
+              what, ' or '.join(str(s) for s in statuses)))
+    def check(probe):
+        reply = probe.exchange(probe.request(method, path, fields, body))
+        probe.expect_status(reply, *statuses)
+        if reply.status == 200 and path == '/echo/body':
+            expect_echo(probe, reply, body)
+        probe.observe('%s, %s' % (reply.describe(),
+                                  header_text(reply, 'Content-Type')))
+    return check
+
+
+# RFC 9110 §5.3: a sender MUST NOT repeat a field that is not a list, as
+# Content-Type is not; nothing is said of the recipient.
+# Http11Probe: COMP-DUPLICATE-CT
+_no_server_error('repeated-content-type', 'RFC 9110 §5.3, §8.3',
+                 ('2xx', '4xx'), 'A POST with two Content-Type lines',
+                 'POST', '/echo/body', [('Content-Length', '5'),
+                                        ('Content-Type', 'text/plain'),
+                                        ('Content-Type', 'text/html')],
+                 b'hello')
+# RFC 9110 §12.5.1: the origin server "can either honor the header field by
+# sending a 406 (Not Acceptable) response or disregard the header field".
+# Http11Probe: COMP-ACCEPT-NONSENSE
+_no_server_error('unacceptable-accept', 'RFC 9110 §12.5.1, §15.5.7',
+                 (200, 406), 'GET / with an Accept that no representation '
+                 'matches ("application/x-nonsense")', 'GET', '/',
+                 [('Accept', 'application/x-nonsense')])
+# RFC 9110 §15.5.16: a 415 refuses content in a format the resource does
+# not support; the contract's /echo/body takes any.
+# Http11Probe: COMP-POST-UNSUPPORTED-CT
+_no_server_error('unknown-content-type', 'RFC 9110 §15.5.16', (200, 415),
+                 'A POST to /echo/body with an unknown Content-Type '
+                 '("application/x-nonsense")', 'POST', '/echo/body',
+                 [('Content-Length', '5'),
+                  ('Content-Type', 'application/x-nonsense')], b'hello')

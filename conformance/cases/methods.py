@@ -1,7 +1,8 @@
 """Methods: GET, HEAD, OPTIONS, CONNECT, TRACE, 404, 405 with Allow, 501
-(RFC 9110 §9)."""
+(RFC 9110 §9), and Range where the method defines no range handling
+(RFC 9110 §14.2)."""
 from conformance.case import MAY, MUST, SHOULD, case
-from conformance.contract import name_of
+from conformance.contract import expect_echo, name_of, post
 from conformance.probe import header_text, quoted
 
 UNLISTED = '/no/such/resource'  # a path the fixture contract does not list
@@ -255,3 +256,16 @@ def trace_with_body(probe):
                   '"after"), or a close', 'TRACE: %s; then %s' % (
                       reply.describe(), name_of(probe, after)))
     probe.observe('TRACE: %s; the next request answered' % reply.describe())
+
+
+# Http11Probe: COMP-RANGE-POST
+@case('RFC9110-14.2-range-on-post-ignored', 'RFC 9110 §14.2', MUST,
+      'A Range on a POST (a method that defines no range handling) is '
+      'ignored: 200 with the whole answer')
+def range_on_post_ignored(probe):
+    # "A server MUST ignore a Range header field received with a request
+    # method that is unrecognized or for which range handling is not
+    # defined"; only GET defines it.
+    reply = probe.exchange(post(probe, '/echo/body', b'hello', [
+        ('Content-Length', '5'), ('Range', 'bytes=0-1')]))
+    expect_echo(probe, reply, b'hello')

@@ -55,14 +55,30 @@ def missing_version(probe):
     probe.expect_refused(reply, *INVALID_LINE)
 
 
+def _record(probe, request_line):
+    """Send ``request_line`` and record the answer, and the name the
+    application saw if it accepted."""
+    reply = probe.exchange(_raw(probe, request_line), method='GET')
+    probe.observe(_seen(reply, _echoed_name(probe, reply)
+                        if _is_2xx(reply) else None))
+
+
+# RFC 9112 §3: recipients "MAY instead parse on whitespace-delimited word
+# boundaries", SP, HTAB, VT, FF or a bare CR being whitespace.
+# Http11Probe: RFC9112-3-MULTI-SP-REQUEST-LINE
 @case('RFC9112-3-double-space', 'RFC 9112 §3', MAY,
       'Two spaces between method and target: a server may parse on '
       'whitespace boundaries or refuse; what it does is recorded')
 def double_space(probe):
-    reply = probe.exchange(_raw(probe, b'GET  %sdouble HTTP/1.1' %
-                                ECHO_NAME.encode()), method='GET')
-    probe.observe(_seen(reply, _echoed_name(probe, reply)
-                        if _is_2xx(reply) else None))
+    _record(probe, b'GET  %sdouble HTTP/1.1' % ECHO_NAME.encode())
+
+
+# Http11Probe: COMP-REQUEST-LINE-TAB
+@case('RFC9112-3-tab-separator', 'RFC 9112 §3', MAY,
+      'An HTAB between method and target: a server may parse on whitespace '
+      'boundaries (HTAB among them) or refuse; what it does is recorded')
+def tab_separator(probe):
+    _record(probe, b'GET\t%stab HTTP/1.1' % ECHO_NAME.encode())
 
 
 @case('RFC9112-2.3-version-case-sensitive', 'RFC 9112 §2.3, §3', SHOULD,
@@ -106,10 +122,7 @@ _malformed_version('space-inside', 'HTTP/ 1.1', 'a space after the slash')
       'whitespace and ignore trailing whitespace, or refuse; what it does is '
       'recorded')
 def version_trailing_space(probe):
-    reply = probe.exchange(_raw(probe, b'GET %sspace HTTP/1.1 ' %
-                                ECHO_NAME.encode()), method='GET')
-    probe.observe(_seen(reply, _echoed_name(probe, reply)
-                        if _is_2xx(reply) else None))
+    _record(probe, b'GET %sspace HTTP/1.1 ' % ECHO_NAME.encode())
 
 
 @case('RFC9110-15.6.6-http2-505', 'RFC 9110 §15.6.6, §6.2', MAY,
@@ -370,7 +383,8 @@ def whitespace_only_line(probe):
     probe.expect_refused(_half_closed(probe, b'   \r\n\r\n'), 400)
 
 
-# Http11Probe: MAL-EMPTY-REQUEST
+# Http11Probe sends no such case: its MAL-EMPTY-REQUEST sends nothing at
+# all, which RFC9112-9.5-idle-close and CONTRACT-silent-client cover.
 @case('RFC9112-2.2-only-empty-lines', 'RFC 9112 §2.2, §8', MAY,
       'A client that sends only empty lines (CRLF) and closes has sent no '
       'request: the server may close, or answer 400 first; what it does is '

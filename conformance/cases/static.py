@@ -9,6 +9,7 @@ import email.utils
 import gzip
 import os
 import re
+import time
 import zlib
 
 from conformance.case import MAY, MUST, SHOULD, case
@@ -281,6 +282,22 @@ def static_missing(probe):
                      reply.describe())
 
 
+# Http11Probe: MAL-URL-PERCENT-NULL (it sends "/path%00.html" and takes a
+# 400, a 2xx or a 404)
+@case('CONTRACT-static-nul-in-name', CONTRACT, MUST,
+      'A static name with a NUL in it ("readme.txt%00.html") names no file: '
+      '404 (or another 4xx, or a close, for a target refused before '
+      'routing), never the file named before the NUL, never a 5xx')
+def static_nul_in_name(probe):
+    # C strings end at the NUL: a server that opens the name so serves
+    # readme.txt for a name that asked for an .html file
+    reply, _ = ask(probe, '/static/readme.txt%00.html')
+    served = reply.body == file_bytes('readme.txt')
+    probe.expect(probe.refused(reply), 'status 404 (or another 4xx), or a '
+                 'close without a response', reply.describe() +
+                 (', with the content of readme.txt' if served else ''))
+
+
 @case('RFC9110-9.3.2-static-head-no-body', 'RFC 9110 §9.3.2', MUST,
       'HEAD of a static file is answered without content')
 def static_head_no_body(probe):
@@ -348,22 +365,26 @@ def _revalidated(probe, field, value_from):
     probe.observe('; '.join(answers))
 
 
-def _expect_not_modified(probe, path, full, reply, extra):
-    probe.expect(not extra, 'nothing after the head of the 304 for %s'
-                 % path, extra_text(extra))
+def _expect_not_modified(probe, path, full, reply, extra, check=None):
+    """A 304 for ``path`` carries no content and the validators the 200
+    (``full``) had; ``check`` is ``probe.expect`` unless given
+    (``probe.require`` in a case of a weaker level)."""
+    check = check or probe.expect
+    check(not extra, 'nothing after the head of the 304 for %s'
+          % path, extra_text(extra))
     # Date and Expires may tell another time; the others are the same
     missing = [name for name in VALIDATORS if full.has_header(name) and (
         not reply.has_header(name) if name in ('Date', 'Expires') else
         reply.header_values(name) != full.header_values(name))]
-    probe.expect(not missing, 'the 304 for %s with the %s of the 200' % (
+    check(not missing, 'the 304 for %s with the %s of the 200' % (
         path, ', '.join(n for n in VALIDATORS if full.has_header(n))),
         'missing or different: ' + '; '.join(
             '%s (200: %s)' % (header_text(reply, n), header_text(full, n))
             for n in missing))
 
 
-# Http11Probe: CAP-ETAG-304, CAP-ETAG-IN-304, CAP-INM-WILDCARD (as SHOULD
-# 304 there; RFC 9110 §13.2.1 lets a server ignore the condition)
+# Http11Probe: CAP-ETAG-304, CAP-ETAG-IN-304 (as SHOULD 304 there; RFC 9110
+# §13.2.1 lets a server ignore the condition)
 @case('RFC9110-13.1.2-static-if-none-match', 'RFC 9110 §13.1.2, §15.4.5',
       MUST, 'If-None-Match with the file\'s ETag (or "*") is ignored (200, '
       'the whole file) or answered with a 304 that has no content and the '
@@ -381,6 +402,150 @@ def static_if_none_match(probe):
 def static_if_modified_since(probe):
     _revalidated(probe, 'If-Modified-Since', lambda full: full.header(
         'Last-Modified') or email.utils.formatdate(usegmt=True))
+
+
+# The cases below judge a server that answers conditions: first the file's
+# own ETag (or Last-Modified) must get a 304, else they end with INFO.
+
+CONDITIONAL_PATH = CONDITIONAL_PATHS[0]
+LONG_AGO = 'Thu, 01 Jan 1970 00:00:00 GMT'
+YEAR = 365 * 24 * 3600  # seconds
+
+
+def _answers_condition(probe, field, validator):
+    """The 200 for CONDITIONAL_PATH and its ``validator`` (ETag or
+    Last-Modified), once that value sent back in ``field`` got a 304; else
+    the case ends (not applicable)."""
+    full, _ = ask(probe, CONDITIONAL_PATH)
+    probe.expect_status(full, 200)
+    value = full.header(validator)
+    if value is None:
+        probe.not_applicable('no %s in the answer to GET %s' % (
+            validator, CONDITIONAL_PATH))
+    reply, _ = ask(probe, CONDITIONAL_PATH, headers=[(field, value)])
+    if reply.status != 304:
+        probe.not_applicable('the server does not answer %s: %s got %s' % (
+            field, quoted(value), reply.describe()))
+    return full, value
+
+
+def _ask_conditional(probe, *fields):
+    """GET CONDITIONAL_PATH with ``fields``; the reply, what followed it,
+    and the fields as text for 'observed'."""
+    reply, extra = ask(probe, CONDITIONAL_PATH, headers=list(fields))
+    asked = ', '.join('%s: %s' % field for field in fields)
+    return reply, extra, asked
+
+
+def _expect_304(probe, full, *fields):
+    reply, extra, asked = _ask_conditional(probe, *fields)
+    probe.expect(reply.status == 304, 'status 304 for %s' % asked,
+                 reply.describe())
+    _expect_not_modified(probe, CONDITIONAL_PATH, full, reply, extra)
+    probe.observe('%s: %s' % (asked, reply.describe()))
+
+
+def _expect_whole_file(probe, full, *fields, statuses=(200,)):
+    reply, _, asked = _ask_conditional(probe, *fields)
+    probe.expect(reply.status == 200 and reply.body == full.body or
+                 reply.status != 200 and probe.refused(reply, *statuses[1:]),
+                 'the whole file (200%s) for %s' % (
+                     ''.join(', or %s' % s for s in statuses[1:]), asked),
+                 reply.describe() if reply.status != 200 else
+                 _difference(reply.body, full.body))
+    probe.observe('%s: %s' % (asked, reply.describe()))
+
+
+# RFC 9110 §13.1.3: "A recipient MUST ignore If-Modified-Since if the
+# request contains an If-None-Match header field".
+# Http11Probe: CAP-INM-PRECEDENCE
+@case('RFC9110-13.1.3-ims-ignored-beside-inm', 'RFC 9110 §13.1.3, §13.2.2',
+      MUST, 'If-Modified-Since beside If-None-Match is ignored: the file\'s '
+      'ETag with a date long past is answered with a 304 by a server that '
+      'answers If-None-Match (INFO when it does not)')
+def ims_ignored_beside_inm(probe):
+    full, etag = _answers_condition(probe, 'If-None-Match', 'ETag')
+    _expect_304(probe, full, ('If-None-Match', etag),
+                ('If-Modified-Since', LONG_AGO))
+
+
+# RFC 9110 §13.1.2: for "*", "the condition is false if the origin server
+# has a current representation for the target resource".
+# Http11Probe: CAP-INM-WILDCARD
+@case('RFC9110-13.1.2-inm-asterisk', 'RFC 9110 §13.1.2, §15.4.5', MUST,
+      '"If-None-Match: *" for a file that exists is answered with a 304 by '
+      'a server that answers If-None-Match (INFO when it does not)')
+def inm_asterisk(probe):
+    full, _ = _answers_condition(probe, 'If-None-Match', 'ETag')
+    _expect_304(probe, full, ('If-None-Match', '*'))
+
+
+def _other_strength(etag):
+    # W/"x" and "x" are equal under the weak comparison (RFC 9110 §8.8.3.2)
+    return etag[2:] if etag.startswith('W/') else 'W/' + etag
+
+
+# RFC 9110 §13.1.2: "A recipient MUST use the weak comparison function when
+# comparing entity tags for If-None-Match".
+# Http11Probe: CAP-ETAG-WEAK
+@case('RFC9110-13.1.2-inm-weak-comparison', 'RFC 9110 §13.1.2, §8.8.3.2',
+      MUST, 'If-None-Match compares entity-tags weakly: the file\'s ETag in '
+      'its other form (W/ added or taken away) is answered with a 304 by a '
+      'server that answers If-None-Match (INFO when it does not)')
+def inm_weak_comparison(probe):
+    full, etag = _answers_condition(probe, 'If-None-Match', 'ETag')
+    _expect_304(probe, full, ('If-None-Match', _other_strength(etag)))
+
+
+# An entity-tag is quoted (RFC 9110 §8.8.3): without its quotes the value
+# lists no entity-tag, so none matches and the condition is true. A server
+# may refuse the invalid value instead (a 4xx).
+# Http11Probe: CAP-INM-UNQUOTED
+@case('RFC9110-8.8.3-inm-unquoted', 'RFC 9110 §8.8.3, §13.1.2', MUST,
+      'An If-None-Match holding the file\'s ETag without its quotes (no '
+      'entity-tag) matches nothing: 200 with the whole file (or a 4xx), '
+      'never a 304, from a server that answers If-None-Match (INFO when it '
+      'does not)')
+def inm_unquoted(probe):
+    full, etag = _answers_condition(probe, 'If-None-Match', 'ETag')
+    bare = (etag[2:] if etag.startswith('W/') else etag).strip('"')
+    _expect_whole_file(probe, full, ('If-None-Match', bare),
+                       statuses=(200, '4xx'))
+
+
+# RFC 9110 §13.1.3: "A recipient MUST ignore the If-Modified-Since header
+# field if the received field value is not a valid HTTP-date".
+# Http11Probe: CAP-IMS-INVALID
+@case('RFC9110-13.1.3-ims-invalid-date', 'RFC 9110 §13.1.3', MUST,
+      'An If-Modified-Since that is no HTTP-date ("not-a-date") is ignored: '
+      '200 with the whole file from a server that answers If-Modified-Since '
+      '(INFO when it does not)')
+def ims_invalid_date(probe):
+    full, _ = _answers_condition(probe, 'If-Modified-Since', 'Last-Modified')
+    _expect_whole_file(probe, full, ('If-Modified-Since', 'not-a-date'))
+
+
+# Http11Probe: CAP-IMS-FUTURE. It expects a 200, quoting a rule RFC 9110
+# does not have: RFC 2616 §14.25 called a date later than the server's clock
+# invalid, but RFC 9110 §13.1.3 only compares the date with the
+# Last-Modified, which makes the file "not modified since" (a 304, SHOULD).
+# Either answer is recorded; a 304 must be a correct one.
+@case('RFC9110-13.1.3-ims-future-date', 'RFC 9110 §13.1.3, §15.4.5', MAY,
+      'An If-Modified-Since a year ahead of the client\'s clock is evaluated '
+      '(a 304 without content, with the validators of the 200) or ignored '
+      '(200, the whole file, as RFC 2616 had it); which is recorded')
+def ims_future_date(probe):
+    full, _ = _answers_condition(probe, 'If-Modified-Since', 'Last-Modified')
+    future = email.utils.formatdate(time.time() + YEAR, usegmt=True)
+    reply, extra, asked = _ask_conditional(probe, ('If-Modified-Since',
+                                                   future))
+    if reply.status == 304:
+        _expect_not_modified(probe, CONDITIONAL_PATH, full, reply, extra,
+                             probe.require)
+    else:
+        probe.require(reply.status == 200 and reply.body == full.body,
+                      'a 304, or 200 with the whole file', reply.describe())
+    probe.observe('%s: %s' % (asked, reply.describe()))
 
 
 def _ranged(probe, spec):
@@ -420,8 +585,6 @@ def static_range(probe):
                       reply.describe())
 
 
-# Http11Probe: COMP-RANGE-INVALID and MAL-RANGE-OVERLAPPING are near: both
-# accept a 200 or a 416
 @case('RFC9110-15.5.17-416-content-range', 'RFC 9110 §15.5.17, §14.4',
       SHOULD, 'A 416 to a byte range past the end of a file says the '
       'file\'s length: Content-Range: bytes */<size>')
@@ -433,3 +596,62 @@ def unsatisfiable_range(probe):
     if reply.status == 200:
         probe.not_applicable('the server ignores Range: 200')
     probe.expect_header(reply, 'Content-Range', 'bytes */%d' % size)
+
+
+def _ignored_or_rejected(probe, reply):
+    """A Range not served, as RFC 9110 §14.2 lets a server "ignore or
+    reject" it: 200 with the whole file, or a 4xx (416 the precise one) or
+    a close; a 5xx breaks the contract's rule that client errors are 4xx."""
+    if reply.status == 200:
+        whole = file_bytes(RANGED)
+        probe.require(reply.body == whole, 'the whole file (Range ignored)',
+                      _difference(reply.body, whole))
+        probe.observe('Range ignored: 200 with the whole file')
+        return
+    probe.require(probe.refused(reply), 'status 200 (Range ignored) or a '
+                  '4xx (416 the precise one), or a close: never a 206 or a '
+                  '5xx', reply.describe())
+    probe.observe('rejected: ' + reply.describe())
+
+
+# Http11Probe: COMP-RANGE-INVALID (200 or 416 there). An invalid
+# ranges-specifier names no bytes, so no 206 can hold them.
+@case('RFC9110-14.2-range-invalid', 'RFC 9110 §14.2; fixtures/CONTRACT.md '
+      '(Service)', MAY,
+      'A Range that is no valid ranges-specifier ("bytes=abc-xyz") is '
+      'ignored (200, the whole file) or rejected (416, or another 4xx); '
+      'which is recorded (never a 206, never a 5xx)')
+def range_invalid(probe):
+    _ignored_or_rejected(probe, _ranged(probe, 'abc-xyz'))
+
+
+OVERLAPPING_RANGES = 1000
+
+
+def _overlapping(line_limit):
+    """The ranges "0-,0-,...", each the whole file, as many as a Range line
+    of ``line_limit`` bytes holds, at most OVERLAPPING_RANGES."""
+    fits = (line_limit - len('Range: bytes=') + 1) // len('0-,')
+    return ','.join(['0-'] * min(OVERLAPPING_RANGES, fits))
+
+
+# Http11Probe: MAL-RANGE-OVERLAPPING. It sends 1000 ranges, a line longer
+# than the contract's line_limit, which a 4xx refuses before any range is
+# read; ours sends as many as the profile's line_limit holds. RFC 9110
+# §14.2 lets a server ignore or reject them, and §14.6 coalesce them into
+# a 206.
+@case('RFC9110-14.2-range-overlapping', 'RFC 9110 §14.2; '
+      'fixtures/CONTRACT.md (Service)', MAY,
+      'A Range of many overlapping ranges ("0-", up to %d times, as many as '
+      'a line of line_limit holds) is ignored (200, the whole file), served '
+      '(206) or rejected (416, or another 4xx); which is recorded, with the '
+      'size of a 206 (never a 5xx)' % OVERLAPPING_RANGES)
+def range_overlapping(probe):
+    spec = _overlapping(probe.profile.line_limit)
+    reply = _ranged(probe, spec)
+    if reply.status == 206:
+        probe.observe('206 with %d bytes of content, %s' % (
+            len(reply.body), header_text(reply, 'Content-Type')))
+    else:
+        _ignored_or_rejected(probe, reply)
+    probe.observe('%d ranges: %s' % (spec.count(',') + 1, probe.observed_text))

@@ -74,6 +74,15 @@ def wraps_32_bits(text):
     return int(text, 16) & 0xFFFFFFFF
 
 
+def no_chunks_refused(b):
+    # A chunked body must hold a chunk: the last chunk first is refused.
+    def broken(body, line, original):
+        if body.state == 'size' and not body.total and not line.strip(b'0'):
+            raise HTTPException(400)
+        return original(body, line)
+    patch_chunk_line(b, broken)
+
+
 def no_chunk_extensions(b):
     def broken(body, line, original):
         if body.state == 'size' and b';' in line:
@@ -194,6 +203,7 @@ def merges_trailer(b):
 
 MUTANTS = {
     'RFC9112-7.1-chunked-decoded': ignores_transfer_encoding,
+    'RFC9112-7.1-chunked-empty': no_chunks_refused,
     'RFC9112-7.1-chunk-size-uppercase': chunk_size_parsed_by(
         lower_case_hex_only),
     'RFC9112-7.1.1-chunk-extensions': no_chunk_extensions,

@@ -143,6 +143,18 @@ def eof_completes_the_body(b):
     b.attr(microdot_http.Reader, '_add', add)
 
 
+def eof_ends_the_head(b):
+    # The client's close is taken for the end of a head left unfinished.
+    original = microdot_http.Reader._add
+
+    def add(reader, data):
+        if not data and not getattr(reader, 'ended', False):
+            reader.ended = True
+            data = b'\r\n\r\n'
+        return original(reader, data)
+    b.attr(microdot_http.Reader, '_add', add)
+
+
 def switches_in_name_only(protocol=None):
     """A 101 for every Upgrade (naming ``protocol``, else the one asked
     for), then the HTTP/1.1 answer as if nothing had switched."""
@@ -194,6 +206,7 @@ MUTANTS = {
     'RFC9112-9.5-timeout-graceful-close': resets_on_close,
     'RFC9112-8-incomplete-body': malformed_answer_to_incomplete_body,
     'RFC9112-6.3-incomplete-body-not-processed': eof_completes_the_body,
+    'RFC9112-8-incomplete-head-not-processed': eof_ends_the_head,
     'CONTRACT-silent-client': one_connection_at_a_time,
     'CONTRACT-half-request-then-close': stops_when_client_leaves,
     'CONTRACT-concurrent-clients': one_connection_at_a_time,
@@ -201,6 +214,10 @@ MUTANTS = {
     'RFC9110-7.8-upgrade-websocket': switches_in_name_only(),
     'RFC9110-7.8-upgrade-http10-ignored': switches_in_name_only(),
     'RFC9110-7.8-101-names-protocol': switches_in_name_only('h2c'),
+    'RFC6455-4.2.1-websocket-post': switches_in_name_only(),
+    'RFC6455-4.2.1-websocket-without-connection-upgrade':
+        switches_in_name_only(),
+    'RFC9110-7.8-upgrade-unknown-protocol': switches_in_name_only(),
     'CONTRACT-busy-server-answers': waits_for_a_place_for_ever,
     'RFC9110-15.6.4-503-retry-after': malformed_503,
 }

@@ -6,6 +6,7 @@ import microdot_http
 
 from breakage import fold_header
 from mutants.request_line import stall_on
+from mutants.robustness import naive_cookie_split
 
 
 def _replace_in_head(old, new):
@@ -73,6 +74,16 @@ def cookies_without_path(b):
     b.attr(microdot.Response, 'set_cookie', set_cookie)
 
 
+def empty_cookie_values_dropped(b):
+    # A pair is kept only when it has a value.
+    original = microdot.Request.__init__
+
+    def init(req, *args, **kwargs):
+        original(req, *args, **kwargs)
+        req.cookies = {k: v for k, v in req.cookies.items() if v}
+    b.attr(microdot.Request, '__init__', init)
+
+
 MUTANTS = {
     'CONTRACT-refused-cookie-value-400': bad_cookie_value_is_a_server_error,
     'CONTRACT-cookies-come-back': cookies_without_path,
@@ -86,6 +97,9 @@ MUTANTS = {
     'CONTRACT-cookie-same-site': _replace_in_head(b'; SameSite=Strict', b''),
     'CONTRACT-cookie-pairs': only_first_cookie_pair,
     'CONTRACT-malformed-cookie-pair': strict_cookie_parser,
+    'CONTRACT-cookie-empty-value': empty_cookie_values_dropped,
+    # 'name=value' taken for granted: an empty Cookie line has no '='
+    'CONTRACT-empty-cookie-header': naive_cookie_split,
     # a MAY: only a hang on the complete request can fail it
     'RFC6265-5.4-several-cookie-lines': stall_on(b'Cookie: b=2'),
     'RFC9110-5.5-cookie-value-crlf': cookie_value_unchecked,

@@ -4,7 +4,7 @@ import microdot_http
 import microdot_server
 
 from mutants.framing import chunked_beats_length, length_beats_chunked, \
-    lenient_length
+    lenient_length, padded_coding_ignored
 
 
 def bodiless_methods_read_no_body(b):
@@ -48,6 +48,10 @@ MUTANTS = {
     'RFC9112-6.1-desync-cl-te': chunked_beats_length,
     'RFC9112-6.1-desync-cl-te-leading-comma': chunked_beats_length,
     'RFC9112-6.1-desync-cl-te-case': chunked_beats_length,
+    'RFC9112-6.1-desync-cl-te-trailing-space': padded_coding_ignored,
+    'RFC9112-6.1-desync-cl-te-tab': padded_coding_ignored,
+    'RFC9112-6.1-desync-cl-te-length-plus': chunked_beats_length,
+    'RFC9112-6.1-desync-cl-te-length-letters': chunked_beats_length,
     'RFC9112-6.1-desync-te-cl': length_beats_chunked,
     'RFC9112-6.3-desync-two-cl-zero-first': lenient_length(
         lambda v: int(v.split(',')[0])),

@@ -1,4 +1,6 @@
 """Mutants for conformance/cases/framing.py: lenient or defective framing."""
+import re
+
 import microdot_http
 import microdot_server
 from microdot import HTTPException, Request
@@ -234,6 +236,77 @@ def extra_codings_ignored(b):
     patch_body_length(b, broken)
 
 
+def value_as_sent(b, name):
+    """``name``'s value taken as its line holds it after ": ", whitespace
+    and all (a parser that splits on colon-space and trims nothing)."""
+    def broken(line, headers, original):
+        original(line, headers)
+        field, _, value = line.partition(b':')
+        if field.decode().lower() == name.lower():
+            headers[name] = (value[1:] if value[:1] == b' ' else
+                             value).decode()
+    patch_field(b, broken)
+
+
+def padded_length_refused(b):
+    # "5 " or "\t5" is not all digits: refused.
+    value_as_sent(b, 'Content-Length')
+
+    def broken(headers, version, original):
+        if not headers.get('Content-Length', '0').isdigit():
+            raise HTTPException(400)
+        return original(headers, version)
+    patch_body_length(b, broken)
+
+
+def padded_coding_ignored(b):
+    # "chunked " is not "chunked": a coding it does not know, dropped, so
+    # the Content-Length frames the body, on a kept connection.
+    value_as_sent(b, 'Transfer-Encoding')
+
+    def broken(headers, version, original):
+        if headers.get('Transfer-Encoding', 'chunked') != 'chunked':
+            headers.pop('Transfer-Encoding')
+        return original(headers, version)
+    patch_body_length(b, broken)
+
+
+def canonical_names_only(b):
+    # Fields looked up by their usual spelling: "TRANSFER-ENCODING" is
+    # missed, and the Content-Length frames the body.
+    def broken(line, headers, original):
+        name = line.partition(b':')[0]
+        if name.lower() != b'transfer-encoding' or \
+                name == b'Transfer-Encoding':
+            original(line, headers)
+    patch_field(b, broken)
+
+
+def underscore_is_dash_last_wins(b):
+    # Field names mapped to variables (CGI, WSGI): "Content_Length" is
+    # Content-Length, and the later line replaces the earlier one.
+    def broken(line, headers, original):
+        name, colon, value = line.partition(b':')
+        name = name.replace(b'_', b'-')
+        if name.lower() == b'content-length':
+            headers.pop('Content-Length')
+        original(name + colon + value, headers)
+    patch_field(b, broken)
+
+
+def body_sent_with_expect_dropped(b):
+    # After "Expect: 100-continue" the body is awaited after the 100: what
+    # came with the head is thrown away, and the body read from what
+    # follows.
+    def rewrite(data):
+        head, end, rest = data.partition(b'\r\n\r\n')
+        length = re.search(rb'Content-Length: ([0-9]+)', head)
+        if not end or b'Expect: 100-continue' not in head or not length:
+            return data
+        return head + end + rest[int(length.group(1)):]
+    b.incoming(rewrite)
+
+
 def chunked_in_http10(b):
     patch_body_length(b, lambda headers, version, original:
                       original(headers, '1.1'))
@@ -276,7 +349,15 @@ MUTANTS = {
     'RFC9112-6.3-cl-leading-zero': lenient_length(_c_strtol),
     'RFC9110-8.6-cl-20-digits': lenient_length(lambda v: int(v) % (1 << 64)),
     'RFC9112-6.3-no-length-no-body': post_without_length_waits,
+    'RFC9110-5.5-cl-trailing-space': padded_length_refused,
+    'RFC9110-5.5-cl-leading-spaces': padded_length_refused,
+    'RFC9110-5.5-cl-tab': padded_length_refused,
+    'RFC9112-6.3-cl-underscore-name': underscore_is_dash_last_wins,
     'RFC9112-6.1-te-and-cl': length_beats_chunked,
+    'RFC9112-6.1-te-and-cl-trailing-space': padded_coding_ignored,
+    'RFC9112-6.1-te-and-cl-tab': padded_coding_ignored,
+    'RFC9112-6.1-te-and-cl-upper-case-name': canonical_names_only,
+    'RFC9112-6.1-te-chunked-twice': coding_not_chunked_dropped,
     'RFC9112-6.1-te-before-cl': last_framing_field_wins,
     'RFC9112-6.3-chunked-not-final': unknown_coding_ignored,
     'RFC9112-6.3-te-chunked-identity': identity_dropped,
@@ -299,4 +380,5 @@ MUTANTS = {
     'CONTRACT-413-content-length': no_body_limit,
     'CONTRACT-413-chunked': no_body_limit,
     'RFC9110-10.1.1-100-continue': never_continue,
+    'RFC9110-10.1.1-100-continue-body-at-once': body_sent_with_expect_dropped,
 }

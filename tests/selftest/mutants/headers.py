@@ -133,6 +133,19 @@ def limit_checked_after_the_body(b):
     b.attr(Request, 'max_body_length', 1 << 30)  # read before dispatch
 
 
+def server_error_when(condition):
+    """A 500 for a request whose headers meet ``condition`` (a handler or a
+    negotiation step that raises on them)."""
+    def crash(res, req):
+        if req is not None and condition(req.headers):
+            res.status_code, res.body = 500, b'Internal server error'
+            res.headers.pop('Content-Length')
+
+    def mutant(b):
+        b.before_send(crash)
+    return mutant
+
+
 MUTANTS = {
     'RFC9112-5.1-space-before-colon': trim_name,
     'RFC9112-5.2-obs-fold': ignore_lines(lambda line: line[:1] in b' \t'),
@@ -166,4 +179,10 @@ MUTANTS = {
     'RFC9112-3.2-host-invalid': any_host,
     # a repeated field line: the server never sees the end of the head
     'RFC9110-5.3-repeated-fields': stall_on(b'Accept-Language: fr'),
+    'CONTRACT-repeated-content-type': server_error_when(
+        lambda headers: ',' in headers.get('Content-Type', '')),
+    'CONTRACT-unacceptable-accept': server_error_when(
+        lambda headers: 'x-nonsense' in headers.get('Accept', '')),
+    'CONTRACT-unknown-content-type': server_error_when(
+        lambda headers: 'x-nonsense' in headers.get('Content-Type', '')),
 }

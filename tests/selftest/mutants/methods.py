@@ -128,6 +128,21 @@ def trace_content_unframed(b):
     b.attr(microdot_http, 'parse_head', parse_head)
 
 
+def ranges_on_any_method(b):
+    # Range applied to whatever answer a request gets, POST's too.
+    def partial(res, req):
+        spec = req.headers.get('Range', '')
+        first, _, last = spec[len('bytes='):].partition('-')
+        body = res.body
+        res.status_code, res.body = 206, body[int(first):int(last) + 1]
+        res.headers['Content-Range'] = 'bytes %s-%s/%d' % (first, last,
+                                                           len(body))
+        res.headers.pop('Content-Length')
+    b.before_send(_when(lambda res, req: req.method == 'POST' and
+                        'Range' in req.headers and
+                        isinstance(res.body, bytes), partial))
+
+
 MUTANTS = {
     'RFC9110-9.3.1-get': get_answered_204,
     'CONTRACT-unknown-path-404': status_to(404, 200),
@@ -152,4 +167,5 @@ MUTANTS = {
     'RFC9110-9.3.7-options-allow': options_without_allow,
     'CONTRACT-options-unknown-404': options_everywhere,
     'RFC9110-9.3.7-options-asterisk': malformed_options_answer,
+    'RFC9110-14.2-range-on-post-ignored': ranges_on_any_method,
 }

@@ -198,6 +198,7 @@ MUTANTS = {
     'RFC9112-3-request-line-valid': drop_query,
     'RFC9112-3-missing-version': default_version,
     'RFC9112-3-double-space': stall_on(b'GET  /'),
+    'RFC9112-3-tab-separator': stall_on(b'GET\t/'),
     'RFC9112-2.3-version-case-sensitive': version_any_case,
     'RFC9112-2.3-version-no-dot': loose_version,
     'RFC9112-2.3-version-missing-minor': loose_version,

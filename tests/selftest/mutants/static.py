@@ -3,6 +3,9 @@
 The fixture imported ``send_file`` by name, so it is patched in the fixture
 module (``app``), where the routes look it up.
 """
+import email.utils
+import re
+
 import app as fixture
 import microdot
 import microdot_http
@@ -170,6 +173,109 @@ def unsatisfiable_without_content_range(b):
     b.before_send(_file_answer('Range', refuse))
 
 
+def name_cut_at_nul(b):
+    # File names end at a NUL, as C strings do: "readme.txt\x00.html" opens
+    # readme.txt.
+    original = fixture.send_file
+    b.attr(fixture, 'send_file', lambda filename, **kwargs: original(
+        filename.split('\x00')[0], **kwargs))
+
+
+# ---------------------------------------------------- conditional requests
+# The reference ignores conditions. These servers give files an ETag and a
+# Last-Modified and answer conditions, each with one flaw.
+
+ETAG = '"conformance-v1"'
+LAST_MODIFIED = 'Mon, 01 Jan 2024 00:00:00 GMT'
+
+
+def _date(value):
+    try:
+        return email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def weak_match(value):
+    tags = [tag.strip() for tag in value.split(',')]
+    return '*' in tags or any(tag.replace('W/', '', 1) == ETAG
+                              for tag in tags)
+
+
+def not_modified_since(value):
+    date = _date(value)
+    return date is not None and date >= _date(LAST_MODIFIED)
+
+
+def evaluated(headers, inm=weak_match, ims=not_modified_since,
+              inm_first=True):
+    """Whether the client's copy is current (RFC 9110 §13.2.2, unless
+    ``inm_first`` is False)."""
+    order = ['If-None-Match', 'If-Modified-Since']
+    tests = {'If-None-Match': inm, 'If-Modified-Since': ims}
+    for field in order if inm_first else order[::-1]:
+        if field in headers:
+            return tests[field](headers[field])
+    return False
+
+
+def validating(current=evaluated, stale_content=False):
+    """Files with an ETag and a Last-Modified, answered with 304 when
+    ``current(request headers)``; with ``stale_content``, the file is sent
+    after the 304's head all the same."""
+    def apply(res, req):
+        if req is None or req.method != 'GET' or res.status_code != 200 or \
+                not hasattr(res.body, 'read'):
+            return
+        res.headers['ETag'] = ETAG
+        res.headers['Last-Modified'] = LAST_MODIFIED
+        if current(req.headers):
+            res.status_code = 304
+
+    def mutant(b):
+        b.before_send(apply)
+        if stale_content:
+            b.response_head(lambda head, res, req: head + b'stale content'
+                            if res.status_code == 304 else head)
+    return mutant
+
+
+def _exact_match(value):
+    return value == ETAG
+
+
+def _unquoted_match(value):
+    return value.strip('"') == ETAG.strip('"')
+
+
+def _bad_date_is_current(value):
+    return _date(value) is None or not_modified_since(value)
+
+
+# --------------------------------------------------------------------- Range
+
+def _range_500(broken):
+    """A 500 instead of the file when ``broken(the Range value)``."""
+    def crash(res, req):
+        spec = req.headers.get('Range') if req is not None else None
+        if spec is not None and broken(spec):
+            if hasattr(res.body, 'close'):
+                res.body.close()
+            res.status_code, res.body = 500, b'range trouble'
+            res.headers.pop('Content-Length')
+
+    def mutant(b):
+        b.before_send(crash)
+    return mutant
+
+
+# One part built per range: many ranges run the server out of memory.
+many_ranges_500 = _range_500(lambda spec: spec.count(',') > 100)
+# A range that does not parse escapes as a server error.
+invalid_range_500 = _range_500(
+    lambda spec: not re.match(r'^bytes=[0-9]*-[0-9]*$', spec))
+
+
 MUTANTS = {
     'RFC9110-12.5.3-unaccepted-coding': gzip_whatever_is_accepted,
     'RFC9110-12.5.5-vary-accept-encoding': no_vary,
@@ -188,4 +294,18 @@ MUTANTS = {
     'RFC9110-13.1.3-static-if-modified-since': not_modified_with_content,
     'RFC9110-14.2-static-range': partial_content_whole_file,
     'RFC9110-15.5.17-416-content-range': unsatisfiable_without_content_range,
+    'CONTRACT-static-nul-in-name': name_cut_at_nul,
+    'RFC9110-13.1.3-ims-ignored-beside-inm': validating(
+        lambda headers: evaluated(headers, inm_first=False)),
+    'RFC9110-13.1.2-inm-asterisk': validating(
+        lambda headers: evaluated(headers, inm=_exact_match)),
+    'RFC9110-13.1.2-inm-weak-comparison': validating(
+        lambda headers: evaluated(headers, inm=_exact_match)),
+    'RFC9110-8.8.3-inm-unquoted': validating(
+        lambda headers: evaluated(headers, inm=_unquoted_match)),
+    'RFC9110-13.1.3-ims-invalid-date': validating(
+        lambda headers: evaluated(headers, ims=_bad_date_is_current)),
+    'RFC9110-13.1.3-ims-future-date': validating(stale_content=True),
+    'RFC9110-14.2-range-invalid': invalid_range_500,
+    'RFC9110-14.2-range-overlapping': many_ranges_500,
 }
