@@ -17,7 +17,6 @@ status is 1 when a reference column is not clean.
 import argparse
 import difflib
 import os
-import subprocess
 import sys
 
 from mpy_http_conformance import MissingFiles
@@ -94,10 +93,9 @@ def serve_fixture(args):
     argv, env = targets.fixture_command(
         'micropython' if args.micropython else 'local', args.port, args.host,
         heap_size=args.heap_size)
-    try:
-        return subprocess.run(argv, env=dict(os.environ, **env)).returncode
-    except KeyboardInterrupt:
-        return 0
+    # the server takes this process's place, so that Ctrl-C and a kill
+    # reach it and leave nothing behind
+    os.execve(argv[0], argv, dict(os.environ, **env))
 
 
 def matrix_command(args):
