@@ -290,10 +290,10 @@ def incomplete_body_not_processed(probe):
 
 
 # Http11Probe: MAL-INCOMPLETE-REQUEST (it also takes a wait for the rest)
-@case('RFC9112-8-incomplete-head-not-processed', 'RFC 9112 §2.1, §8', MUST,
-      'A request head without the empty line that ends it, when the client '
-      'closes its side, is incomplete: it is not answered as a request (a '
-      '4xx or a close)')
+@case('RFC9112-2.2-incomplete-head-not-processed', 'RFC 9112 §2.2, §8',
+      SHOULD, 'A request head without the empty line that ends it, when the '
+      'client closes its side, does not match the message grammar: it is '
+      'not answered as a request (a 400 or a close)')
 def incomplete_head_not_processed(probe):
     conn = probe.connect()
     conn.send(get_name(probe, 'incomplete', [('X-Test', 'value')])[:-2])

@@ -522,6 +522,7 @@ def expect_continue(probe):
                                               ('Expect', '100-continue')]))
     wait = probe.settle
     if not conn.wait_for_head(wait):
+        probe.record_waiting(conn, 'nothing within %.1f s' % wait)
         probe.expect(False, 'a 100 (Continue) or a final status within '
                      '%.1f s' % wait, 'nothing within %.1f s: the server '
                      'waits for the body' % wait)

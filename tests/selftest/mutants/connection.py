@@ -206,7 +206,7 @@ MUTANTS = {
     'RFC9112-9.5-timeout-graceful-close': resets_on_close,
     'RFC9112-8-incomplete-body': malformed_answer_to_incomplete_body,
     'RFC9112-6.3-incomplete-body-not-processed': eof_completes_the_body,
-    'RFC9112-8-incomplete-head-not-processed': eof_ends_the_head,
+    'RFC9112-2.2-incomplete-head-not-processed': eof_ends_the_head,
     'CONTRACT-silent-client': one_connection_at_a_time,
     'CONTRACT-half-request-then-close': stops_when_client_leaves,
     'CONTRACT-concurrent-clients': one_connection_at_a_time,
