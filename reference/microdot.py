@@ -113,6 +113,16 @@ def urlencode(s):
 
 # ------------------------------------------------------------------ containers
 
+_LOWER = {}  # keys lowered already: str.lower() is slow on MicroPython
+
+
+def _lower(key):
+    lower = key.lower()
+    if len(_LOWER) < 64:  # bounded: clients may send any names
+        _LOWER[key] = lower
+    return lower
+
+
 class NoCaseDict(dict):
     """A ``dict`` with case-insensitive string keys that keeps the spelling
     with which each key was first stored.
@@ -126,30 +136,40 @@ class NoCaseDict(dict):
 
     def __init__(self, initial_dict=None):
         super().__init__()
-        self.keymap = {}
+        self.keymap = {}  # lowercased key -> the key as stored
         if initial_dict:
             self.update(initial_dict)
 
     def _key(self, key):
-        return self.keymap.get(key.lower(), key)
+        return self.keymap.get(_LOWER.get(key) or _lower(key), key)
 
     def __setitem__(self, key, value):
-        super().__setitem__(self.keymap.setdefault(key.lower(), key), value)
+        super().__setitem__(
+            self.keymap.setdefault(_LOWER.get(key) or _lower(key), key), value)
 
     def __getitem__(self, key):
         return super().__getitem__(self._key(key))
 
     def __delitem__(self, key):
-        super().__delitem__(self.keymap.pop(key.lower(), key))
+        super().__delitem__(self.keymap.pop(_lower(key), key))
 
     def __contains__(self, key):
-        return self._key(key) in self.keys()  # keymap outlives clear()
+        return (_LOWER.get(key) or _lower(key)) in self.keymap
 
     def get(self, key, default=None):
         return super().get(self._key(key), default)
 
     def pop(self, key, default=None):
-        return super().pop(self.keymap.pop(key.lower(), key), default)
+        return super().pop(self.keymap.pop(_lower(key), key), default)
+
+    def popitem(self):
+        key, value = super().popitem()
+        self.keymap.pop(_lower(key), None)
+        return key, value
+
+    def clear(self):
+        super().clear()
+        self.keymap.clear()
 
     def setdefault(self, key, default=None):
         if key not in self:
@@ -240,12 +260,36 @@ class Request:
     max_readline = 2 * 1024
     #: The most header lines a request may have (else 431).
     max_headers = 32
-    #: Seconds a read may wait for the client; idle connections are closed
-    #: after this long. 0 waits for ever.
+    #: The most bytes a whole request head may have (else 431).
+    max_head_length = 4 * 1024
+    #: Seconds a connection may wait for a request to begin (the first, or
+    #: the next on a kept-alive connection) before it is closed; announced
+    #: to clients in ``Keep-Alive: timeout=N``. 0 waits for ever.
+    idle_timeout = 5
+    #: Seconds a request under way may take: its whole head must arrive
+    #: within this time, and its body may pause no longer (else 408).
+    #: 0 waits for ever.
     socket_read_timeout = 1
 
     class G:
         pass
+
+    # Defaults an instance overrides only when it must: each attribute an
+    # instance stores costs time on every request.
+    sock = None
+    url_args = {}
+    query_string = None
+    content_length = 0
+    _args = None
+    _cookies = None
+    _g = None
+    _body = None
+    _stream = None
+    _sync = True  # whether the code using stream is a plain function
+    _used = None  # 'body' or 'stream', whichever was taken first
+    _json = None
+    _form = None
+    _after = None
 
     def __init__(self, app, client_addr, method, url, http_version, headers,
                  body=None, stream=None, sock=None):
@@ -255,28 +299,56 @@ class Request:
         self.url = url
         self.http_version = http_version
         self.headers = headers
-        self.sock = sock
-        self.g = Request.G()
-        self.url_args = {}
-        self.path, query, self.query_string = url.partition('?')
-        self.args = _parse_urlencoded(self.query_string)
-        if not query:
-            self.query_string = None
+        if sock is not None:
+            self.sock = sock
+        if '?' in url:
+            self.path, _, self.query_string = url.partition('?')
+            # parsed now, so that a query that is not UTF-8 is a 400
+            self._args = _parse_urlencoded(self.query_string)
+        else:
+            self.path = url
         length = headers.get('Content-Length')
-        self.content_length = int(length.split(',')[0]) if length else 0
+        if length:
+            self.content_length = int(length.split(',')[0])
         self.content_type = headers.get('Content-Type')
-        self.cookies = {}
-        for pair in headers.get('Cookie', '').split(';'):
-            name, eq, value = pair.strip().partition('=')
-            if eq and name:  # malformed pairs are ignored (RFC 6265 5.2)
-                self.cookies[name] = value
-        self._body = body
-        self._stream = stream
-        self._sync = True  # whether the code using stream is a plain function
-        self._used = None  # 'body' or 'stream', whichever was taken first
-        self._json = None
-        self._form = None
-        self.after_request_handlers = []
+        if body is not None:
+            self._body = body
+        if stream is not None:
+            self._stream = stream
+
+    # What most requests never look at is made when first asked for.
+
+    @property
+    def args(self):
+        """The query string's arguments, a MultiDict."""
+        if self._args is None:
+            self._args = MultiDict()
+        return self._args
+
+    @property
+    def cookies(self):
+        """The cookies the client sent, a dict."""
+        if self._cookies is None:
+            self._cookies = {}
+            for pair in self.headers.get('Cookie', '').split(';'):
+                name, eq, value = pair.strip().partition('=')
+                if eq and name:  # malformed pairs are ignored (RFC 6265 5.2)
+                    self._cookies[name] = value
+        return self._cookies
+
+    @property
+    def g(self):
+        """A namespace free for the application, for this request."""
+        if self._g is None:
+            self._g = Request.G()
+        return self._g
+
+    @property
+    def after_request_handlers(self):
+        """This request's own after-request handlers (``after_request``)."""
+        if self._after is None:
+            self._after = []
+        return self._after
 
     def _take(self, what):
         if self._used not in (None, what):
@@ -364,14 +436,16 @@ class Response:
     default_send_file_max_age = None
     #: Returned by a handler that wrote its own answer (e.g. a WebSocket).
     already_handled = None
+    reason = None
 
     def __init__(self, body='', status_code=200, headers=None, reason=None):
         if body is None and status_code == 200:
             body = ''
             status_code = 204
         self.status_code = status_code
-        self.headers = NoCaseDict(headers or {})
-        self.reason = reason
+        self.headers = NoCaseDict(headers)
+        if reason is not None:
+            self.reason = reason
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
             self.headers['Content-Type'] = 'application/json; charset=UTF-8'
@@ -562,10 +636,37 @@ async def _invoke(f, *args, **kwargs):
     # Call a handler or hook, plain or async, and wait for its result.
     if is_async(f):
         return await f(*args, **kwargs)
+    if MICROPYTHON:
+        return f(*args, **kwargs)
     result = await call_plain(lambda: f(*args, **kwargs))
-    if not MICROPYTHON and _is_coroutine(result):
+    if _is_coroutine(result):
         result = await result  # a plain wrapper around an async function
     return result
+
+
+async def _call(f, req, **kwargs):
+    # Call a route handler or before-request hook. ``req.stream`` follows
+    # its kind: awaited reads for async code, blocking ones for plain code.
+    # MicroPython runs plain code in the event loop, so there the body is
+    # received first: a plain handler's read never waits for the client.
+    if is_async(f):
+        req._sync = False
+        return await f(req, **kwargs)
+    req._sync = True
+    if MICROPYTHON:
+        if not getattr(req._stream, 'done', True):
+            await req._stream.read_ahead()
+        return f(req, **kwargs)
+    return await _invoke(f, req, **kwargs)
+
+
+def _protocol_status(exc):
+    # The status of a microdot_http.HTTPError (a request stream that the
+    # client cut short, say), else None.
+    http = sys.modules.get('microdot_http')
+    if http is not None and isinstance(exc, http.HTTPError):
+        return exc.status
+    return None
 
 
 _KNOWN_METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT',
@@ -594,8 +695,13 @@ class Microdot:
 
         app.run(port=8000, debug=True)
     """
-    #: The most connections served at once; more wait briefly, then get 503.
-    max_connections = 8 if MICROPYTHON else 32
+    #: The most connections served at once. None (the default) fits them to
+    #: the heap on MicroPython (see ``microdot_server.connection_limit``:
+    #: 16 on the unix port's default heap, about 4 on an ESP32 without
+    #: PSRAM, 6 on a Pico W) and is 64 on CPython. When all are taken, an
+    #: idle connection is closed to admit a new one; failing that, the new
+    #: client waits up to a second, then gets 503.
+    max_connections = None
 
     def __init__(self):
         self.url_map = []
@@ -726,22 +832,28 @@ class Microdot:
                 res = Response(headers=f)
             else:
                 for handler in self.before_request_handlers:
-                    req._sync = not is_async(handler)  # for req.stream
-                    res = await _invoke(handler, req)
+                    res = await _call(handler, req)
                     if res:
                         break
                 if not res:
-                    req._sync = not is_async(f)
-                    res = await _invoke(f, req, **req.url_args)
+                    res = await _call(f, req, **req.url_args)
             res = _make_response(res)
-            for handler in self.after_request_handlers + \
-                    req.after_request_handlers:
+            after = self.after_request_handlers
+            if req._after:
+                after = after + req._after
+            for handler in after:
                 res = _make_response(await _invoke(handler, req, res) or res)
             return res
         except HTTPException as exc:
             res = await self._error_response(req, exc.status_code, exc.reason)
+        except MemoryError:
+            raise  # the server answers 503: there is no memory for more
         except Exception as exc:
-            res = await self._exception_response(req, exc)
+            status = _protocol_status(exc)
+            if status:
+                res = await self._error_response(req, status)
+            else:
+                res = await self._exception_response(req, exc)
         for handler in self.after_error_request_handlers:
             try:
                 res = _make_response(await _invoke(handler, req, res) or res)

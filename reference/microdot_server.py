@@ -5,21 +5,44 @@ microdot_server: the asyncio server behind ``Microdot.run()``
 One core for CPython and MicroPython. Each connection is a task that reads
 requests (``microdot_http`` parses them), dispatches them to the application
 and writes the responses, in order, keeping the connection open between
-requests when both sides allow it. Reads wait at most
-``Request.socket_read_timeout``; at most ``Microdot.max_connections`` are
-served at once. The server closes a connection in stages (RFC 9112 9.6),
-so that input it left unread does not turn the close into a reset that
-destroys the last response on its way (see ``Connection.close``).
+requests when both sides allow it.
+
+Time limits (class attributes of ``Request``; 0 waits for ever):
+
+- ``idle_timeout`` (5 s): how long a connection may wait for a request to
+  begin, the first or the next one; announced in ``Keep-Alive: timeout=N``.
+  An idle connection is closed without a word.
+- ``socket_read_timeout`` (1 s, microdot 1.x's name): once a request has
+  begun, its whole head must arrive within this time, and its body may
+  pause no longer than this between two pieces; else 408 and a close.
+
+Memory: a connection buffers at most ``Request.max_head_length`` bytes of a
+head, the bodies the application reads whole (``max_body_length``), and
+sends large bodies in pieces of ``PIECE`` bytes. ``Microdot.max_connections``
+connections are served at once; None (the default) fits them to the heap
+(see ``connection_limit``). A MemoryError while serving one request ends in
+a 503 on that connection only.
+
+Overload: when every place is taken, an idle connection is closed to admit
+the new one; while clients wait for a place, responses say
+``Connection: close`` so that places turn over. A client that finds no
+place within ``ADMIT_WAIT`` seconds gets 503 with ``Retry-After``.
+
+The server closes a connection in stages (RFC 9112 9.6), so that input it
+left unread does not turn the close into a reset that destroys the last
+response on its way (see ``Connection.close``).
 
 Applications do not import this module: ``app.run()`` and
 ``app.start_server()`` do.
 """
 import asyncio
+import gc
+import time
 
-from microdot import MICROPYTHON, HTTPException, Request, Response, \
-    call_plain, print_exception
+from microdot import MICROPYTHON, HTTPException, NoCaseDict, Request, \
+    Response, call_plain, print_exception
 import microdot_http as http
-from microdot_http import reason_phrase
+from microdot_http import HTTPError, error_text, reason_phrase
 
 _END = object()  # marks the end of a response body's pieces
 
@@ -35,6 +58,42 @@ LINGER_BYTES = 256 * 1024
 LINGER_QUIET = 0.3
 _SINK = bytearray(512)  # lingering connections read into it; never looked at
 
+ADMIT_WAIT = 1  # seconds a new client may wait for a place before a 503
+SHED_AFTER = 50  # ms a connection must have been idle to be closed for one
+TICK = 100  # ms between two checks of the connections' deadlines
+PIECE = 1024  # bytes: larger bodies are written in pieces of this size
+RECV = 1024 if MICROPYTHON else 65536  # the most bytes one read takes
+
+# What one connection may hold at its peak, beside its head and body
+# buffers: task, streams, request and response objects (measured on the
+# 64-bit unix port, rounded up; a 32-bit board needs less).
+CONNECTION_BYTES = 6 * 1024
+HEAP_RESERVE = 24 * 1024  # left free for the application's own work
+MOST_CONNECTIONS = 16 if MICROPYTHON else 64
+
+# The answer when there is no place, or no memory, for a request: constant
+# bytes, so that sending it needs no memory.
+BUSY = (b'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n'
+        b'Content-Type: text/plain; charset=UTF-8\r\nContent-Length: 19\r\n'
+        b'Connection: close\r\n\r\nService Unavailable')
+
+# What a connection is waiting for, which says how long it may wait.
+IDLE, HEAD, BODY = 0, 1, 2
+
+if MICROPYTHON:
+    ticks_ms = time.ticks_ms
+    ticks_diff = time.ticks_diff
+    ticks_add = time.ticks_add
+else:
+    def ticks_ms():
+        return int(time.monotonic() * 1000)
+
+    def ticks_diff(a, b):
+        return a - b
+
+    def ticks_add(a, b):
+        return a + b
+
 
 def run(app, host='0.0.0.0', port=5000, debug=False, ssl=None):
     """Serve ``app`` until it shuts down or Ctrl-C is pressed."""
@@ -45,6 +104,21 @@ def run(app, host='0.0.0.0', port=5000, debug=False, ssl=None):
     finally:
         if MICROPYTHON:
             asyncio.new_event_loop()  # leave no tasks behind at the REPL
+
+
+def connection_limit():
+    """How many connections fit in the heap: on MicroPython, the free heap
+    (less ``HEAP_RESERVE``) over one connection's peak (``CONNECTION_BYTES``
+    plus twice ``Request.max_head_length``, for the head and its parsed
+    copy, plus ``Request.max_body_length``), between 2 and
+    ``MOST_CONNECTIONS``; on CPython, ``MOST_CONNECTIONS``."""
+    if not MICROPYTHON:
+        return MOST_CONNECTIONS
+    gc.collect()
+    peak = CONNECTION_BYTES + 2 * Request.max_head_length + \
+        Request.max_body_length
+    fits = (gc.mem_free() - HEAP_RESERVE) // peak
+    return max(2, min(MOST_CONNECTIONS, fits))
 
 
 class Server:
@@ -58,21 +132,30 @@ class Server:
         self.debug = debug
         self.active = 0  # connections being served
         self.open = 0  # connections being served or closing
+        self.queued = 0  # clients waiting for a place
+        self.conns = set()  # the connections being served
+        self.fitted = None  # connection_limit() when the server started
         self.stopped = None
         self.loop = None
+
+    @property
+    def max_connections(self):
+        return self.app.max_connections or self.fitted or connection_limit()
 
     async def serve(self, host, port, ssl=None):
         app = self.app
         app.debug = self.debug
         app.shutdown_requested = False
         self.stopped = asyncio.Event()
+        self.fitted = connection_limit()
         if not MICROPYTHON:
             from concurrent.futures import ThreadPoolExecutor
             self.loop = asyncio.get_running_loop()
             self.loop.set_default_executor(
-                ThreadPoolExecutor(app.max_connections))
+                ThreadPoolExecutor(self.max_connections))
         listener = await asyncio.start_server(self.accept, host, port,
                                               ssl=ssl)
+        watch = asyncio.create_task(self.watch())
         app.server = self
         if self.debug:
             print('Starting async server on %s:%d...' % (host, port))
@@ -86,12 +169,15 @@ class Server:
             except asyncio.TimeoutError:
                 pass
         # let the requests under way finish and their connections close;
-        # idle connections time out
+        # idle connections are closed at once
+        for conn in self.conns:
+            conn.expire()
         wait = max(Request.socket_read_timeout, 1) * 2 + LINGER_TIME
         for _ in range(int(wait * 20)):
             if not self.open:
                 break
             await asyncio.sleep(0.05)
+        watch.cancel()
 
     def stop(self):
         """Make ``serve`` return; safe to call from any thread."""
@@ -100,22 +186,27 @@ class Server:
         else:
             self.loop.call_soon_threadsafe(self.stopped.set)
 
+    async def watch(self):
+        """Cut short the waits of connections past their deadline."""
+        while True:
+            await asyncio.sleep(TICK / 1000)
+            now = ticks_ms()
+            for conn in self.conns:
+                if conn.waiter is not None and conn.deadline is not None \
+                        and ticks_diff(conn.deadline, now) <= 0:
+                    conn.expire()
+
     async def accept(self, reader, writer):
-        conn = Connection(reader, writer)
         self.open += 1
+        conn = None
         linger = True
         try:
-            # beyond max_connections a client waits up to two seconds for a
-            # place, then hears 503 rather than nothing
-            for _ in range(40):
-                if self.active < self.app.max_connections:
-                    break
-                await asyncio.sleep(0.05)
-            else:
-                res = Response(reason_phrase(503), 503, {'Retry-After': '1'})
-                await send_response(conn, res, None, False)
+            conn = Connection(reader, writer)
+            if not await self.admit():
+                conn.write(BUSY)
                 return
             self.active += 1
+            self.conns.add(conn)
             try:
                 linger = await self.serve_connection(conn)
             finally:
@@ -123,12 +214,51 @@ class Server:
                 # it gives back its place first, so that a client slow to
                 # close does not keep others out.
                 self.active -= 1
+                self.conns.discard(conn)
+        except MemoryError:
+            gc.collect()
+            _send_busy(conn)
         except Exception as exc:
             if not isinstance(exc, OSError):  # OSError: the client left
                 print_exception(exc)
         finally:
-            await conn.close(linger)
+            if conn is not None:
+                await conn.close(linger)
+            else:
+                writer.close()
             self.open -= 1
+
+    async def admit(self):
+        """Wait for a place for a new connection, closing an idle one if
+        that makes one; False if none came within ADMIT_WAIT seconds."""
+        if self.active < self.max_connections:
+            return True
+        self.queued += 1
+        try:
+            for _ in range(ADMIT_WAIT * 100):
+                if self.active < self.max_connections:
+                    return True
+                self.shed_idle()
+                await asyncio.sleep(0.01)
+            return False
+        finally:
+            self.queued -= 1
+
+    def shed_idle(self):
+        """Close the connection idle the longest (for SHED_AFTER ms at
+        least), unless one is closing for that already."""
+        oldest = None
+        now = ticks_ms()
+        for conn in self.conns:
+            if conn.expired:
+                return
+            if conn.mode == IDLE and conn.waiter is not None and \
+                    ticks_diff(now, conn.since) >= SHED_AFTER and \
+                    (oldest is None or
+                     ticks_diff(conn.since, oldest.since) < 0):
+                oldest = conn
+        if oldest is not None:
+            oldest.expire()
 
     async def serve_connection(self, conn):
         """Answer the requests that arrive on one connection, in order;
@@ -136,7 +266,8 @@ class Server:
         did not read may still be on its way (a body left unread, the rest
         of a refused request, bytes after the last request)."""
         app = self.app
-        reader = http.Reader(conn)
+        reader = http.Reader(conn, Request.max_readline, Request.max_headers,
+                             Request.max_head_length)
         keep = True
         unread = False
         while keep and not app.shutdown_requested:
@@ -147,22 +278,33 @@ class Server:
                     break  # the client left, or stayed silent
                 res = await app.dispatch_request(req)
                 unread = not req._stream.done
-                keep = http.keep_alive(req) and not unread
+                keep = not unread and not conn.last and http.keep_alive(req)
             except HTTPException as exc:  # the request itself is unusable
-                res = Response(exc.reason or http.error_text(exc.status_code),
+                res = Response(exc.reason or error_text(exc.status_code),
                                exc.status_code)
+                keep = False
+                unread = True
+            except HTTPError as exc:
+                res = Response(error_text(exc.status), exc.status)
                 keep = False
                 unread = True
             except EOFError:
                 break  # the client left in the middle of its request
+            except MemoryError:
+                res = req = None
+                gc.collect()
+                _send_busy(conn)
+                return True
             if res is Response.already_handled:
                 return True
-            keep = await send_response(conn, res, req,
-                                       keep and not app.shutdown_requested)
+            keep = await send_response(
+                conn, res, req, keep and not self.queued and
+                not app.shutdown_requested)
             if self.debug:
                 print('%s %s %d' % (req.method if req else '-',
                                     req.path if req else '-',
                                     res.status_code))
+            conn.expect(IDLE)
         if app.shutdown_requested and app.server is self:
             self.stop()
         return unread or bool(reader.buf)
@@ -172,40 +314,49 @@ async def read_request(app, reader):
     """Read one request head and, when it is small enough, its body.
 
     None when the client closed the connection, or stayed silent for
-    ``socket_read_timeout``, before sending anything.
+    ``idle_timeout``, before sending anything.
     """
-    lines = []
-    reader.empty_lines = 0
+    conn = reader.conn
     try:
-        while not http.take_head(reader, lines):
+        lines = reader.take_head()
+        while lines is None:
+            if reader.buf and conn.mode == IDLE:
+                conn.expect(HEAD)  # the head's deadline starts now
             await reader.fill()
+            lines = reader.take_head()
     except EOFError:
-        if lines or reader.buf:
-            raise HTTPException(400)  # half a request, then EOF
+        if reader.buf:
+            raise HTTPError(400)  # half a request, then EOF
         return None
-    except HTTPException as exc:
-        if exc.status_code == 408 and not lines and not reader.buf:
+    except HTTPError as exc:
+        if exc.status == 408 and not reader.buf and conn.mode == IDLE:
             return None  # idle: close without a word (RFC 9112 9.5)
         raise
-    method, url, version, headers = http.parse_head(lines)
+    headers = NoCaseDict()
+    method, url, version = http.parse_head(lines, headers)
+    lines = None
     length = http.body_length(headers, version)
     try:
-        req = Request(app, reader.conn.peer, method, url, version, headers)
+        req = Request(app, conn.peer, method, url, version, headers)
     except ValueError:  # a query string that is not UTF-8
-        raise HTTPException(400)
-    req._stream = body = http.Body(reader, length)
+        raise HTTPError(400)
+    if length == 0:
+        req._stream = http.EMPTY_BODY
+        return req
+    conn.expect(BODY)
+    req._stream = body = http.Body(reader, length, Request.max_content_length)
     if length is not None and length > Request.max_content_length:
         return req  # dispatch answers 413 without reading the body
-    if length != 0 and version != '1.0' and \
+    if version != '1.0' and \
             headers.get('Expect', '').lower() == '100-continue':
-        reader.conn.write(b'HTTP/1.1 100 Continue\r\n\r\n')
-        await reader.conn.drain()
+        conn.write(b'HTTP/1.1 100 Continue\r\n\r\n')
+        await conn.drain()
     limit = Request.max_body_length
-    if length is None or 0 < length <= limit:
+    if length is None or length <= limit:
         try:
             data = await body.read(limit + 1)
-        except HTTPException as exc:
-            if exc.status_code != 413:
+        except HTTPError as exc:
+            if exc.status != 413:
                 raise
             # chunks declared past the limit: dispatch answers 413 through
             # the application's handlers, as for a large Content-Length
@@ -222,17 +373,22 @@ async def send_response(conn, res, req, keep):
     frame = http.framing(res, req)
     keep = keep and frame != 'close'
     try:
-        head = http.response_head(res, req, keep)
+        head = http.response_head(res, req, keep, Request.idle_timeout)
     except ValueError as exc:
         print_exception(exc)
         _close(res.body)
         return await send_response(conn, Response(reason_phrase(500), 500),
                                    req, keep)
+    body = res.body
     if frame == 'none' or (req is not None and req.method == 'HEAD'):
-        _close(res.body)
+        _close(body)
         conn.write(head)
-    elif isinstance(res.body, bytes):
-        conn.write(head + res.body)
+    elif isinstance(body, bytes):
+        if len(body) <= PIECE:
+            conn.write(head + body if body else head)  # one segment
+        else:
+            conn.write(head)
+            await _send_bytes(conn, body)
     else:
         conn.write(head)
         try:
@@ -248,6 +404,14 @@ async def send_response(conn, res, req, keep):
             conn.write(b'0\r\n\r\n')
     await conn.drain()
     return keep
+
+
+async def _send_bytes(conn, body):
+    # A large body goes out in pieces: the stream never copies it whole.
+    view = memoryview(body)
+    for i in range(0, len(body), PIECE):
+        conn.write(view[i:i + PIECE])
+        await conn.drain()
 
 
 async def _send_pieces(conn, res, chunked):
@@ -268,7 +432,7 @@ async def _send_pieces(conn, res, chunked):
             piece = piece.encode()
         if piece:
             if chunked:
-                conn.write(('%x\r\n' % len(piece)).encode())
+                conn.write(b'%x\r\n' % len(piece))
                 conn.write(piece)
                 conn.write(b'\r\n')
             else:
@@ -281,12 +445,22 @@ def _close(body):
         body.close()
 
 
+def _send_busy(conn):
+    # 503 on a connection that ran out of memory; it is closed next.
+    if conn is not None:
+        try:
+            conn.write(BUSY)
+        except Exception:
+            pass  # nothing can be sent: the close says it
+
+
 class Connection:
     """One client connection over asyncio streams.
 
-    ``recv`` waits at most ``Request.socket_read_timeout`` seconds, then
-    raises HTTPException(408); ``recv_now`` is its blocking twin, for plain
-    handlers that read the request stream.
+    ``recv`` waits for input as long as the connection's ``mode`` allows
+    (see ``expect``); the server's watch cuts a wait past its deadline short
+    (``expire``), and ``recv`` raises HTTPError(408). ``recv_now`` is its
+    blocking twin, for plain handlers that read the request stream.
     """
 
     def __init__(self, reader, writer):
@@ -294,15 +468,82 @@ class Connection:
         self.writer = writer
         self.peer = writer.get_extra_info('peername')
         self.loop = None if MICROPYTHON else asyncio.get_running_loop()
+        if MICROPYTHON:
+            self.buf = bytearray(RECV)  # every read lands here
+            self.view = memoryview(self.buf)
+        self.waiter = None  # the task waiting in recv, if one is
+        self.expired = False  # the wait was cut short
+        self.last = False  # answer the request under way, then close
+        self.mode = IDLE
+        self.deadline = None
+        self.since = 0
+        self.expect(IDLE)
+
+    def expect(self, mode):
+        """Wait next for ``mode``: IDLE (a request to begin: the deadline
+        is ``idle_timeout`` away), HEAD (the rest of a head: it must be
+        whole ``socket_read_timeout`` after its start) or BODY (each read
+        may wait ``socket_read_timeout``)."""
+        self.mode = mode
+        self.since = ticks_ms()
+        timeout = Request.idle_timeout if mode == IDLE else \
+            Request.socket_read_timeout
+        self.deadline = ticks_add(self.since, int(timeout * 1000)) \
+            if timeout else None
+
+    def expire(self):
+        """Cut the connection's wait for input short (timeout, shed)."""
+        if self.waiter is not None and not self.expired:
+            self.expired = True
+            self.waiter.cancel()
 
     async def recv(self, n):
-        timeout = Request.socket_read_timeout
-        if not timeout:
-            return await self.reader.read(n)
+        if self.mode == BODY and self.deadline is not None:
+            self.deadline = ticks_add(
+                ticks_ms(), int(Request.socket_read_timeout * 1000))
+        self.waiter = asyncio.current_task()
         try:
-            return await asyncio.wait_for(self.reader.read(n), timeout)
-        except asyncio.TimeoutError:
-            raise HTTPException(408)
+            if MICROPYTHON:
+                got = await self.reader.readinto(self.buf)
+                return bytes(self.view[:got]) if got else b''
+            return await self.reader.read(n)
+        except asyncio.CancelledError:
+            if not self.expired:
+                raise  # the server is stopping
+            return self._after_expiry(n)
+        finally:
+            self.waiter = None
+
+    def _after_expiry(self, n):
+        # A request may have arrived as the wait was cut short: an idle
+        # connection serves it, then closes; else 408.
+        self.expired = False
+        if not MICROPYTHON:
+            task = asyncio.current_task()
+            if hasattr(task, 'uncancel'):
+                task.uncancel()
+        if self.mode == IDLE:
+            data = self._pending(n)
+            if data is not None:
+                self.last = True
+                return data
+        raise HTTPError(408)
+
+    def _pending(self, n):
+        # Input received but not read yet, without waiting: None if none
+        # (b'' if the client has closed).
+        if MICROPYTHON:
+            try:
+                got = self.reader.s.readinto(self.buf)
+            except OSError:
+                return None
+            return None if got is None else bytes(self.view[:got])
+        buffered = getattr(self.reader, '_buffer', None)
+        if buffered:
+            data = bytes(buffered[:n])
+            del buffered[:n]
+            return data
+        return b'' if self.reader.at_eof() else None
 
     def recv_now(self, n):
         if self.loop is not None:  # CPython: we are in a worker thread
@@ -313,7 +554,7 @@ class Connection:
         try:
             return sock.recv(n) if hasattr(sock, 'recv') else sock.read(n)
         except OSError:
-            raise HTTPException(408)
+            raise HTTPError(408)
         finally:
             sock.setblocking(False)
 
@@ -321,7 +562,11 @@ class Connection:
         self.writer.write(data)
 
     async def drain(self):
-        await self.writer.drain()
+        # MicroPython's stream writes at once what the socket takes and
+        # keeps the rest in out_buf: with nothing kept, there is nothing to
+        # wait for, and the next read yields to the other tasks anyway.
+        if not MICROPYTHON or self.writer.out_buf:
+            await self.writer.drain()
 
     async def close(self, linger=True):
         """Close the connection; with ``linger``, in stages (RFC 9112 9.6):

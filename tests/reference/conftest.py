@@ -31,7 +31,8 @@ def _restore_class_limits():
     saved = [(cls, name, cls.__dict__[name]) for cls, name in (
         (Request, 'max_content_length'), (Request, 'max_body_length'),
         (Request, 'max_readline'), (Request, 'max_headers'),
-        (Request, 'socket_read_timeout'), (Microdot, 'max_connections'),
+        (Request, 'socket_read_timeout'), (Request, 'idle_timeout'),
+        (Request, 'max_head_length'), (Microdot, 'max_connections'),
         (Response, 'default_content_type'),
         (Response, 'default_send_file_max_age'),
         (Response, 'send_file_buffer_size'))]

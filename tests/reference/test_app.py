@@ -11,39 +11,14 @@ import microdot_server
 from microdot import (HTTPException, Microdot, MultiDict, NoCaseDict,
                       Request, Response, URLPattern, abort, redirect,
                       send_file, urldecode_bytes, urldecode_str, urlencode)
-from microdot_test_client import TestClient
-
-
-class MemoryConnection:
-    """A client whose request bytes are all here already."""
-    peer = ('127.0.0.1', 1234)
-
-    def __init__(self, data):
-        self.data = data
-        self.out = b''
-
-    def recv_now(self, n):
-        data, self.data = self.data[:n], self.data[n:]
-        return data
-
-    async def recv(self, n):
-        return self.recv_now(n)
-
-    def write(self, data):
-        self.out += data
-
-    async def drain(self):
-        pass
-
-    async def close(self):
-        pass
+from microdot_test_client import MemoryConnection, TestClient
 
 
 def exchange(app, raw):
     """Feed raw request bytes to the server core; the raw answer."""
     conn = MemoryConnection(raw)
     asyncio.run(microdot_server.Server(app).serve_connection(conn))
-    return conn.out
+    return conn.response
 
 
 def split_response(raw):

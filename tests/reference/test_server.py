@@ -181,8 +181,8 @@ def test_silent_client_does_not_stall_another(serve):
     half.close()
 
 
-def test_idle_connection_is_closed_after_the_read_timeout(serve):
-    Request.socket_read_timeout = 0.3
+def test_idle_connection_is_closed_after_the_idle_timeout(serve):
+    Request.idle_timeout = 0.3
     c = serve(basic_app()).client()
     started = time.monotonic()
     assert c.closed_by_server(3)  # closed without a word (no 408)
@@ -190,7 +190,7 @@ def test_idle_connection_is_closed_after_the_read_timeout(serve):
 
 
 def test_idle_keep_alive_connection_is_closed_after_the_timeout(serve):
-    Request.socket_read_timeout = 0.3
+    Request.idle_timeout = 0.3
     c = serve(basic_app()).client()
     c.get('/')
     assert c.response().status == 200

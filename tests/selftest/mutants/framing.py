@@ -3,7 +3,8 @@ import re
 
 import microdot_http
 import microdot_server
-from microdot import HTTPException, Request
+from microdot import Request
+from microdot_http import HTTPError
 
 HUGE = 1 << 40
 
@@ -50,12 +51,12 @@ def post_without_length_waits(b):
     # POST only, so that the liveness GET is still answered).
     original = microdot_http.parse_head
 
-    def parse_head(lines):
-        method, url, version, headers = original(lines)
+    def parse_head(lines, headers):
+        method, url, version = original(lines, headers)
         if method == 'POST' and 'Content-Length' not in headers and \
                 'Transfer-Encoding' not in headers:
             headers['Transfer-Encoding'] = 'chunked'
-        return method, url, version, headers
+        return method, url, version
     b.attr(microdot_http, 'parse_head', parse_head)
 
 
@@ -115,8 +116,8 @@ def chunk_size_parsed_by(parse):
         if body.state != 'size':
             return original(body, line)
         body.left = parse(line.split(b';', 1)[0].strip())
-        if body.total + body.left > Request.max_content_length:
-            raise HTTPException(413)
+        if body.total + body.left > body.limit:
+            raise HTTPError(413)
         body.state = 'data' if body.left else 'trailer'
 
     def mutant(b):
@@ -137,7 +138,7 @@ def wraps_32_bits(text):
 def no_chunk_extensions(b):
     def broken(body, line, original):
         if body.state == 'size' and b';' in line:
-            raise HTTPException(400)
+            raise HTTPError(400)
         return original(body, line)
     patch_chunk_line(b, broken)
 

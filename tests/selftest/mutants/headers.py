@@ -2,6 +2,7 @@
 import re
 
 import microdot_http
+import microdot_server
 from microdot import Request
 
 from mutants.request_line import no_line_limit, stall_on
@@ -58,7 +59,7 @@ def no_field_count_limit(b):
 
 
 def case_sensitive_names(b):
-    b.attr(microdot_http, 'NoCaseDict', dict)
+    b.attr(microdot_server, 'NoCaseDict', dict)
 
 
 def keep_ows(b):
@@ -73,10 +74,10 @@ def keep_ows(b):
 def default_host(b):
     original = microdot_http.parse_head
 
-    def lenient(lines):
+    def lenient(lines, headers):
         if not any(line.lower().startswith(b'host:') for line in lines[1:]):
             lines = lines + [b'Host: localhost']
-        return original(lines)
+        return original(lines, headers)
     b.attr(microdot_http, 'parse_head', lenient)
 
 
