@@ -113,14 +113,16 @@ def urlencode(s):
 
 # ------------------------------------------------------------------ containers
 
-_LOWER = {}  # keys lowered already: str.lower() is slow on MicroPython
+# Names the server asks for on every request, lowered once: str.lower() is
+# slow on MicroPython. Fixed: a cache that grew would scatter long-lived
+# objects over a small heap.
+_LOWER = {'Host': 'host', 'Content-Length': 'content-length',
+          'Content-Type': 'content-type', 'Connection': 'connection',
+          'Transfer-Encoding': 'transfer-encoding', 'Date': 'date'}
 
 
 def _lower(key):
-    lower = key.lower()
-    if len(_LOWER) < 64:  # bounded: clients may send any names
-        _LOWER[key] = lower
-    return lower
+    return key.lower()
 
 
 class NoCaseDict(dict):
@@ -669,6 +671,15 @@ def _protocol_status(exc):
     return None
 
 
+def _load_server():
+    # Compiling a module leaves holes in the heap; a collection before each
+    # keeps them few, so that large blocks (a body, a buffer) still fit.
+    import gc
+    for name in ('microdot_http', 'microdot_server'):
+        gc.collect()
+        __import__(name)
+
+
 _KNOWN_METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT',
                   'OPTIONS', 'TRACE', 'PATCH')
 
@@ -897,12 +908,14 @@ class Microdot:
 
             app.run(port=80, debug=True)
         """
+        _load_server()
         import microdot_server
         microdot_server.run(self, host, port, debug, ssl)
 
     async def start_server(self, host='0.0.0.0', port=5000, debug=False,
                            ssl=None):
         """The server as a coroutine, to run beside other asyncio tasks."""
+        _load_server()
         import microdot_server
         await microdot_server.Server(self, debug).serve(host, port, ssl)
 

@@ -202,13 +202,19 @@ def _cookie_date(expires):
 
 # ---------------------------------------------------------------- request head
 
-# Names already checked, bytes -> str: most requests repeat a few names, and
-# a regular expression costs more than a lookup on MicroPython. Bounded, so
-# that a client inventing names cannot grow it.
-_KNOWN = {}
-_KNOWN_MAX = 48
-_GOOD_HOSTS = []  # the last Host values found valid
-_VALUES_SEEN = {}  # field values (bytes, as sent) found valid -> as str
+# The methods and field names most messages use, known to be tokens: a
+# lookup costs less than a regular expression on MicroPython. These sets are
+# fixed at import: caches that grew as clients come would scatter long-lived
+# objects over a small heap and split it into pieces too small for a body.
+_COMMON = ('Host', 'User-Agent', 'Accept', 'Accept-Encoding',
+           'Accept-Language', 'Connection', 'Content-Length', 'Content-Type',
+           'Cookie', 'Transfer-Encoding', 'Expect', 'Cache-Control', 'Origin',
+           'Referer', 'Authorization', 'If-None-Match', 'If-Modified-Since',
+           'Range', 'Upgrade', 'Date', 'Keep-Alive', 'Location', 'Set-Cookie',
+           'Allow', 'Retry-After', 'Content-Encoding', 'Vary', 'ETag',
+           'Last-Modified')
+_KNOWN = {}  # bytes -> str
+_last_host = ['']  # the last Host value found valid
 
 
 def _known(data):
@@ -220,8 +226,6 @@ def _known(data):
         name = data.decode()
         if not is_token(name):
             return None
-        if len(_KNOWN) < _KNOWN_MAX:
-            _KNOWN[data] = name
     return name
 
 
@@ -275,15 +279,10 @@ def parse_field(line, headers):
     name = _known(name)
     if name is None:
         raise HTTPError(400)
-    text = _VALUES_SEEN.get(value)
-    if text is None:
-        value = value.strip(b' \t')
-        if _has_ctl(value):
-            raise HTTPError(400)
-        text = _text(value)
-        if len(_VALUES_SEEN) < _KNOWN_MAX:
-            _VALUES_SEEN[value] = text
-    value = text
+    value = value.strip(b' \t')
+    if _has_ctl(value):
+        raise HTTPError(400)
+    value = _text(value)
     if name in headers:
         lower = name.lower()
         if lower == 'host':
@@ -303,11 +302,10 @@ def parse_head(lines, headers):
     if host is None:
         if version != '1.0':
             raise HTTPError(400)
-    elif host not in _GOOD_HOSTS:
+    elif host != _last_host[0]:
         if _HOST.match(host) is None:
             raise HTTPError(400)
-        _GOOD_HOSTS.insert(0, host)
-        del _GOOD_HOSTS[4:]
+        _last_host[0] = host
     if target[0] != '/':
         target = origin_form(method, target)
     return method, target, version
@@ -499,7 +497,7 @@ class Body:
         self.state = 'size' if self.chunked else ('data' if length else '')
         self.total = 0
         self.limit = limit
-        self.prefix = b''  # bytes read ahead by the server, given back first
+        self.ahead = []  # pieces received ahead of reads, given back first
 
     @property
     def done(self):
@@ -547,10 +545,11 @@ class Body:
     def _gather(self, n, out):
         # Move bytes into out until n are there (all if n < 0) or the body
         # ends; False when the buffer ran dry first.
-        if self.prefix:
-            out.append(self.prefix)
-            self.prefix = b''
         have = sum(len(b) for b in out)
+        ahead = self.ahead
+        while ahead and (n < 0 or have < n):
+            out.append(ahead.pop(0))
+            have += len(out[-1])
         while n < 0 or have < n:
             data = self._pull(4096 if n < 0 else n - have)
             if data is None:
@@ -561,7 +560,7 @@ class Body:
             have += len(data)
         data = out[0] if len(out) == 1 else b''.join(out)
         if 0 <= n < len(data):
-            self.prefix = data[n:]
+            ahead.insert(0, data[n:])
             data = data[:n]
         out[:] = [data]
         return True
@@ -578,10 +577,18 @@ class Body:
             self.reader.fill_now()
         return out[0]
 
-    async def read_ahead(self):
-        """Receive the rest of the body now and keep it for later reads, so
-        that reading it later never waits for the client."""
-        self.prefix = await self.read()
+    async def read_ahead(self, piece=1024):
+        """Receive the rest of the body now and keep it, in pieces of at
+        most ``piece`` bytes (no large block of memory), for later reads:
+        reading it then never waits for the client."""
+        while True:
+            data = self._pull(piece)
+            if data is None:
+                await self.reader.fill()
+            elif data:
+                self.ahead.append(data)
+            else:
+                return
 
     def plain(self):
         """This body as a plain (non-async) handler reads it."""
@@ -631,34 +638,25 @@ def framing(res, req):
     return 'close'
 
 
-_NAMES = set()  # response header names found to be tokens (bounded)
-_STATUS_LINES = {}  # status code -> its status line with the usual reason
+_NAMES = set()  # _COMMON as str
+_VALUES = set(('application/json; charset=UTF-8', 'text/plain; charset=UTF-8',
+               'text/html; charset=UTF-8'))  # free of control characters
+_STATUS_LINES = {}  # status code -> its status line, for the usual ones
 
 
 def _status_line(status):
     line = _STATUS_LINES.get(status)
-    if line is None:
-        line = 'HTTP/1.1 %d %s' % (status, reason_phrase(status))
-        if len(_STATUS_LINES) < _KNOWN_MAX:
-            _STATUS_LINES[status] = line
-    return line
-
-
-_VALUES = set()  # response header values found free of controls (bounded)
+    return line if line is not None else \
+        'HTTP/1.1 %d %s' % (status, reason_phrase(status))
 
 
 def _field_line(name, value):
-    if name not in _NAMES:
-        if not is_token(name):
-            raise ValueError('invalid header name %r' % name)
-        if len(_NAMES) < _KNOWN_MAX:
-            _NAMES.add(name)
+    if name not in _NAMES and not is_token(name):
+        raise ValueError('invalid header name %r' % name)
     if not isinstance(value, str):
         value = str(value)
-    if value not in _VALUES:
+    if value not in _VALUES and not value.isdigit():
         refuse_ctl(name, value.replace('\t', ' '))
-        if len(_VALUES) < _KNOWN_MAX:
-            _VALUES.add(value)
     return name + ': ' + value
 
 
@@ -698,11 +696,17 @@ def response_head(res, req, keep, idle_timeout=None):
 
 
 def clear_caches():
-    """Forget the names, values and hosts found valid so far, and the last
-    Date (for tests that loosen the checks or change the clock)."""
+    """Forget the last Host found valid and the last Date (for tests that
+    loosen the checks or change the clock)."""
     _date[:] = None, None
-    _KNOWN.clear()
-    _NAMES.clear()
-    _VALUES.clear()
-    _VALUES_SEEN.clear()
-    del _GOOD_HOSTS[:]
+    _last_host[0] = ''
+
+
+for _name in _COMMON:
+    _KNOWN[_name.encode()] = _name
+    _NAMES.add(_name)
+for _name in ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'):
+    _KNOWN[_name.encode()] = _name
+for _name in (200, 204, 304, 400, 404, 500):
+    _STATUS_LINES[_name] = 'HTTP/1.1 %d %s' % (_name, reason_phrase(_name))
+del _name

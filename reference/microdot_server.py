@@ -69,6 +69,8 @@ RECV = 1024 if MICROPYTHON else 65536  # the most bytes one read takes
 # 64-bit unix port, rounded up; a 32-bit board needs less).
 CONNECTION_BYTES = 6 * 1024
 HEAP_RESERVE = 24 * 1024  # left free for the application's own work
+GC_SHARE = 8  # on a small heap, collect after an eighth of it is allocated
+SMALL_HEAP = 512 * 1024
 MOST_CONNECTIONS = 16 if MICROPYTHON else 64
 
 # The answer when there is no place, or no memory, for a request: constant
@@ -121,6 +123,19 @@ def connection_limit():
     return max(2, min(MOST_CONNECTIONS, fits))
 
 
+def _collect_often():
+    # MicroPython collects when the heap is full: by then garbage fills it,
+    # and objects that live long (a kept connection's) land anywhere in it,
+    # splitting the free space into pieces too small for a body. On a small
+    # heap, collecting every eighth of it keeps what lives at the bottom and
+    # the free space in one piece (on a large one, collections would cost
+    # more time than the pieces cost room). An application's own threshold
+    # is left alone.
+    heap = gc.mem_free() + gc.mem_alloc()
+    if heap <= SMALL_HEAP and gc.threshold() < 0:
+        gc.threshold(heap // GC_SHARE)
+
+
 class Server:
     """Serves one application on asyncio::
 
@@ -135,6 +150,7 @@ class Server:
         self.queued = 0  # clients waiting for a place
         self.conns = set()  # the connections being served
         self.fitted = None  # connection_limit() when the server started
+        self.buffers = []  # receive buffers not in use (MicroPython)
         self.stopped = None
         self.loop = None
 
@@ -148,7 +164,13 @@ class Server:
         app.shutdown_requested = False
         self.stopped = asyncio.Event()
         self.fitted = connection_limit()
-        if not MICROPYTHON:
+        if MICROPYTHON:
+            _collect_often()
+            # made together, now: buffers made one by one as clients come
+            # would end up scattered over the heap and split it up
+            self.buffers = [bytearray(RECV)
+                            for _ in range(self.max_connections)]
+        else:
             from concurrent.futures import ThreadPoolExecutor
             self.loop = asyncio.get_running_loop()
             self.loop.set_default_executor(
@@ -207,6 +229,9 @@ class Server:
                 return
             self.active += 1
             self.conns.add(conn)
+            if MICROPYTHON:
+                conn.lend(self.buffers.pop() if self.buffers
+                          else bytearray(RECV))
             try:
                 linger = await self.serve_connection(conn)
             finally:
@@ -223,6 +248,11 @@ class Server:
                 print_exception(exc)
         finally:
             if conn is not None:
+                # closing needs no buffer
+                if conn.buf is not None and \
+                        len(self.buffers) < self.max_connections:
+                    self.buffers.append(conn.buf)
+                conn.buf = conn.view = None
                 await conn.close(linger)
             else:
                 writer.close()
@@ -293,6 +323,7 @@ class Server:
             except MemoryError:
                 res = req = None
                 gc.collect()
+                print('MemoryError: answered 503')
                 _send_busy(conn)
                 return True
             if res is Response.already_handled:
@@ -364,7 +395,7 @@ async def read_request(app, reader):
             return req
         if len(data) <= limit:
             req._body = data
-        body.prefix = data  # for a handler that reads ``stream`` instead
+        body.ahead.append(data)  # for a handler that reads ``stream``
     return req
 
 
@@ -468,9 +499,7 @@ class Connection:
         self.writer = writer
         self.peer = writer.get_extra_info('peername')
         self.loop = None if MICROPYTHON else asyncio.get_running_loop()
-        if MICROPYTHON:
-            self.buf = bytearray(RECV)  # every read lands here
-            self.view = memoryview(self.buf)
+        self.buf = self.view = None  # MicroPython: every read lands here
         self.waiter = None  # the task waiting in recv, if one is
         self.expired = False  # the wait was cut short
         self.last = False  # answer the request under way, then close
@@ -478,6 +507,11 @@ class Connection:
         self.deadline = None
         self.since = 0
         self.expect(IDLE)
+
+    def lend(self, buf):
+        """Receive into ``buf`` (a bytearray) from now on."""
+        self.buf = buf
+        self.view = memoryview(buf)
 
     def expect(self, mode):
         """Wait next for ``mode``: IDLE (a request to begin: the deadline

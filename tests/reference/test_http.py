@@ -674,9 +674,9 @@ def test_empty_body_is_done_at_once():
     assert body.read_now() == b''
 
 
-def test_prefix_is_given_back_first():
+def test_pieces_read_ahead_are_given_back_first():
     body = http.Body(reader_with(b'', b'def'), 6)
-    body.prefix = b'abc'
+    body.ahead = [b'a', b'bc']
     body.left = 3
     assert body.read_now(2) == b'ab'
     assert body.read_now() == b'cdef'
