@@ -25,9 +25,11 @@ Example::
 
 Three modules make the framework: this one is what applications use
 (routing, requests, responses); ``microdot_http`` parses and frames HTTP/1.1
-messages without doing I/O; ``microdot_server`` runs connections on asyncio.
-The last two are imported when the server starts, so that an application
-defining its routes on a small board does not yet pay for them.
+messages without doing I/O (it imports nothing from the other two);
+``microdot_server`` runs connections on asyncio and each request through the
+application's hooks and handlers. The last two are loaded when the server
+starts, so that an application defining its routes on a small board does not
+yet pay for them.
 """
 import json
 import re
@@ -38,18 +40,8 @@ MICROPYTHON = sys.implementation.name == 'micropython'
 if MICROPYTHON:
     def print_exception(exc):
         sys.print_exception(exc)
-
-    async def _coroutine_function():
-        pass
-
-    def is_async(f):
-        # MicroPython gives async functions and generator functions one type,
-        # so a handler written as a generator function counts as async here.
-        return type(f) is type(_coroutine_function)
 else:
     import traceback
-    from inspect import iscoroutine as _is_coroutine
-    from inspect import iscoroutinefunction as is_async
 
     def print_exception(exc):
         traceback.print_exception(type(exc), exc, exc.__traceback__)
@@ -546,18 +538,6 @@ class Response:
         return cls(f, status_code, headers)
 
 
-def _make_response(res):
-    if isinstance(res, Response):
-        return res
-    if isinstance(res, tuple):
-        if len(res) == 3:
-            return Response(*res)
-        if isinstance(res[1], int):
-            return Response(res[0], res[1])
-        return Response(res[0], 200, res[1])
-    return Response(res)
-
-
 # --------------------------------------------------------------------- routing
 
 class URLPattern:
@@ -615,69 +595,15 @@ class URLPattern:
         return args
 
 
-def _mro(cls):
-    # A class and its bases, nearest first (MicroPython has no __mro__); a
-    # base shared by several parents comes after all of them.
-    order = [cls]
-    for base in cls.__bases__:
-        order += _mro(base)
-    return [c for i, c in enumerate(order) if c not in order[i + 1:]]
-
-
-async def call_plain(f, *args):
-    """Call a plain function from async code. On CPython it runs in a worker
-    thread, so that blocking work leaves the event loop free; MicroPython has
-    no threads to spare, so there it runs in place."""
-    if MICROPYTHON:
-        return f(*args)
-    import asyncio
-    return await asyncio.get_running_loop().run_in_executor(None, f, *args)
-
-
-async def _invoke(f, *args, **kwargs):
-    # Call a handler or hook, plain or async, and wait for its result.
-    if is_async(f):
-        return await f(*args, **kwargs)
-    if MICROPYTHON:
-        return f(*args, **kwargs)
-    result = await call_plain(lambda: f(*args, **kwargs))
-    if _is_coroutine(result):
-        result = await result  # a plain wrapper around an async function
-    return result
-
-
-async def _call(f, req, **kwargs):
-    # Call a route handler or before-request hook. ``req.stream`` follows
-    # its kind: awaited reads for async code, blocking ones for plain code.
-    # MicroPython runs plain code in the event loop, so there the body is
-    # received first: a plain handler's read never waits for the client.
-    if is_async(f):
-        req._sync = False
-        return await f(req, **kwargs)
-    req._sync = True
-    if MICROPYTHON:
-        if not getattr(req._stream, 'done', True):
-            await req._stream.read_ahead()
-        return f(req, **kwargs)
-    return await _invoke(f, req, **kwargs)
-
-
-def _protocol_status(exc):
-    # The status of a microdot_http.HTTPError (a request stream that the
-    # client cut short, say), else None.
-    http = sys.modules.get('microdot_http')
-    if http is not None and isinstance(exc, http.HTTPError):
-        return exc.status
-    return None
-
-
 def _load_server():
-    # Compiling a module leaves holes in the heap; a collection before each
-    # keeps them few, so that large blocks (a body, a buffer) still fit.
-    import gc
-    for name in ('microdot_http', 'microdot_server'):
-        gc.collect()
-        __import__(name)
+    # The server is loaded when it is first needed. Compiling a module
+    # leaves holes in the heap; a collection before each keeps them few, so
+    # that large blocks (a body, a buffer) still fit.
+    if 'microdot_server' not in sys.modules:
+        import gc
+        for name in ('microdot_http', 'microdot_server'):
+            gc.collect()
+            __import__(name)
 
 
 _KNOWN_METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT',
@@ -831,77 +757,11 @@ class Microdot:
         return {'Allow': ', '.join(allow)} if allow else 404
 
     async def dispatch_request(self, req):
-        """Run the hooks and the handler for a request; returns a Response."""
-        try:
-            if req.content_length > Request.max_content_length:
-                raise HTTPException(413)
-            f = self.find_route(req)
-            if isinstance(f, int):
-                raise HTTPException(f)
-            res = None
-            if isinstance(f, dict):
-                res = Response(headers=f)
-            else:
-                for handler in self.before_request_handlers:
-                    res = await _call(handler, req)
-                    if res:
-                        break
-                if not res:
-                    res = await _call(f, req, **req.url_args)
-            res = _make_response(res)
-            after = self.after_request_handlers
-            if req._after:
-                after = after + req._after
-            for handler in after:
-                res = _make_response(await _invoke(handler, req, res) or res)
-            return res
-        except HTTPException as exc:
-            res = await self._error_response(req, exc.status_code, exc.reason)
-        except MemoryError:
-            raise  # the server answers 503: there is no memory for more
-        except Exception as exc:
-            status = _protocol_status(exc)
-            if status:
-                res = await self._error_response(req, status)
-            else:
-                res = await self._exception_response(req, exc)
-        for handler in self.after_error_request_handlers:
-            try:
-                res = _make_response(await _invoke(handler, req, res) or res)
-            except Exception as exc:
-                print_exception(exc)
-        return res
-
-    async def _error_response(self, req, status_code, reason=None):
-        res = None
-        if status_code in self.error_handlers:
-            try:
-                res = _make_response(
-                    await _invoke(self.error_handlers[status_code], req))
-            except Exception as exc:
-                print_exception(exc)
-        if res is None:
-            from microdot_http import error_text
-            res = Response(reason or error_text(status_code), status_code)
-        if res.status_code == 405 and 'Allow' not in res.headers:
-            res.headers['Allow'] = ', '.join(self.allowed_methods(req.path))
-        return res
-
-    async def _exception_response(self, req, exc):
-        if self.debug:
-            print_exception(exc)
-        else:
-            print('%s %s: %s: %s' % (req.method, req.path,
-                                     type(exc).__name__, exc))
-        for cls in _mro(type(exc)):
-            if cls in self.error_handlers:
-                try:
-                    return _make_response(
-                        await _invoke(self.error_handlers[cls], req, exc))
-                except Exception as exc2:
-                    print_exception(exc2)
-                break
-        return await self._error_response(req, 500)
+        """Run the hooks and the handler for a request; returns a Response
+        (the server's ``dispatch``, loaded with it)."""
+        _load_server()
+        import microdot_server
+        return await microdot_server.dispatch(self, req)
 
     def run(self, host='0.0.0.0', port=5000, debug=False, ssl=None):
         """Serve requests until ``shutdown()`` or Ctrl-C::

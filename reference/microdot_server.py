@@ -40,7 +40,7 @@ import gc
 import time
 
 from microdot import MICROPYTHON, HTTPException, NoCaseDict, Request, \
-    Response, call_plain, print_exception
+    Response, print_exception
 import microdot_http as http
 from microdot_http import HTTPError, error_text, reason_phrase
 
@@ -83,10 +83,24 @@ BUSY = (b'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n'
 IDLE, HEAD, BODY = 0, 1, 2
 
 if MICROPYTHON:
+    async def _coroutine_function():
+        pass
+
+    def is_async(f):
+        # MicroPython gives async functions and generator functions one type,
+        # so a handler written as a generator function counts as async here.
+        return type(f) is type(_coroutine_function)
+
+    def iscoroutine(obj):
+        return False  # plain functions run in place: nothing to await
+
     ticks_ms = time.ticks_ms
     ticks_diff = time.ticks_diff
     ticks_add = time.ticks_add
 else:
+    from inspect import iscoroutine
+    from inspect import iscoroutinefunction as is_async
+
     def ticks_ms():
         return int(time.monotonic() * 1000)
 
@@ -123,17 +137,21 @@ def connection_limit():
     return max(2, min(MOST_CONNECTIONS, fits))
 
 
-def _collect_often():
+def _keep_heap_whole(server):
     # MicroPython collects when the heap is full: by then garbage fills it,
     # and objects that live long (a kept connection's) land anywhere in it,
     # splitting the free space into pieces too small for a body. On a small
     # heap, collecting every eighth of it keeps what lives at the bottom and
-    # the free space in one piece (on a large one, collections would cost
-    # more time than the pieces cost room). An application's own threshold
-    # is left alone.
+    # the free space in one piece, and so does making the receive buffers
+    # together now rather than one by one as clients come (on a large heap,
+    # collections would cost more time than the pieces cost room). An
+    # application's own threshold is left alone.
     heap = gc.mem_free() + gc.mem_alloc()
-    if heap <= SMALL_HEAP and gc.threshold() < 0:
-        gc.threshold(heap // GC_SHARE)
+    if heap <= SMALL_HEAP:
+        if gc.threshold() < 0:
+            gc.threshold(heap // GC_SHARE)
+        server.buffers = [bytearray(RECV)
+                          for _ in range(server.max_connections)]
 
 
 class Server:
@@ -150,7 +168,7 @@ class Server:
         self.queued = 0  # clients waiting for a place
         self.conns = set()  # the connections being served
         self.fitted = None  # connection_limit() when the server started
-        self.buffers = []  # receive buffers not in use (MicroPython)
+        self.buffers = []  # receive buffers given back, for the next ones
         self.stopped = None
         self.loop = None
 
@@ -165,11 +183,7 @@ class Server:
         self.stopped = asyncio.Event()
         self.fitted = connection_limit()
         if MICROPYTHON:
-            _collect_often()
-            # made together, now: buffers made one by one as clients come
-            # would end up scattered over the heap and split it up
-            self.buffers = [bytearray(RECV)
-                            for _ in range(self.max_connections)]
+            _keep_heap_whole(self)
         else:
             from concurrent.futures import ThreadPoolExecutor
             self.loop = asyncio.get_running_loop()
@@ -306,7 +320,7 @@ class Server:
                 req = await read_request(app, reader)
                 if req is None:
                     break  # the client left, or stayed silent
-                res = await app.dispatch_request(req)
+                res = await dispatch(app, req)
                 unread = not req._stream.done
                 keep = not unread and not conn.last and http.keep_alive(req)
             except HTTPException as exc:  # the request itself is unusable
@@ -340,6 +354,144 @@ class Server:
             self.stop()
         return unread or bool(reader.buf)
 
+
+# ------------------------------------------------------- running the handlers
+
+async def dispatch(app, req):
+    """Run the application's hooks and handler for a request; returns a
+    Response (``Microdot.dispatch_request``)."""
+    try:
+        if req.content_length > Request.max_content_length:
+            raise HTTPException(413)
+        f = app.find_route(req)
+        if isinstance(f, int):
+            raise HTTPException(f)
+        res = None
+        if isinstance(f, dict):
+            res = Response(headers=f)
+        else:
+            for handler in app.before_request_handlers:
+                res = await _call(handler, req)
+                if res:
+                    break
+            if not res:
+                res = await _call(f, req, **req.url_args)
+        res = make_response(res)
+        after = app.after_request_handlers
+        if req._after:
+            after = after + req._after
+        for handler in after:
+            res = make_response(await _invoke(handler, req, res) or res)
+        return res
+    except HTTPException as exc:
+        res = await error_response(app, req, exc.status_code, exc.reason)
+    except HTTPError as exc:  # a request stream the client cut short, say
+        res = await error_response(app, req, exc.status)
+    except MemoryError:
+        raise  # the server answers 503: there is no memory for more
+    except Exception as exc:
+        res = await exception_response(app, req, exc)
+    for handler in app.after_error_request_handlers:
+        try:
+            res = make_response(await _invoke(handler, req, res) or res)
+        except Exception as exc:
+            print_exception(exc)
+    return res
+
+
+async def error_response(app, req, status_code, reason=None):
+    """The response for an error status: the application's handler for
+    that status, else the status's text."""
+    res = None
+    if status_code in app.error_handlers:
+        try:
+            res = make_response(
+                await _invoke(app.error_handlers[status_code], req))
+        except Exception as exc:
+            print_exception(exc)
+    if res is None:
+        res = Response(reason or error_text(status_code), status_code)
+    if res.status_code == 405 and 'Allow' not in res.headers:
+        res.headers['Allow'] = ', '.join(app.allowed_methods(req.path))
+    return res
+
+
+async def exception_response(app, req, exc):
+    """The response for an exception a handler raised: the application's
+    handler for its class (or the nearest base class), else 500."""
+    if app.debug:
+        print_exception(exc)
+    else:
+        print('%s %s: %s: %s' % (req.method, req.path,
+                                 type(exc).__name__, exc))
+    for cls in _mro(type(exc)):
+        if cls in app.error_handlers:
+            try:
+                return make_response(
+                    await _invoke(app.error_handlers[cls], req, exc))
+            except Exception as exc2:
+                print_exception(exc2)
+            break
+    return await error_response(app, req, 500)
+
+
+def make_response(res):
+    """A handler's return value as a Response."""
+    if isinstance(res, Response):
+        return res
+    if isinstance(res, tuple):
+        if len(res) == 3:
+            return Response(*res)
+        if isinstance(res[1], int):
+            return Response(res[0], res[1])
+        return Response(res[0], 200, res[1])
+    return Response(res)
+
+
+def _mro(cls):
+    # A class and its bases, nearest first (MicroPython has no __mro__); a
+    # base shared by several parents comes after all of them.
+    order = [cls]
+    for base in cls.__bases__:
+        order += _mro(base)
+    return [c for i, c in enumerate(order) if c not in order[i + 1:]]
+
+
+async def call_plain(f, *args):
+    """Call a plain function from async code. On CPython it runs in a worker
+    thread, so that blocking work leaves the event loop free; MicroPython has
+    no threads to spare, so there it runs in place."""
+    if MICROPYTHON:
+        return f(*args)
+    return await asyncio.get_running_loop().run_in_executor(None, f, *args)
+
+
+async def _invoke(f, *args, **kwargs):
+    # Call a handler or hook, plain or async, and wait for its result.
+    if is_async(f):
+        return await f(*args, **kwargs)
+    if MICROPYTHON:
+        return f(*args, **kwargs)
+    result = await call_plain(lambda: f(*args, **kwargs))
+    if iscoroutine(result):
+        result = await result  # a plain wrapper around an async function
+    return result
+
+
+async def _call(f, req, **kwargs):
+    # Call a route handler or before-request hook. ``req.stream`` follows
+    # its kind: awaited reads for async code, blocking ones for plain code.
+    # MicroPython runs plain code in the event loop, so there the body is
+    # received first: a plain handler's read never waits for the client.
+    if is_async(f):
+        req._sync = False
+        return await f(req, **kwargs)
+    req._sync = True
+    if MICROPYTHON:
+        if not getattr(req._stream, 'done', True):
+            await req._stream.read_ahead()
+        return f(req, **kwargs)
+    return await _invoke(f, req, **kwargs)
 
 async def read_request(app, reader):
     """Read one request head and, when it is small enough, its body.
