@@ -7,6 +7,7 @@ from microdot import Microdot, Request
 Request.socket_read_timeout = 3
 Request.idle_timeout = 3
 Request.max_body_length = 4096  # larger bodies are left to the handler
+Microdot.max_connections = 4
 app = Microdot()
 
 
@@ -46,6 +47,23 @@ async def some_bytes(request, n):
 async def stream(request, n):
     return (''.join('piece %d\n' % j for j in range(i, min(i + 100, n)))
             for i in range(0, n, 100))  # n lines, 100 to a chunk
+
+
+@app.route('/upload', methods=['POST'])
+def upload(request):
+    # plain, reading the stream: MicroPython receives the body first
+    stream = request.stream
+    total = 0
+    piece = stream.read(512)
+    while piece:
+        total += len(piece)
+        piece = stream.read(512)
+    return str(total)
+
+
+@app.route('/hungry')
+def hungry(request):
+    return b'x' * (1 << 30)  # more than any heap: MemoryError
 
 
 @app.route('/shutdown')
