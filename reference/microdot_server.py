@@ -152,6 +152,7 @@ def _keep_heap_whole(server):
             gc.threshold(heap // GC_SHARE)
         server.buffers = [bytearray(RECV)
                           for _ in range(server.max_connections)]
+        server.pooled = True
 
 
 class Server:
@@ -168,7 +169,8 @@ class Server:
         self.queued = 0  # clients waiting for a place
         self.conns = set()  # the connections being served
         self.fitted = None  # connection_limit() when the server started
-        self.buffers = []  # receive buffers given back, for the next ones
+        self.pooled = False  # whether receive buffers are kept and reused
+        self.buffers = []  # receive buffers kept for the next connections
         self.stopped = None
         self.loop = None
 
@@ -263,8 +265,7 @@ class Server:
         finally:
             if conn is not None:
                 # closing needs no buffer
-                if conn.buf is not None and \
-                        len(self.buffers) < self.max_connections:
+                if conn.buf is not None and self.pooled:
                     self.buffers.append(conn.buf)
                 conn.buf = conn.view = None
                 await conn.close(linger)
