@@ -280,9 +280,12 @@ def parse_field(line, headers):
     if name is None:
         raise HTTPError(400)
     value = value.strip(b' \t')
-    if _has_ctl(value):
+    if value and (min(value) < 32 or b'\x7f' in value) and _has_ctl(value):
         raise HTTPError(400)
-    value = _text(value)
+    try:
+        value = value.decode()
+    except ValueError:
+        value = _text(value)
     if name in headers:
         lower = name.lower()
         if lower == 'host':
@@ -394,18 +397,19 @@ class Reader:
         if buf[0] in (13, 10):  # CR, LF
             buf = self._skip_empty_lines(buf)
         end = buf.find(b'\n\r\n')
-        bare = buf.find(b'\n\n')
+        bare = buf.find(b'\n\n', 0, end + 1) if end >= 0 else \
+            buf.find(b'\n\n')
         skip = 3
-        if bare >= 0 and (end < 0 or bare < end):
+        if bare >= 0:
             end = bare
             skip = 2
-        if end < 0:
+        elif end < 0:
             self._check_partial(buf)
             return None
         if end > self.max_head:
             raise HTTPError(431)
         self.buf = buf[end + skip:]
-        head = buf[:end - 1] if buf[end - 1:end] == b'\r' else buf[:end]
+        head = buf[:end - 1] if buf[end - 1] == 13 else buf[:end]
         lines = head.split(b'\r\n')
         if len(lines) != head.count(b'\n') + 1:  # some line ends in LF only
             lines = [line[:-1] if line[-1:] == b'\r' else line
@@ -413,11 +417,12 @@ class Reader:
         if len(lines) > self.max_headers + 1:
             raise HTTPError(431)
         limit = self.max_line
-        if len(lines[0]) > limit:
-            raise HTTPError(414)
-        for line in lines:
-            if len(line) > limit:
-                raise HTTPError(431)
+        if end > limit:  # else no line can be too long
+            if len(lines[0]) > limit:
+                raise HTTPError(414)
+            for line in lines:
+                if len(line) > limit:
+                    raise HTTPError(431)
         return lines
 
     def _skip_empty_lines(self, buf):
@@ -660,6 +665,15 @@ def _field_line(name, value):
     return name + ': ' + value
 
 
+_keep_alive = [None, None]  # the last idle timeout and its Keep-Alive line
+
+
+def _keep_alive_line(idle_timeout):
+    if idle_timeout != _keep_alive[0]:
+        _keep_alive[:] = idle_timeout, 'Keep-Alive: timeout=%d' % idle_timeout
+    return _keep_alive[1]
+
+
 def response_head(res, req, keep, idle_timeout=None):
     """The status line and header section of ``res`` as bytes, with Date
     (when the clock is set) and the Connection header ``keep`` calls for;
@@ -675,14 +689,16 @@ def response_head(res, req, keep, idle_timeout=None):
     else:
         refuse_ctl('reason', reason)
         lines = ['HTTP/1.1 %d %s' % (status, reason)]
+    date = date_header()
     for name, value in res.headers.items():
         if isinstance(value, list):
             for v in value:
                 lines.append(_field_line(name, v))
         else:
             lines.append(_field_line(name, value))
-    date = date_header()
-    if date and 'Date' not in res.headers:
+        if len(name) == 4 and name.lower() == 'date':
+            date = None  # the application's own
+    if date:
         lines.append('Date: ' + date)
     if not keep:
         lines.append('Connection: close')
@@ -690,7 +706,7 @@ def response_head(res, req, keep, idle_timeout=None):
         if req is not None and req.http_version == '1.0':
             lines.append('Connection: keep-alive')
         if idle_timeout and idle_timeout >= 1:
-            lines.append('Keep-Alive: timeout=%d' % idle_timeout)
+            lines.append(_keep_alive_line(idle_timeout))
     lines.append('\r\n')
     return '\r\n'.join(lines).encode()
 

@@ -376,7 +376,11 @@ async def dispatch(app, req):
                 if res:
                     break
             if not res:
-                res = await _call(f, req, **req.url_args)
+                if is_async(f):  # the usual case, without a call between
+                    req._sync = False
+                    res = await f(req, **req.url_args)
+                else:
+                    res = await _call(f, req, **req.url_args)
         res = make_response(res)
         after = app.after_request_handlers
         if req._after:
