@@ -633,11 +633,12 @@ class Microdot:
         app.run(port=8000, debug=True)
     """
     #: The most connections served at once. None (the default) fits them to
-    #: the heap on MicroPython (see ``microdot_server.connection_limit``:
-    #: 16 on the unix port's default heap, about 4 on an ESP32 without
-    #: PSRAM, 6 on a Pico W) and is 64 on CPython. When all are taken, an
-    #: idle connection is closed to admit a new one; failing that, the new
-    #: client waits up to a second, then gets 503.
+    #: the free heap on MicroPython when the server starts (see
+    #: ``microdot_server.connection_limit``: 16 on the unix port's default
+    #: heap; with the default 16 KB ``max_body_length`` about 2 on an ESP32
+    #: without PSRAM and 3 on a Pico W) and is 64 on CPython. When all are
+    #: taken, an idle connection is closed to admit a new one; failing that,
+    #: the new client waits up to a second, then gets 503.
     max_connections = None
 
     def __init__(self):

@@ -212,21 +212,18 @@ _COMMON = ('Host', 'User-Agent', 'Accept', 'Accept-Encoding',
            'Referer', 'Authorization', 'If-None-Match', 'If-Modified-Since',
            'Range', 'Upgrade', 'Date', 'Keep-Alive', 'Location', 'Set-Cookie',
            'Allow', 'Retry-After', 'Content-Encoding', 'Vary', 'ETag',
-           'Last-Modified')
-_KNOWN = {}  # bytes -> str
+           'Last-Modified', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH',
+           'OPTIONS')
+_TOKENS = set(_COMMON)
 _last_host = ['']  # the last Host value found valid
 
 
 def _known(data):
     # data (a method or field name) as str if it is a token, else None
-    name = _KNOWN.get(data)
-    if name is None:
-        if min(data) <= 32 or max(data) >= 127:
-            return None
-        name = data.decode()
-        if not is_token(name):
-            return None
-    return name
+    if min(data) <= 32 or max(data) >= 127:
+        return None
+    name = data.decode()
+    return name if name in _TOKENS or is_token(name) else None
 
 
 def parse_request_line(line):
@@ -643,7 +640,6 @@ def framing(res, req):
     return 'close'
 
 
-_NAMES = set()  # _COMMON as str
 _VALUES = set(('application/json; charset=UTF-8', 'text/plain; charset=UTF-8',
                'text/html; charset=UTF-8'))  # free of control characters
 _STATUS_LINES = {}  # status code -> its status line, for the usual ones
@@ -656,7 +652,7 @@ def _status_line(status):
 
 
 def _field_line(name, value):
-    if name not in _NAMES and not is_token(name):
+    if name not in _TOKENS and not is_token(name):
         raise ValueError('invalid header name %r' % name)
     if not isinstance(value, str):
         value = str(value)
@@ -718,11 +714,6 @@ def clear_caches():
     _last_host[0] = ''
 
 
-for _name in _COMMON:
-    _KNOWN[_name.encode()] = _name
-    _NAMES.add(_name)
-for _name in ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'):
-    _KNOWN[_name.encode()] = _name
 for _name in (200, 204, 304, 400, 404, 500):
     _STATUS_LINES[_name] = 'HTTP/1.1 %d %s' % (_name, reason_phrase(_name))
 del _name
