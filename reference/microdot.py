@@ -134,15 +134,13 @@ class NoCaseDict(dict):
         if initial_dict:
             self.update(initial_dict)
 
-    def _key(self, key):
-        return self.keymap.get(_LOWER.get(key) or _lower(key), key)
-
     def __setitem__(self, key, value):
         super().__setitem__(
             self.keymap.setdefault(_LOWER.get(key) or _lower(key), key), value)
 
     def __getitem__(self, key):
-        return super().__getitem__(self._key(key))
+        return super().__getitem__(
+            self.keymap.get(_LOWER.get(key) or _lower(key), key))
 
     def __delitem__(self, key):
         super().__delitem__(self.keymap.pop(_lower(key), key))
@@ -151,7 +149,8 @@ class NoCaseDict(dict):
         return (_LOWER.get(key) or _lower(key)) in self.keymap
 
     def get(self, key, default=None):
-        return super().get(self._key(key), default)
+        return super().get(
+            self.keymap.get(_LOWER.get(key) or _lower(key), key), default)
 
     def pop(self, key, default=None):
         return super().pop(self.keymap.pop(_lower(key), key), default)

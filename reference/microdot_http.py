@@ -609,7 +609,8 @@ class PlainBody:
 
 # -------------------------------------------------------------------- response
 
-_date = [None, None]  # the second a Date value was made for, and the value
+# The second a Date value was made for, the value, and its header line.
+_date = [None, None, b'']
 
 
 def date_header():
@@ -617,7 +618,9 @@ def date_header():
     second = int(time.time())
     if second != _date[0]:
         t = time.gmtime(second)
-        _date[:] = second, http_date(t) if t[0] >= CLOCK_VALID_FROM else None
+        value = http_date(t) if t[0] >= CLOCK_VALID_FROM else None
+        _date[:] = second, value, \
+            ('Date: %s\r\n' % value).encode() if value else b''
     return _date[1]
 
 
@@ -661,13 +664,52 @@ def _field_line(name, value):
     return name + ': ' + value
 
 
-_keep_alive = [None, None]  # the last idle timeout and its Keep-Alive line
+_keep_alive = [None, b'']  # the last idle timeout and its Keep-Alive line
 
 
 def _keep_alive_line(idle_timeout):
     if idle_timeout != _keep_alive[0]:
-        _keep_alive[:] = idle_timeout, 'Keep-Alive: timeout=%d' % idle_timeout
+        _keep_alive[:] = idle_timeout, \
+            b'Keep-Alive: timeout=%d\r\n' % idle_timeout
     return _keep_alive[1]
+
+
+# The last response's status, reason and headers (a plain copy), its status
+# and header lines as bytes, and whether it had its own Date: most responses
+# repeat the one before, and then its lines are not made again.
+_last = [None, None, None, b'', False]
+
+
+def _head_lines(res, status):
+    # The status line and the response's own header lines, as bytes, and
+    # whether they include Date.
+    headers = res.headers
+    if status == _last[0] and res.reason == _last[1] and _last[2] == headers:
+        return _last[3], _last[4]
+    reason = res.reason
+    if reason is None:
+        lines = [_status_line(status)]
+    else:
+        refuse_ctl('reason', reason)
+        lines = ['HTTP/1.1 %d %s' % (status, reason)]
+    dated = False
+    plain = True  # every value a str: the next response compares equal
+    for name, value in headers.items():  # only if it is the same
+        if isinstance(value, list):
+            plain = False
+            for v in value:
+                lines.append(_field_line(name, v))
+        else:
+            plain = plain and isinstance(value, str)
+            lines.append(_field_line(name, value))
+        if len(name) == 4 and name.lower() == 'date':
+            dated = True  # the application's own
+    lines.append('')
+    block = '\r\n'.join(lines).encode()
+    if plain:
+        _last[:] = status, reason, {k: v for k, v in headers.items()}, \
+            block, dated
+    return block, dated
 
 
 def response_head(res, req, keep, idle_timeout=None):
@@ -679,39 +721,29 @@ def response_head(res, req, keep, idle_timeout=None):
     status = res.status_code
     if not isinstance(status, int) or not 100 <= status <= 599:
         raise ValueError('invalid status code %r' % (status,))
-    reason = res.reason
-    if reason is None:
-        lines = [_status_line(status)]
-    else:
-        refuse_ctl('reason', reason)
-        lines = ['HTTP/1.1 %d %s' % (status, reason)]
-    date = date_header()
-    for name, value in res.headers.items():
-        if isinstance(value, list):
-            for v in value:
-                lines.append(_field_line(name, v))
-        else:
-            lines.append(_field_line(name, value))
-        if len(name) == 4 and name.lower() == 'date':
-            date = None  # the application's own
-    if date:
-        lines.append('Date: ' + date)
+    block, dated = _head_lines(res, status)
+    head = [block]
+    if not dated:
+        date_header()
+        head.append(_date[2])
     if not keep:
-        lines.append('Connection: close')
+        head.append(b'Connection: close\r\n')
     else:
         if req is not None and req.http_version == '1.0':
-            lines.append('Connection: keep-alive')
+            head.append(b'Connection: keep-alive\r\n')
         if idle_timeout and idle_timeout >= 1:
-            lines.append(_keep_alive_line(idle_timeout))
-    lines.append('\r\n')
-    return '\r\n'.join(lines).encode()
+            head.append(_keep_alive_line(idle_timeout))
+    head.append(b'\r\n')
+    return b''.join(head)
 
 
 def clear_caches():
-    """Forget the last Host found valid and the last Date (for tests that
-    loosen the checks or change the clock)."""
-    _date[:] = None, None
+    """Forget the last Host found valid, the last response's header lines
+    and the last Date (for tests that loosen the checks or change the
+    clock)."""
+    _date[:] = None, None, b''
     _last_host[0] = ''
+    _last[:] = None, None, None, b'', False
 
 
 for _name in (200, 204, 304, 400, 404, 500):
