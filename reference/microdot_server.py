@@ -510,7 +510,7 @@ async def read_request(app, reader):
         while lines is None:
             if reader.buf and conn.mode == IDLE:
                 conn.expect(HEAD)  # the head's deadline starts now
-            await reader.fill()
+            reader._add(await conn.recv(2048))  # Reader.fill, less a call
             lines = reader.take_head()
     except EOFError:
         if reader.buf:
@@ -590,7 +590,8 @@ async def send_response(conn, res, req, keep):
             return False
         if frame == 'chunked':
             conn.write(b'0\r\n\r\n')
-    await conn.drain()
+    if conn.unsent():
+        await conn.drain()
     return keep
 
 
@@ -752,12 +753,15 @@ class Connection:
     def write(self, data):
         self.writer.write(data)
 
+    def unsent(self):
+        """Whether written data may still wait to go out. MicroPython's
+        stream writes at once what the socket takes and keeps the rest in
+        out_buf: with nothing kept there is nothing to drain, and the next
+        read yields to the other tasks anyway."""
+        return not MICROPYTHON or bool(self.writer.out_buf)
+
     async def drain(self):
-        # MicroPython's stream writes at once what the socket takes and
-        # keeps the rest in out_buf: with nothing kept, there is nothing to
-        # wait for, and the next read yields to the other tasks anyway.
-        if not MICROPYTHON or self.writer.out_buf:
-            await self.writer.drain()
+        await self.writer.drain()
 
     async def close(self, linger=True):
         """Close the connection; with ``linger``, in stages (RFC 9112 9.6):

@@ -90,6 +90,9 @@ class MemoryConnection:
     def write(self, data):
         self.response += data
 
+    def unsent(self):
+        return False
+
     async def drain(self):
         pass
 
