@@ -96,7 +96,6 @@ if MICROPYTHON:
 
     ticks_ms = time.ticks_ms
     ticks_diff = time.ticks_diff
-    ticks_add = time.ticks_add
 else:
     from inspect import iscoroutine
     from inspect import iscoroutinefunction as is_async
@@ -106,9 +105,6 @@ else:
 
     def ticks_diff(a, b):
         return a - b
-
-    def ticks_add(a, b):
-        return a + b
 
 
 def run(app, host='0.0.0.0', port=5000, debug=False, ssl=None):
@@ -229,9 +225,12 @@ class Server:
         while True:
             await asyncio.sleep(TICK / 1000)
             now = ticks_ms()
+            idle = int(Request.idle_timeout * 1000)
+            busy = int(Request.socket_read_timeout * 1000)
             for conn in self.conns:
-                if conn.waiter is not None and conn.deadline is not None \
-                        and ticks_diff(conn.deadline, now) <= 0:
+                limit = idle if conn.mode == IDLE else busy
+                if limit and conn.waiter is not None and \
+                        ticks_diff(now, conn.since) >= limit:
                     conn.expire()
 
     async def accept(self, reader, writer):
@@ -322,7 +321,8 @@ class Server:
                 if req is None:
                     break  # the client left, or stayed silent
                 res = await dispatch(app, req)
-                unread = not req._stream.done
+                stream = req._stream
+                unread = stream is not http.EMPTY_BODY and not stream.done
                 keep = not unread and not conn.last and http.keep_alive(req)
             except HTTPException as exc:  # the request itself is unusable
                 res = Response(exc.reason or error_text(exc.status_code),
@@ -662,9 +662,7 @@ class Connection:
         self.expired = False  # the wait was cut short
         self.last = False  # answer the request under way, then close
         self.mode = IDLE
-        self.deadline = None
-        self.since = 0
-        self.expect(IDLE)
+        self.since = ticks_ms()  # when the wait for the mode's input began
 
     def lend(self, buf):
         """Receive into ``buf`` (a bytearray) from now on."""
@@ -672,16 +670,12 @@ class Connection:
         self.view = memoryview(buf)
 
     def expect(self, mode):
-        """Wait next for ``mode``: IDLE (a request to begin: the deadline
-        is ``idle_timeout`` away), HEAD (the rest of a head: it must be
+        """Wait next for ``mode``, from now: IDLE (a request to begin, for
+        at most ``idle_timeout``), HEAD (the rest of a head, which must be
         whole ``socket_read_timeout`` after its start) or BODY (each read
         may wait ``socket_read_timeout``)."""
         self.mode = mode
         self.since = ticks_ms()
-        timeout = Request.idle_timeout if mode == IDLE else \
-            Request.socket_read_timeout
-        self.deadline = ticks_add(self.since, int(timeout * 1000)) \
-            if timeout else None
 
     def expire(self):
         """Cut the connection's wait for input short (timeout, shed)."""
@@ -690,9 +684,8 @@ class Connection:
             self.waiter.cancel()
 
     async def recv(self, n):
-        if self.mode == BODY and self.deadline is not None:
-            self.deadline = ticks_add(
-                ticks_ms(), int(Request.socket_read_timeout * 1000))
+        if self.mode == BODY:
+            self.since = ticks_ms()  # a body's limit is on each pause
         self.waiter = asyncio.current_task()
         try:
             if MICROPYTHON:
