@@ -1149,3 +1149,12 @@ def test_response_defaults():
 def test_already_handled_writes_nothing(app, client):
     app.route('/')(lambda req: Response.already_handled)
     assert client.get('/') is None
+
+
+def test_dispatch_request_runs_the_route(app):
+    # microdot 1.x's method, now loading the server's dispatch on first use
+    app.route('/x/<int:n>')(lambda req, n: {'n': n})
+    req = Request(app, ('127.0.0.1', 1), 'GET', '/x/7', '1.1',
+                  NoCaseDict({'Host': 'a'}))
+    res = asyncio.run(app.dispatch_request(req))
+    assert (res.status_code, res.body) == (200, b'{"n": 7}')
