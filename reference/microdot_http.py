@@ -270,18 +270,27 @@ def parse_field(line, headers):
     joining repeated fields with ``, `` (``; `` for Cookie). 400 for
     obs-fold, a missing colon, a name that is not a token (space before the
     colon included), a control character in the value, or a second Host."""
-    name, colon, value = line.partition(b':')
-    if not colon or not name:
-        raise HTTPError(400)  # obs-fold (RFC 9112 5.2) has a space in name
-    name = _known(name)
-    if name is None:
-        raise HTTPError(400)
-    value = value.strip(b' \t')
-    if value and (min(value) < 32 or b'\x7f' in value) and _has_ctl(value):
-        raise HTTPError(400)
-    try:
-        value = value.decode()
-    except ValueError:
+    text = None
+    if line and min(line) >= 32 and b'\x7f' not in line:  # usual
+        try:
+            text = line.decode()
+        except ValueError:
+            pass  # obs-text that is not UTF-8
+    if text is not None:
+        name, colon, value = text.partition(':')
+        if not colon or not (name in _TOKENS or is_token(name)):
+            raise HTTPError(400)  # obs-fold (RFC 9112 5.2): a space in name
+        value = value.strip(' ')
+    else:
+        name, colon, value = line.partition(b':')
+        if not colon or not name:
+            raise HTTPError(400)
+        name = _known(name)
+        if name is None:
+            raise HTTPError(400)
+        value = value.strip(b' \t')
+        if _has_ctl(value):
+            raise HTTPError(400)
         value = _text(value)
     if name in headers:
         lower = name.lower()

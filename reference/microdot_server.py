@@ -70,7 +70,7 @@ RECV = 1024 if MICROPYTHON else 65536  # the most bytes one read takes
 CONNECTION_BYTES = 6 * 1024
 HEAP_RESERVE = 24 * 1024  # left free for the application's own work
 GC_SHARE = 8  # on a small heap, collect after an eighth of it is allocated
-SMALL_HEAP = 512 * 1024
+SMALL_HEAP = 256 * 1024
 MOST_CONNECTIONS = 16 if MICROPYTHON else 64
 
 # The answer when there is no place, or no memory, for a request: constant
