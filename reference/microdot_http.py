@@ -228,25 +228,23 @@ def _known(data):
 
 def parse_request_line(line):
     """``b'GET / HTTP/1.1'`` -> ``('GET', '/', '1.1')``; 400 or 505."""
-    parts = line.split(b' ')
+    # no whitespace but the two single spaces, no control characters, no
+    # non-ASCII: then the line is ASCII text, decoded once
+    if not line or min(line) < 32 or max(line) >= 127:
+        raise HTTPError(400)
+    parts = line.decode().split(' ')
     if len(parts) != 3:
         raise HTTPError(400)
     method, target, version = parts
-    # no whitespace, control characters or non-ASCII in any element
-    if not target or min(target) <= 32 or max(target) >= 127:
+    if not target or not (method in _TOKENS or is_token(method)):
         raise HTTPError(400)
-    method = _known(method) if method else None
-    if method is None:
-        raise HTTPError(400)
-    if version == b'HTTP/1.1':
-        return method, target.decode(), '1.1'
-    version = version.decode() if version and min(version) > 32 and \
-        max(version) < 127 else ''
+    if version == 'HTTP/1.1':
+        return method, target, '1.1'
     if _VERSION.match(version) is None:
         raise HTTPError(400)
     if version[5] != '1':
         raise HTTPError(505)
-    return method, target.decode(), version[5:]
+    return method, target, version[5:]
 
 
 def _has_ctl(data):
@@ -271,7 +269,7 @@ def parse_field(line, headers):
     obs-fold, a missing colon, a name that is not a token (space before the
     colon included), a control character in the value, or a second Host."""
     text = None
-    if line and min(line) >= 32 and b'\x7f' not in line:  # usual
+    if line and min(line) >= 32 and b'\x7f' not in line:  # no controls
         try:
             text = line.decode()
         except ValueError:
