@@ -689,46 +689,41 @@ class Connection:
         self.waiter = asyncio.current_task()
         try:
             if MICROPYTHON:
-                got = await self.reader.readinto(self.buf)
-                return bytes(self.view[:got]) if got else b''
+                got = None
+                while got is None:  # None: woken with nothing to read
+                    got = await self.reader.readinto(self.buf)
+                return bytes(self.view[:got])
             return await self.reader.read(n)
         except asyncio.CancelledError:
             if not self.expired:
                 raise  # the server is stopping
-            return self._after_expiry(n)
+            return await self._after_expiry(n)
         finally:
             self.waiter = None
 
-    def _after_expiry(self, n):
+    async def _after_expiry(self, n):
         # A request may have arrived as the wait was cut short: an idle
         # connection serves it, then closes; else 408.
         self.expired = False
-        if not MICROPYTHON:
-            task = asyncio.current_task()
-            if hasattr(task, 'uncancel'):
-                task.uncancel()
-        if self.mode == IDLE:
-            data = self._pending(n)
-            if data is not None:
-                self.last = True
-                return data
-        raise HTTPError(408)
-
-    def _pending(self, n):
-        # Input received but not read yet, without waiting: None if none
-        # (b'' if the client has closed).
         if MICROPYTHON:
-            try:
-                got = self.reader.s.readinto(self.buf)
-            except OSError:
-                return None
-            return None if got is None else bytes(self.view[:got])
-        buffered = getattr(self.reader, '_buffer', None)
-        if buffered:
-            data = bytes(buffered[:n])
-            del buffered[:n]
-            return data
-        return b'' if self.reader.at_eof() else None
+            if self.mode == IDLE:
+                try:  # the socket does not block: None if nothing is there
+                    got = self.reader.s.readinto(self.buf)
+                except OSError:
+                    got = None
+                if got is not None:
+                    self.last = True
+                    return bytes(self.view[:got])
+            raise HTTPError(408)
+        task = asyncio.current_task()
+        if hasattr(task, 'uncancel'):
+            task.uncancel()
+        reader = self.reader
+        if self.mode == IDLE and (reader.at_eof() or
+                                  getattr(reader, '_buffer', None)):
+            self.last = True
+            return await reader.read(n)  # at once: the bytes are here
+        raise HTTPError(408)
 
     def recv_now(self, n):
         if self.loop is not None:  # CPython: we are in a worker thread

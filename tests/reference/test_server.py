@@ -780,7 +780,7 @@ def test_request_found_as_an_idle_connection_expires_is_served():
         reader.feed_data(b'GET / HTTP/1.1\r\nHost: a\r\n\r\n')
         conn = microdot_server.Connection(reader, FakeWriter())
         conn.expired = True
-        data = conn._after_expiry(4096)
+        data = await conn._after_expiry(4096)
         return data, conn.last
 
     data, last = asyncio.run(main())
@@ -793,7 +793,7 @@ def test_idle_connection_that_expires_with_nothing_sent_is_408():
         conn = microdot_server.Connection(asyncio.StreamReader(),
                                           FakeWriter())
         conn.expired = True
-        conn._after_expiry(4096)
+        await conn._after_expiry(4096)
 
     with pytest.raises(HTTPError) as info:
         asyncio.run(main())
