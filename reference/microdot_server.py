@@ -183,10 +183,7 @@ class Server:
         if MICROPYTHON:
             _keep_heap_whole(self)
         else:
-            from concurrent.futures import ThreadPoolExecutor
             self.loop = asyncio.get_running_loop()
-            self.loop.set_default_executor(
-                ThreadPoolExecutor(self.max_connections))
         listener = await asyncio.start_server(self.accept, host, port,
                                               ssl=ssl)
         watch = asyncio.create_task(self.watch())
@@ -468,7 +465,54 @@ async def call_plain(f, *args):
     no threads to spare, so there it runs in place."""
     if MICROPYTHON:
         return f(*args)
-    return await asyncio.get_running_loop().run_in_executor(None, f, *args)
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+    _jobs.put((f, args, done, loop))
+    with _workers_lock:  # a thread more when none is free, up to WORKERS
+        more = _workers[1] < _jobs.qsize() and _workers[0] < WORKERS
+        if more:
+            _workers[0] += 1
+    if more:
+        threading.Thread(target=_work, daemon=True).start()
+    return await done
+
+
+if not MICROPYTHON:
+    # A pool of worker threads for plain functions: lighter than an
+    # executor's futures (a third of the time per call), shared by every
+    # server of the process, each job telling the loop to wake.
+    import threading
+    from queue import SimpleQueue
+
+    WORKERS = MOST_CONNECTIONS
+    _jobs = SimpleQueue()
+    _workers = [0, 0]  # started, waiting for a job
+    _workers_lock = threading.Lock()
+
+    def _work():
+        while True:
+            with _workers_lock:
+                _workers[1] += 1
+            f, args, done, loop = _jobs.get()
+            with _workers_lock:
+                _workers[1] -= 1
+            try:
+                result, ok = f(*args), True
+            except BaseException as exc:
+                result, ok = exc, False
+            try:
+                loop.call_soon_threadsafe(_settle, done, ok, result)
+            except RuntimeError:
+                pass  # that loop has closed: nobody waits any more
+
+    def _settle(done, ok, result):
+        if not done.cancelled():
+            if ok:
+                done.set_result(result)
+            elif isinstance(result, StopIteration):  # a future refuses it
+                done.set_exception(RuntimeError('StopIteration: %s' % result))
+            else:
+                done.set_exception(result)
 
 
 async def _invoke(f, *args, **kwargs):

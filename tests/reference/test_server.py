@@ -803,3 +803,19 @@ def test_idle_connection_that_expires_with_nothing_sent_is_408():
 class FakeWriter:
     def get_extra_info(self, name):
         return ('127.0.0.1', 1)
+
+
+def test_plain_handler_raising_stopiteration_is_500(serve):
+    # a worker thread hands exceptions back to the loop; StopIteration is
+    # one a future will not carry
+    app = basic_app()
+
+    @app.route('/stop')
+    def stop(req):
+        raise StopIteration('stop')
+
+    c = serve(app).client()
+    c.get('/stop')
+    assert c.response().status == 500
+    c.get('/')
+    assert c.response().body == b'index'
