@@ -25,9 +25,11 @@ Example::
 
 Three modules make the framework: this one is what applications use
 (routing, requests, responses); ``microdot_http`` parses and frames HTTP/1.1
-messages without doing I/O; ``microdot_server`` runs connections on asyncio.
-The last two are imported when the server starts, so that an application
-defining its routes on a small board does not yet pay for them.
+messages without doing I/O (it imports nothing from the other two);
+``microdot_server`` runs connections on asyncio and each request through the
+application's hooks and handlers. The last two are loaded when the server
+starts, so that an application defining its routes on a small board does not
+yet pay for them.
 """
 import json
 import re
@@ -38,18 +40,8 @@ MICROPYTHON = sys.implementation.name == 'micropython'
 if MICROPYTHON:
     def print_exception(exc):
         sys.print_exception(exc)
-
-    async def _coroutine_function():
-        pass
-
-    def is_async(f):
-        # MicroPython gives async functions and generator functions one type,
-        # so a handler written as a generator function counts as async here.
-        return type(f) is type(_coroutine_function)
 else:
     import traceback
-    from inspect import iscoroutine as _is_coroutine
-    from inspect import iscoroutinefunction as is_async
 
     def print_exception(exc):
         traceback.print_exception(type(exc), exc, exc.__traceback__)
@@ -113,6 +105,18 @@ def urlencode(s):
 
 # ------------------------------------------------------------------ containers
 
+# Names the server asks for on every request, lowered once: str.lower() is
+# slow on MicroPython. Fixed: a cache that grew would scatter long-lived
+# objects over a small heap.
+_LOWER = {'Host': 'host', 'Content-Length': 'content-length',
+          'Content-Type': 'content-type', 'Connection': 'connection',
+          'Transfer-Encoding': 'transfer-encoding', 'Date': 'date'}
+
+
+def _lower(key):
+    return key.lower()
+
+
 class NoCaseDict(dict):
     """A ``dict`` with case-insensitive string keys that keeps the spelling
     with which each key was first stored.
@@ -126,30 +130,39 @@ class NoCaseDict(dict):
 
     def __init__(self, initial_dict=None):
         super().__init__()
-        self.keymap = {}
+        self.keymap = {}  # lowercased key -> the key as stored
         if initial_dict:
             self.update(initial_dict)
 
-    def _key(self, key):
-        return self.keymap.get(key.lower(), key)
-
     def __setitem__(self, key, value):
-        super().__setitem__(self.keymap.setdefault(key.lower(), key), value)
+        super().__setitem__(
+            self.keymap.setdefault(_LOWER.get(key) or _lower(key), key), value)
 
     def __getitem__(self, key):
-        return super().__getitem__(self._key(key))
+        return super().__getitem__(
+            self.keymap.get(_LOWER.get(key) or _lower(key), key))
 
     def __delitem__(self, key):
-        super().__delitem__(self.keymap.pop(key.lower(), key))
+        super().__delitem__(self.keymap.pop(_lower(key), key))
 
     def __contains__(self, key):
-        return self._key(key) in self.keys()  # keymap outlives clear()
+        return (_LOWER.get(key) or _lower(key)) in self.keymap
 
     def get(self, key, default=None):
-        return super().get(self._key(key), default)
+        return super().get(
+            self.keymap.get(_LOWER.get(key) or _lower(key), key), default)
 
     def pop(self, key, default=None):
-        return super().pop(self.keymap.pop(key.lower(), key), default)
+        return super().pop(self.keymap.pop(_lower(key), key), default)
+
+    def popitem(self):
+        key, value = super().popitem()
+        self.keymap.pop(_lower(key), None)
+        return key, value
+
+    def clear(self):
+        super().clear()
+        self.keymap.clear()
 
     def setdefault(self, key, default=None):
         if key not in self:
@@ -240,12 +253,36 @@ class Request:
     max_readline = 2 * 1024
     #: The most header lines a request may have (else 431).
     max_headers = 32
-    #: Seconds a read may wait for the client; idle connections are closed
-    #: after this long. 0 waits for ever.
+    #: The most bytes a whole request head may have (else 431).
+    max_head_length = 4 * 1024
+    #: Seconds a connection may wait for a request to begin (the first, or
+    #: the next on a kept-alive connection) before it is closed; announced
+    #: to clients in ``Keep-Alive: timeout=N``. 0 waits for ever.
+    idle_timeout = 5
+    #: Seconds a request under way may take: its whole head must arrive
+    #: within this time, and its body may pause no longer (else 408).
+    #: 0 waits for ever.
     socket_read_timeout = 1
 
     class G:
         pass
+
+    # Defaults an instance overrides only when it must: each attribute an
+    # instance stores costs time on every request.
+    sock = None
+    url_args = {}
+    query_string = None
+    content_length = 0
+    _args = None
+    _cookies = None
+    _g = None
+    _body = None
+    _stream = None
+    _sync = True  # whether the code using stream is a plain function
+    _used = None  # 'body' or 'stream', whichever was taken first
+    _json = None
+    _form = None
+    _after = None
 
     def __init__(self, app, client_addr, method, url, http_version, headers,
                  body=None, stream=None, sock=None):
@@ -255,28 +292,56 @@ class Request:
         self.url = url
         self.http_version = http_version
         self.headers = headers
-        self.sock = sock
-        self.g = Request.G()
-        self.url_args = {}
-        self.path, query, self.query_string = url.partition('?')
-        self.args = _parse_urlencoded(self.query_string)
-        if not query:
-            self.query_string = None
+        if sock is not None:
+            self.sock = sock
+        if '?' in url:
+            self.path, _, self.query_string = url.partition('?')
+            # parsed now, so that a query that is not UTF-8 is a 400
+            self._args = _parse_urlencoded(self.query_string)
+        else:
+            self.path = url
         length = headers.get('Content-Length')
-        self.content_length = int(length.split(',')[0]) if length else 0
+        if length:
+            self.content_length = int(length.split(',')[0])
         self.content_type = headers.get('Content-Type')
-        self.cookies = {}
-        for pair in headers.get('Cookie', '').split(';'):
-            name, eq, value = pair.strip().partition('=')
-            if eq and name:  # malformed pairs are ignored (RFC 6265 5.2)
-                self.cookies[name] = value
-        self._body = body
-        self._stream = stream
-        self._sync = True  # whether the code using stream is a plain function
-        self._used = None  # 'body' or 'stream', whichever was taken first
-        self._json = None
-        self._form = None
-        self.after_request_handlers = []
+        if body is not None:
+            self._body = body
+        if stream is not None:
+            self._stream = stream
+
+    # What most requests never look at is made when first asked for.
+
+    @property
+    def args(self):
+        """The query string's arguments, a MultiDict."""
+        if self._args is None:
+            self._args = MultiDict()
+        return self._args
+
+    @property
+    def cookies(self):
+        """The cookies the client sent, a dict."""
+        if self._cookies is None:
+            self._cookies = {}
+            for pair in self.headers.get('Cookie', '').split(';'):
+                name, eq, value = pair.strip().partition('=')
+                if eq and name:  # malformed pairs are ignored (RFC 6265 5.2)
+                    self._cookies[name] = value
+        return self._cookies
+
+    @property
+    def g(self):
+        """A namespace free for the application, for this request."""
+        if self._g is None:
+            self._g = Request.G()
+        return self._g
+
+    @property
+    def after_request_handlers(self):
+        """This request's own after-request handlers (``after_request``)."""
+        if self._after is None:
+            self._after = []
+        return self._after
 
     def _take(self, what):
         if self._used not in (None, what):
@@ -364,14 +429,16 @@ class Response:
     default_send_file_max_age = None
     #: Returned by a handler that wrote its own answer (e.g. a WebSocket).
     already_handled = None
+    reason = None
 
     def __init__(self, body='', status_code=200, headers=None, reason=None):
         if body is None and status_code == 200:
             body = ''
             status_code = 204
         self.status_code = status_code
-        self.headers = NoCaseDict(headers or {})
-        self.reason = reason
+        self.headers = NoCaseDict(headers)
+        if reason is not None:
+            self.reason = reason
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
             self.headers['Content-Type'] = 'application/json; charset=UTF-8'
@@ -475,18 +542,6 @@ class Response:
         return cls(f, status_code, headers)
 
 
-def _make_response(res):
-    if isinstance(res, Response):
-        return res
-    if isinstance(res, tuple):
-        if len(res) == 3:
-            return Response(*res)
-        if isinstance(res[1], int):
-            return Response(res[0], res[1])
-        return Response(res[0], 200, res[1])
-    return Response(res)
-
-
 # --------------------------------------------------------------------- routing
 
 class URLPattern:
@@ -585,33 +640,15 @@ def _is_int(text):
     return bool(digits) and not digits.strip('0123456789')
 
 
-def _mro(cls):
-    # A class and its bases, nearest first (MicroPython has no __mro__); a
-    # base shared by several parents comes after all of them.
-    order = [cls]
-    for base in cls.__bases__:
-        order += _mro(base)
-    return [c for i, c in enumerate(order) if c not in order[i + 1:]]
-
-
-async def call_plain(f, *args):
-    """Call a plain function from async code. On CPython it runs in a worker
-    thread, so that blocking work leaves the event loop free; MicroPython has
-    no threads to spare, so there it runs in place."""
-    if MICROPYTHON:
-        return f(*args)
-    import asyncio
-    return await asyncio.get_running_loop().run_in_executor(None, f, *args)
-
-
-async def _invoke(f, *args, **kwargs):
-    # Call a handler or hook, plain or async, and wait for its result.
-    if is_async(f):
-        return await f(*args, **kwargs)
-    result = await call_plain(lambda: f(*args, **kwargs))
-    if not MICROPYTHON and _is_coroutine(result):
-        result = await result  # a plain wrapper around an async function
-    return result
+def _load_server():
+    # The server is loaded when it is first needed. Compiling a module
+    # leaves holes in the heap; a collection before each keeps them few, so
+    # that large blocks (a body, a buffer) still fit.
+    if 'microdot_server' not in sys.modules:
+        import gc
+        for name in ('microdot_http', 'microdot_server'):
+            gc.collect()
+            __import__(name)
 
 
 _KNOWN_METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT',
@@ -640,8 +677,14 @@ class Microdot:
 
         app.run(port=8000, debug=True)
     """
-    #: The most connections served at once; more wait briefly, then get 503.
-    max_connections = 8 if MICROPYTHON else 32
+    #: The most connections served at once. None (the default) fits them to
+    #: the free heap on MicroPython when the server starts (see
+    #: ``microdot_server.connection_limit``: 16 on the unix port's default
+    #: heap; with the default 16 KB ``max_body_length`` about 2 on an ESP32
+    #: without PSRAM and 3 on a Pico W) and is 64 on CPython. When all are
+    #: taken, an idle connection is closed to admit a new one; failing that,
+    #: the new client waits up to a second, then gets 503.
+    max_connections = None
 
     def __init__(self):
         self.url_map = []
@@ -760,83 +803,25 @@ class Microdot:
         return {'Allow': ', '.join(allow)} if allow else 404
 
     async def dispatch_request(self, req):
-        """Run the hooks and the handler for a request; returns a Response."""
-        try:
-            if req.content_length > Request.max_content_length:
-                raise HTTPException(413)
-            f = self.find_route(req)
-            if isinstance(f, int):
-                raise HTTPException(f)
-            res = None
-            if isinstance(f, dict):
-                res = Response(headers=f)
-            else:
-                for handler in self.before_request_handlers:
-                    req._sync = not is_async(handler)  # for req.stream
-                    res = await _invoke(handler, req)
-                    if res:
-                        break
-                if not res:
-                    req._sync = not is_async(f)
-                    res = await _invoke(f, req, **req.url_args)
-            res = _make_response(res)
-            for handler in self.after_request_handlers + \
-                    req.after_request_handlers:
-                res = _make_response(await _invoke(handler, req, res) or res)
-            return res
-        except HTTPException as exc:
-            res = await self._error_response(req, exc.status_code, exc.reason)
-        except Exception as exc:
-            res = await self._exception_response(req, exc)
-        for handler in self.after_error_request_handlers:
-            try:
-                res = _make_response(await _invoke(handler, req, res) or res)
-            except Exception as exc:
-                print_exception(exc)
-        return res
-
-    async def _error_response(self, req, status_code, reason=None):
-        res = None
-        if status_code in self.error_handlers:
-            try:
-                res = _make_response(
-                    await _invoke(self.error_handlers[status_code], req))
-            except Exception as exc:
-                print_exception(exc)
-        if res is None:
-            from microdot_http import error_text
-            res = Response(reason or error_text(status_code), status_code)
-        if res.status_code == 405 and 'Allow' not in res.headers:
-            res.headers['Allow'] = ', '.join(self.allowed_methods(req.path))
-        return res
-
-    async def _exception_response(self, req, exc):
-        if self.debug:
-            print_exception(exc)
-        else:
-            print('%s %s: %s: %s' % (req.method, req.path,
-                                     type(exc).__name__, exc))
-        for cls in _mro(type(exc)):
-            if cls in self.error_handlers:
-                try:
-                    return _make_response(
-                        await _invoke(self.error_handlers[cls], req, exc))
-                except Exception as exc2:
-                    print_exception(exc2)
-                break
-        return await self._error_response(req, 500)
+        """Run the hooks and the handler for a request; returns a Response
+        (the server's ``dispatch``, loaded with it)."""
+        _load_server()
+        import microdot_server
+        return await microdot_server.dispatch(self, req)
 
     def run(self, host='0.0.0.0', port=5000, debug=False, ssl=None):
         """Serve requests until ``shutdown()`` or Ctrl-C::
 
             app.run(port=80, debug=True)
         """
+        _load_server()
         import microdot_server
         microdot_server.run(self, host, port, debug, ssl)
 
     async def start_server(self, host='0.0.0.0', port=5000, debug=False,
                            ssl=None):
         """The server as a coroutine, to run beside other asyncio tasks."""
+        _load_server()
         import microdot_server
         await microdot_server.Server(self, debug).serve(host, port, ssl)
 

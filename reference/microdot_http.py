@@ -2,23 +2,27 @@
 microdot_http: HTTP/1.1 message syntax (RFC 9112), with no I/O of its own
 =========================================================================
 
-The parser takes whole lines and blocks of bytes from a ``Reader``'s buffer
-and says when it needs more; the server decides how to wait for them. Every
-malformed input ends in ``HTTPException`` carrying the status to answer::
+The parser takes a whole request head and blocks of bytes from a
+``Reader``'s buffer and says when it needs more; the server decides how to
+wait for them. Its limits are arguments, and every malformed input ends in
+``HTTPError``, which carries the status to answer::
 
-    reader = Reader(conn)
-    lines = []
-    while not take_head(reader, lines):
+    reader = Reader(conn, max_line=2048, max_headers=32, max_head=4096)
+    lines = reader.take_head()
+    while lines is None:
         await reader.fill()
-    method, target, version, headers = parse_head(lines)
+        lines = reader.take_head()
+    headers = {}  # any mapping; the server gives a case-insensitive one
+    method, target, version = parse_head(lines, headers)
 
 Responses go the other way: ``framing`` decides how a body is delimited and
 ``response_head`` writes the status line and header section.
+
+This module imports nothing from the framework, so the parser can be tested
+and reused on its own.
 """
 import re
 import time
-
-from microdot import HTTPException, NoCaseDict, Request
 
 _VERSION = re.compile('^HTTP/[0-9][.][0-9]$')
 _HOST = re.compile(
@@ -29,6 +33,17 @@ _MAX_EMPTY_LINES = 8
 # A board without a time source starts its clock in 2000 (or 1970); such a
 # clock must not be published in a Date header (RFC 9110 section 6.6.1).
 CLOCK_VALID_FROM = 2024
+
+
+
+class HTTPError(Exception):
+    """A request that cannot be served as sent; ``status`` is the code to
+    answer (400, 408, 413, 414, 431, 501, 505)."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
 
 # ---------------------------------------------------------------- field syntax
 
@@ -112,9 +127,9 @@ def is_token(s):
 
 def refuse_ctl(what, value):
     """Raise ValueError when a str holds a control character (CR, LF...)."""
-    for c in value:
-        if c < ' ' or c == '\x7f':
-            raise ValueError('%s contains a control character' % what)
+    data = value.encode()
+    if data and (min(data) < 32 or b'\x7f' in data):
+        raise ValueError('%s contains a control character' % what)
 
 
 _URI_CHARACTERS = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -197,53 +212,56 @@ def _cookie_date(expires):
 
 # ---------------------------------------------------------------- request head
 
+# The methods and field names most messages use, known to be tokens: a
+# lookup costs less than a regular expression on MicroPython. These sets are
+# fixed at import: caches that grew as clients come would scatter long-lived
+# objects over a small heap and split it into pieces too small for a body.
+_COMMON = ('Host', 'User-Agent', 'Accept', 'Accept-Encoding',
+           'Accept-Language', 'Connection', 'Content-Length', 'Content-Type',
+           'Cookie', 'Transfer-Encoding', 'Expect', 'Cache-Control', 'Origin',
+           'Referer', 'Authorization', 'If-None-Match', 'If-Modified-Since',
+           'Range', 'Upgrade', 'Date', 'Keep-Alive', 'Location', 'Set-Cookie',
+           'Allow', 'Retry-After', 'Content-Encoding', 'Vary', 'ETag',
+           'Last-Modified', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH',
+           'OPTIONS')
+_TOKENS = set(_COMMON)
+_last_host = ['']  # the last Host value found valid
 
-def take_head(reader, lines):
-    """Move the lines of a request head from the buffer into ``lines``.
 
-    True once the empty line that ends the head has been taken; False when
-    the buffer ran out first. Empty lines before the request line are
-    skipped (RFC 9112 section 2.2). Too long a request line is 414, too long
-    or too many header lines 431.
-    """
-    while True:
-        line = reader.line(Request.max_readline, 431 if lines else 414)
-        if line is None:
-            return False
-        if line:
-            lines.append(line)
-            if len(lines) > Request.max_headers + 1:
-                raise HTTPException(431)
-        elif lines:
-            return True
-        else:
-            reader.empty_lines += 1
-            if reader.empty_lines > _MAX_EMPTY_LINES:
-                raise HTTPException(400)
+def _known(data):
+    # data (a method or field name) as str if it is a token, else None
+    if min(data) <= 32 or max(data) >= 127:
+        return None
+    name = data.decode()
+    return name if name in _TOKENS or is_token(name) else None
 
 
 def parse_request_line(line):
     """``b'GET / HTTP/1.1'`` -> ``('GET', '/', '1.1')``; 400 or 505."""
-    parts = line.split(b' ')
+    # no whitespace but the two single spaces, no control characters, no
+    # non-ASCII: then the line is ASCII text, decoded once
+    if not line or min(line) < 32 or max(line) >= 127:
+        raise HTTPError(400)
+    parts = line.decode().split(' ')
     if len(parts) != 3:
-        raise HTTPException(400)
-    for part in parts:
-        # no whitespace, control characters or non-ASCII in any element
-        if not part or min(part) <= 32 or max(part) >= 127:
-            raise HTTPException(400)
-    if b'#' in parts[1]:  # a fragment is no part of a request-target
-        raise HTTPException(400)
-    method, target, version = [p.decode() for p in parts]
-    if not is_token(method) or _VERSION.match(version) is None:
-        raise HTTPException(400)
+        raise HTTPError(400)
+    method, target, version = parts
+    if not target or not (method in _TOKENS or is_token(method)):
+        raise HTTPError(400)
+    if '#' in target:  # a fragment is no part of a request-target
+        raise HTTPError(400)
+    if version == 'HTTP/1.1':
+        return method, target, '1.1'
+    if _VERSION.match(version) is None:
+        raise HTTPError(400)
     if version[5] != '1':
-        raise HTTPException(505)
+        raise HTTPError(505)
     return method, target, version[5:]
 
 
 def _has_ctl(data):
     # True when bytes hold a control character other than HTAB.
-    if not data or (min(data) >= 32 and 127 not in data):
+    if not data or (min(data) >= 32 and b'\x7f' not in data):
         return False
     return any((b < 32 and b != 9) or b == 127 for b in data)
 
@@ -258,51 +276,68 @@ def _text(data):
 
 
 def parse_field(line, headers):
-    """Add one header line to ``headers``, joining repeated fields with
-    ``, `` (``; `` for Cookie). 400 for obs-fold, a missing colon, a name
-    that is not a token (space before the colon included), a control
-    character in the value, or a second Host."""
-    if line[:1] in (b' ', b'\t'):
-        raise HTTPException(400)  # obs-fold (RFC 9112 section 5.2)
-    name, colon, value = line.partition(b':')
-    if not colon or not name or min(name) <= 32 or max(name) >= 127 or \
-            not is_token(name.decode()):
-        raise HTTPException(400)
-    value = value.strip(b' \t')
-    if _has_ctl(value):
-        raise HTTPException(400)
-    name = name.decode()
-    value = _text(value)
-    lower = name.lower()
+    """Add one header line to ``headers`` (a case-insensitive mapping),
+    joining repeated fields with ``, `` (``; `` for Cookie). 400 for
+    obs-fold, a missing colon, a name that is not a token (space before the
+    colon included), a control character in the value, or a second Host."""
+    text = None
+    if line and min(line) >= 32 and b'\x7f' not in line:  # no controls
+        try:
+            text = line.decode()
+        except ValueError:
+            pass  # obs-text that is not UTF-8
+    if text is not None:
+        name, colon, value = text.partition(':')
+        if not colon or not (name in _TOKENS or is_token(name)):
+            raise HTTPError(400)  # obs-fold (RFC 9112 5.2): a space in name
+        value = value.strip(' ')
+    else:
+        name, colon, value = line.partition(b':')
+        if not colon or not name:
+            raise HTTPError(400)
+        name = _known(name)
+        if name is None:
+            raise HTTPError(400)
+        value = value.strip(b' \t')
+        if _has_ctl(value):
+            raise HTTPError(400)
+        value = _text(value)
     if name in headers:
+        lower = name.lower()
         if lower == 'host':
-            raise HTTPException(400)
+            raise HTTPError(400)
         value = headers[name] + ('; ' if lower == 'cookie' else ', ') + value
     headers[name] = value
 
 
-def parse_head(lines):
-    """Request-head lines -> ``(method, target, version, headers)``, the
-    target reduced to origin form. 400 for an HTTP/1.1 request without a
-    valid Host (RFC 9112 section 3.2). The host of an absolute-form target
-    takes the place of the Host field's (RFC 9112 section 3.2.2)."""
+def parse_head(lines, headers):
+    """Request-head lines -> ``(method, target, version)``, the target
+    reduced to origin form, the fields added to ``headers``. 400 for an
+    HTTP/1.1 request without a valid Host (RFC 9112 section 3.2). The host
+    of an absolute-form target takes the place of the Host field's (RFC 9112
+    section 3.2.2)."""
     method, target, version = parse_request_line(lines[0])
-    headers = NoCaseDict()
-    for line in lines[1:]:
-        parse_field(line, headers)
+    for i in range(1, len(lines)):
+        parse_field(lines[i], headers)
     host = headers.get('Host')
-    if (host is None and version != '1.0') or \
-            (host is not None and _HOST.match(host) is None):
-        raise HTTPException(400)
-    absolute = _absolute_form(target)
-    if absolute is not None:
-        # the target's host names the resource, not the Host field (RFC 9112
-        # 3.2.2); the application reads it where it always does
-        host = absolute[0].rpartition('@')[2]  # without userinfo
+    if host is None:
+        if version != '1.0':
+            raise HTTPError(400)
+    elif host != _last_host[0]:
         if _HOST.match(host) is None:
-            raise HTTPException(400)
-        headers['Host'] = host
-    return method, origin_form(method, target), version, headers
+            raise HTTPError(400)
+        _last_host[0] = host
+    if target[0] != '/':
+        absolute = _absolute_form(target)
+        if absolute is not None:
+            # the target's host names the resource, not the Host field; the
+            # application reads it where it always does
+            host = absolute[0].rpartition('@')[2]  # without userinfo
+            if _HOST.match(host) is None:
+                raise HTTPError(400)
+            headers['Host'] = host
+        target = origin_form(method, target)
+    return method, target, version
 
 
 def _absolute_form(target):
@@ -326,7 +361,7 @@ def origin_form(method, target):
     absolute = _absolute_form(target)
     if absolute is not None:
         return absolute[1]
-    raise HTTPException(501 if method == 'CONNECT' else 400)
+    raise HTTPError(501 if method == 'CONNECT' else 400)
 
 
 def _list_elements(value):
@@ -349,12 +384,12 @@ def body_length(headers, version):
     if coding is not None:
         # Both framings at once is how requests are smuggled: refuse it.
         if length is not None or version == '1.0':
-            raise HTTPException(400)
+            raise HTTPError(400)
         codings = [c for c in _list_elements(coding.lower()) if c]
         if not codings or codings[-1] != 'chunked':
-            raise HTTPException(400)
+            raise HTTPError(400)
         if len(codings) > 1:
-            raise HTTPException(501)
+            raise HTTPError(501)
         return None
     if length is None:
         return 0
@@ -362,46 +397,119 @@ def body_length(headers, version):
     for v in values:
         # ASCII digits only: str.isdigit() also takes '\u00b2' or '\uff15'
         if v != values[0] or not v or v.strip('0123456789') or len(v) > 15:
-            raise HTTPException(400)
+            raise HTTPError(400)
     return int(values[0])
 
 
 def keep_alive(request):
     """Whether the client lets the connection stay open (RFC 9112 9.3)."""
-    tokens = [t.strip().lower()
-              for t in request.headers.get('Connection', '').split(',')]
+    value = request.headers.get('Connection')
+    if value is None:
+        return request.http_version != '1.0'
+    tokens = [t.strip().lower() for t in value.split(',')]
     if request.http_version == '1.0':
         return 'keep-alive' in tokens
     return 'close' not in tokens
 
 
 class Reader:
-    """Bytes received on a connection and not yet parsed.
+    """Bytes received on a connection and not yet parsed, and the limits
+    of a request head: ``max_line`` bytes a line (414 for the request line,
+    431 for a header line), ``max_headers`` header lines (431) and
+    ``max_head`` bytes in all (431).
 
-    ``line`` and ``take`` hand out what is buffered without waiting;
-    ``fill`` (async) and ``fill_now`` (blocking) ask the connection for more
-    and raise EOFError when the client has closed it.
+    ``take_head``, ``line`` and ``take`` hand out what is buffered without
+    waiting; ``fill`` (async) and ``fill_now`` (blocking) ask the connection
+    for more and raise EOFError when the client has closed it.
     """
 
-    def __init__(self, conn):
+    def __init__(self, conn, max_line=2048, max_headers=32, max_head=4096):
         self.conn = conn
         self.buf = b''
-        self.empty_lines = 0
+        self.max_line = max_line
+        self.max_headers = max_headers
+        self.max_head = max_head
+
+    def take_head(self):
+        """The lines of a whole request head (without their line ends),
+        taken from the buffer; None when the head is not all here yet.
+        Empty lines before the request line are skipped (RFC 9112 2.2);
+        a line may end with CRLF or a bare LF."""
+        buf = self.buf
+        if not buf:
+            return None
+        if buf[0] in (13, 10):  # CR, LF
+            buf = self._skip_empty_lines(buf)
+        end = buf.find(b'\n\r\n')
+        bare = buf.find(b'\n\n', 0, end + 1) if end >= 0 else \
+            buf.find(b'\n\n')
+        skip = 3
+        if bare >= 0:
+            end = bare
+            skip = 2
+        elif end < 0:
+            self._check_partial(buf)
+            return None
+        if end > self.max_head:
+            raise HTTPError(431)
+        self.buf = buf[end + skip:]
+        head = buf[:end - 1] if buf[end - 1] == 13 else buf[:end]
+        lines = head.split(b'\r\n')
+        if len(lines) != head.count(b'\n') + 1:  # some line ends in LF only
+            lines = [line[:-1] if line[-1:] == b'\r' else line
+                     for line in head.split(b'\n')]
+        if len(lines) > self.max_headers + 1:
+            raise HTTPError(431)
+        limit = self.max_line
+        if end > limit:  # else no line can be too long
+            if len(lines[0]) > limit:
+                raise HTTPError(414)
+            for line in lines:
+                if len(line) > limit:
+                    raise HTTPError(431)
+        return lines
+
+    def _skip_empty_lines(self, buf):
+        count = 0
+        while buf[:1] in (b'\r', b'\n'):
+            n = 2 if buf[:2] == b'\r\n' else 1 if buf[:1] == b'\n' else 0
+            if not n:
+                break  # a CR alone: the request line is malformed
+            buf = buf[n:]
+            count += 1
+            if count > _MAX_EMPTY_LINES:
+                raise HTTPError(400)
+        self.buf = buf
+        return buf
+
+    def _check_partial(self, buf):
+        # The head is not complete: refuse it as soon as it is too long.
+        first = buf.find(b'\n')
+        if first < 0:
+            if len(buf) > self.max_line + 1:
+                raise HTTPError(414)
+        elif first > self.max_line + 1:
+            raise HTTPError(414)
+        if len(buf) > self.max_head + 2:
+            raise HTTPError(431)
+        last = buf.rfind(b'\n')
+        if len(buf) - last > self.max_line + 2:
+            raise HTTPError(431)
 
     def line(self, limit, status):
         """The next line without its CRLF (or bare LF), or None if no whole
-        line is buffered; HTTPException(status) past ``limit`` bytes."""
+        line is buffered; HTTPError(status) past ``limit`` bytes."""
         i = self.buf.find(b'\n')
         if i < 0:
             if len(self.buf) > limit + 1:
-                raise HTTPException(status)
+                raise HTTPError(status)
             return None
         line = self.buf[:i]
         self.buf = self.buf[i + 1:]
         if line[-1:] == b'\r':
             line = line[:-1]
         if len(line) > limit:
-            raise HTTPException(status)
+            raise HTTPError(status)
         return line
 
     def take(self, n):
@@ -412,7 +520,7 @@ class Reader:
     def _add(self, data):
         if not data:
             raise EOFError('connection closed by the client')
-        self.buf += data
+        self.buf = self.buf + data if self.buf else data
 
     async def fill(self):
         self._add(await self.conn.recv(2048))
@@ -482,21 +590,23 @@ def chunk_ext_valid(ext):
 
 
 class Body:
-    """The body of one request, framed by Content-Length or chunked coding.
+    """The body of one request, framed by Content-Length (``length``) or
+    chunked coding (``length`` None), at most ``limit`` bytes.
 
     ``read(n)`` (awaited) and ``read_now(n)`` (blocking) return ``n`` bytes,
     fewer only at the end of the body, then ``b''``; ``n`` < 0 reads it all.
-    Chunked bodies are decoded; past ``Request.max_content_length`` reading
-    raises HTTPException(413).
+    Chunked bodies are decoded; past ``limit`` reading raises
+    HTTPError(413).
     """
 
-    def __init__(self, reader, length):
+    def __init__(self, reader, length, limit=16 * 1024):
         self.reader = reader
         self.chunked = length is None
         self.left = length or 0  # in the body, or in the current chunk
         self.state = 'size' if self.chunked else ('data' if length else '')
         self.total = 0
-        self.prefix = b''  # bytes read ahead by the server, given back first
+        self.limit = limit
+        self.ahead = []  # pieces received ahead of reads, given back first
 
     @property
     def done(self):
@@ -510,18 +620,18 @@ class Body:
             if semicolon >= 0:
                 size = line[:semicolon].rstrip(b' \t')  # BWS before ';'
                 if not chunk_ext_valid(line[semicolon:]):
-                    raise HTTPException(400)
+                    raise HTTPError(400)
             # 1*HEXDIG: leading zeros are allowed, eight digits are plenty
             if not size or len(size.lstrip(b'0')) > 8 or \
                     any(c not in _HEX for c in size):
-                raise HTTPException(400)
+                raise HTTPError(400)
             self.left = int(size, 16)
-            if self.total + self.left > Request.max_content_length:
-                raise HTTPException(413)
+            if self.total + self.left > self.limit:
+                raise HTTPError(413)
             self.state = 'data' if self.left else 'trailer'
         elif self.state == 'crlf':
             if line:
-                raise HTTPException(400)
+                raise HTTPError(400)
             self.state = 'size'
         elif not line:
             self.state = ''  # the empty line after the trailer section
@@ -529,7 +639,7 @@ class Body:
     def _pull(self, n):
         # Up to n bytes from the buffer, b'' at the end, None if starved.
         while self.state and self.state != 'data':
-            line = self.reader.line(Request.max_readline, 400)
+            line = self.reader.line(self.reader.max_line, 400)
             if line is None:
                 return None
             self._chunk_line(line)
@@ -547,10 +657,11 @@ class Body:
     def _gather(self, n, out):
         # Move bytes into out until n are there (all if n < 0) or the body
         # ends; False when the buffer ran dry first.
-        if self.prefix:
-            out.append(self.prefix)
-            self.prefix = b''
         have = sum(len(b) for b in out)
+        ahead = self.ahead
+        while ahead and (n < 0 or have < n):
+            out.append(ahead.pop(0))
+            have += len(out[-1])
         while n < 0 or have < n:
             data = self._pull(4096 if n < 0 else n - have)
             if data is None:
@@ -559,9 +670,9 @@ class Body:
                 break
             out.append(data)
             have += len(data)
-        data = b''.join(out)
+        data = out[0] if len(out) == 1 else b''.join(out)
         if 0 <= n < len(data):
-            self.prefix = data[n:]
+            ahead.insert(0, data[n:])
             data = data[:n]
         out[:] = [data]
         return True
@@ -578,9 +689,25 @@ class Body:
             self.reader.fill_now()
         return out[0]
 
+    async def read_ahead(self, piece=1024):
+        """Receive the rest of the body now and keep it, in pieces of at
+        most ``piece`` bytes (no large block of memory), for later reads:
+        reading it then never waits for the client."""
+        while True:
+            data = self._pull(piece)
+            if data is None:
+                await self.reader.fill()
+            elif data:
+                self.ahead.append(data)
+            else:
+                return
+
     def plain(self):
         """This body as a plain (non-async) handler reads it."""
         return PlainBody(self)
+
+
+EMPTY_BODY = Body(None, 0)  # the body of every request that has none
 
 
 class PlainBody:
@@ -592,10 +719,19 @@ class PlainBody:
 
 # -------------------------------------------------------------------- response
 
+# The second a Date value was made for, the value, and its header line.
+_date = [None, None, b'']
+
+
 def date_header():
     """The Date header value, or None when the clock is not set."""
-    t = time.gmtime()
-    return http_date(t) if t[0] >= CLOCK_VALID_FROM else None
+    second = int(time.time())
+    if second != _date[0]:
+        t = time.gmtime(second)
+        value = http_date(t) if t[0] >= CLOCK_VALID_FROM else None
+        _date[:] = second, value, \
+            ('Date: %s\r\n' % value).encode() if value else b''
+    return _date[1]
 
 
 def framing(res, req):
@@ -615,38 +751,117 @@ def framing(res, req):
         res.body = b''
         res.headers.pop('Transfer-Encoding')
     res.complete()
-    if 'Content-Length' in res.headers:
-        return 'length'
+    if isinstance(res.body, bytes) or 'Content-Length' in res.headers:
+        return 'length'  # complete() gave bytes their length
     if req is not None and req.http_version != '1.0':
         res.headers['Transfer-Encoding'] = 'chunked'
         return 'chunked'
     return 'close'
 
 
-def response_head(res, req, keep):
+_VALUES = set(('application/json; charset=UTF-8', 'text/plain; charset=UTF-8',
+               'text/html; charset=UTF-8'))  # free of control characters
+_STATUS_LINES = {}  # status code -> its status line, for the usual ones
+
+
+def _status_line(status):
+    line = _STATUS_LINES.get(status)
+    return line if line is not None else \
+        'HTTP/1.1 %d %s' % (status, reason_phrase(status))
+
+
+def _field_line(name, value):
+    if name not in _TOKENS and not is_token(name):
+        raise ValueError('invalid header name %r' % name)
+    if not isinstance(value, str):
+        value = str(value)
+    if value not in _VALUES and not value.isdigit():
+        refuse_ctl(name, value.replace('\t', ' '))
+    return name + ': ' + value
+
+
+_keep_alive = [None, b'']  # the last idle timeout and its Keep-Alive line
+
+
+def _keep_alive_line(idle_timeout):
+    if idle_timeout != _keep_alive[0]:
+        _keep_alive[:] = idle_timeout, \
+            b'Keep-Alive: timeout=%d\r\n' % idle_timeout
+    return _keep_alive[1]
+
+
+# The last response's status, reason and headers (a plain copy), its status
+# and header lines as bytes, and whether it had its own Date: most responses
+# repeat the one before, and then its lines are not made again.
+_last = [None, None, None, b'', False]
+
+
+def _head_lines(res, status):
+    # The status line and the response's own header lines, as bytes, and
+    # whether they include Date.
+    headers = res.headers
+    if status == _last[0] and res.reason == _last[1] and _last[2] == headers:
+        return _last[3], _last[4]
+    reason = res.reason
+    if reason is None:
+        lines = [_status_line(status)]
+    else:
+        refuse_ctl('reason', reason)
+        lines = ['HTTP/1.1 %d %s' % (status, reason)]
+    dated = False
+    plain = True  # every value a str: the next response compares equal
+    for name, value in headers.items():  # only if it is the same
+        if isinstance(value, list):
+            plain = False
+            for v in value:
+                lines.append(_field_line(name, v))
+        else:
+            plain = plain and isinstance(value, str)
+            lines.append(_field_line(name, value))
+        if len(name) == 4 and name.lower() == 'date':
+            dated = True  # the application's own
+    lines.append('')
+    block = '\r\n'.join(lines).encode()
+    if plain:
+        _last[:] = status, reason, {k: v for k, v in headers.items()}, \
+            block, dated
+    return block, dated
+
+
+def response_head(res, req, keep, idle_timeout=None):
     """The status line and header section of ``res`` as bytes, with Date
-    (when the clock is set) and the Connection header ``keep`` calls for.
-    ValueError for a status, reason or header that would break the message
-    (a CR or LF in a value, a name that is not a token)."""
+    (when the clock is set) and the Connection header ``keep`` calls for;
+    a kept connection's ``idle_timeout`` (whole seconds) is announced in
+    ``Keep-Alive``. ValueError for a status, reason or header that would
+    break the message (a CR or LF in a value, a name that is not a token)."""
     status = res.status_code
     if not isinstance(status, int) or not 100 <= status <= 599:
         raise ValueError('invalid status code %r' % (status,))
-    reason = reason_phrase(status) if res.reason is None else res.reason
-    refuse_ctl('reason', reason)
-    lines = ['HTTP/1.1 %d %s' % (status, reason)]
-    for name, value in res.headers.items():
-        if not is_token(name):
-            raise ValueError('invalid header name %r' % name)
-        for v in value if isinstance(value, list) else [value]:
-            v = str(v)
-            refuse_ctl(name, v.replace('\t', ' '))
-            lines.append(name + ': ' + v)
-    date = date_header()
-    if date and 'Date' not in res.headers:
-        lines.append('Date: ' + date)
+    block, dated = _head_lines(res, status)
+    head = [block]
+    if not dated:
+        date_header()
+        head.append(_date[2])
     if not keep:
-        lines.append('Connection: close')
-    elif req is not None and req.http_version == '1.0':
-        lines.append('Connection: keep-alive')
-    lines.append('\r\n')
-    return '\r\n'.join(lines).encode()
+        head.append(b'Connection: close\r\n')
+    else:
+        if req is not None and req.http_version == '1.0':
+            head.append(b'Connection: keep-alive\r\n')
+        if idle_timeout and idle_timeout >= 1:
+            head.append(_keep_alive_line(idle_timeout))
+    head.append(b'\r\n')
+    return b''.join(head)
+
+
+def clear_caches():
+    """Forget the last Host found valid, the last response's header lines
+    and the last Date (for tests that loosen the checks or change the
+    clock)."""
+    _date[:] = None, None, b''
+    _last_host[0] = ''
+    _last[:] = None, None, None, b'', False
+
+
+for _name in (200, 204, 304, 400, 404, 500):
+    _STATUS_LINES[_name] = 'HTTP/1.1 %d %s' % (_name, reason_phrase(_name))
+del _name

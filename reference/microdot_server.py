@@ -5,21 +5,44 @@ microdot_server: the asyncio server behind ``Microdot.run()``
 One core for CPython and MicroPython. Each connection is a task that reads
 requests (``microdot_http`` parses them), dispatches them to the application
 and writes the responses, in order, keeping the connection open between
-requests when both sides allow it. Reads wait at most
-``Request.socket_read_timeout``; at most ``Microdot.max_connections`` are
-served at once. The server closes a connection in stages (RFC 9112 9.6),
-so that input it left unread does not turn the close into a reset that
-destroys the last response on its way (see ``Connection.close``).
+requests when both sides allow it.
+
+Time limits (class attributes of ``Request``; 0 waits for ever):
+
+- ``idle_timeout`` (5 s): how long a connection may wait for a request to
+  begin, the first or the next one; announced in ``Keep-Alive: timeout=N``.
+  An idle connection is closed without a word.
+- ``socket_read_timeout`` (1 s, microdot 1.x's name): once a request has
+  begun, its whole head must arrive within this time, and its body may
+  pause no longer than this between two pieces; else 408 and a close.
+
+Memory: a connection buffers at most ``Request.max_head_length`` bytes of a
+head, the bodies the application reads whole (``max_body_length``), and
+sends large bodies in pieces of ``PIECE`` bytes. ``Microdot.max_connections``
+connections are served at once; None (the default) fits them to the heap
+(see ``connection_limit``). A MemoryError while serving one request ends in
+a 503 on that connection only.
+
+Overload: when every place is taken, an idle connection is closed to admit
+the new one; while clients wait for a place, responses say
+``Connection: close`` so that places turn over. A client that finds no
+place within ``ADMIT_WAIT`` seconds gets 503 with ``Retry-After``.
+
+The server closes a connection in stages (RFC 9112 9.6), so that input it
+left unread does not turn the close into a reset that destroys the last
+response on its way (see ``Connection.close``).
 
 Applications do not import this module: ``app.run()`` and
 ``app.start_server()`` do.
 """
 import asyncio
+import gc
+import time
 
-from microdot import MICROPYTHON, HTTPException, Request, Response, \
-    call_plain, print_exception
+from microdot import MICROPYTHON, HTTPException, NoCaseDict, Request, \
+    Response, print_exception
 import microdot_http as http
-from microdot_http import reason_phrase
+from microdot_http import HTTPError, error_text, reason_phrase
 
 _END = object()  # marks the end of a response body's pieces
 
@@ -36,6 +59,54 @@ LINGER_QUIET = 0.3
 _SINK = bytearray(512)  # lingering connections read into it; never looked at
 BACKLOG_PER_PLACE = 4  # connections waiting to be accepted, per place
 
+ADMIT_WAIT = 1  # seconds a new client may wait for a place before a 503
+SHED_AFTER = 50  # ms a connection must have been idle to be closed for one
+TICK = 100  # ms between two checks of the connections' deadlines
+PIECE = 1024  # bytes: larger bodies are written in pieces of this size
+RECV = 1024 if MICROPYTHON else 65536  # the most bytes one read takes
+
+# What one connection may hold at its peak, beside its head and body
+# buffers: task, streams, request and response objects (measured on the
+# 64-bit unix port, rounded up; a 32-bit board needs less).
+CONNECTION_BYTES = 6 * 1024
+HEAP_RESERVE = 24 * 1024  # left free for the application's own work
+GC_SHARE = 8  # on a small heap, collect after an eighth of it is allocated
+SMALL_HEAP = 256 * 1024
+MOST_CONNECTIONS = 16 if MICROPYTHON else 64
+
+# The answer when there is no place, or no memory, for a request: constant
+# bytes, so that sending it needs no memory.
+BUSY = (b'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n'
+        b'Content-Type: text/plain; charset=UTF-8\r\nContent-Length: 19\r\n'
+        b'Connection: close\r\n\r\nService Unavailable')
+
+# What a connection is waiting for, which says how long it may wait.
+IDLE, HEAD, BODY = 0, 1, 2
+
+if MICROPYTHON:
+    async def _coroutine_function():
+        pass
+
+    def is_async(f):
+        # MicroPython gives async functions and generator functions one type,
+        # so a handler written as a generator function counts as async here.
+        return type(f) is type(_coroutine_function)
+
+    def iscoroutine(obj):
+        return False  # plain functions run in place: nothing to await
+
+    ticks_ms = time.ticks_ms
+    ticks_diff = time.ticks_diff
+else:
+    from inspect import iscoroutine
+    from inspect import iscoroutinefunction as is_async
+
+    def ticks_ms():
+        return int(time.monotonic() * 1000)
+
+    def ticks_diff(a, b):
+        return a - b
+
 
 def run(app, host='0.0.0.0', port=5000, debug=False, ssl=None):
     """Serve ``app`` until it shuts down or Ctrl-C is pressed."""
@@ -46,6 +117,39 @@ def run(app, host='0.0.0.0', port=5000, debug=False, ssl=None):
     finally:
         if MICROPYTHON:
             asyncio.new_event_loop()  # leave no tasks behind at the REPL
+
+
+def connection_limit():
+    """How many connections fit in the heap: on MicroPython, the free heap
+    (less ``HEAP_RESERVE``) over one connection's peak (``CONNECTION_BYTES``
+    plus twice ``Request.max_head_length``, for the head and its parsed
+    copy, plus ``Request.max_body_length``), between 2 and
+    ``MOST_CONNECTIONS``; on CPython, ``MOST_CONNECTIONS``."""
+    if not MICROPYTHON:
+        return MOST_CONNECTIONS
+    gc.collect()
+    peak = CONNECTION_BYTES + 2 * Request.max_head_length + \
+        Request.max_body_length
+    fits = (gc.mem_free() - HEAP_RESERVE) // peak
+    return max(2, min(MOST_CONNECTIONS, fits))
+
+
+def _keep_heap_whole(server):
+    # MicroPython collects when the heap is full: by then garbage fills it,
+    # and objects that live long (a kept connection's) land anywhere in it,
+    # splitting the free space into pieces too small for a body. On a small
+    # heap, collecting every eighth of it keeps what lives at the bottom and
+    # the free space in one piece, and so does making the receive buffers
+    # together now rather than one by one as clients come (on a large heap,
+    # collections would cost more time than the pieces cost room). An
+    # application's own threshold is left alone.
+    heap = gc.mem_free() + gc.mem_alloc()
+    if heap <= SMALL_HEAP:
+        if gc.threshold() < 0:
+            gc.threshold(heap // GC_SHARE)
+        server.buffers = [bytearray(RECV)
+                          for _ in range(server.max_connections)]
+        server.pooled = True
 
 
 class Server:
@@ -59,24 +163,34 @@ class Server:
         self.debug = debug
         self.active = 0  # connections being served
         self.open = 0  # connections being served or closing
+        self.queued = 0  # clients waiting for a place
+        self.conns = set()  # the connections being served
+        self.fitted = None  # connection_limit() when the server started
+        self.pooled = False  # whether receive buffers are kept and reused
+        self.buffers = []  # receive buffers kept for the next connections
         self.stopped = None
         self.loop = None
+
+    @property
+    def max_connections(self):
+        return self.app.max_connections or self.fitted or connection_limit()
 
     async def serve(self, host, port, ssl=None):
         app = self.app
         app.debug = self.debug
         app.shutdown_requested = False
         self.stopped = asyncio.Event()
-        if not MICROPYTHON:
-            from concurrent.futures import ThreadPoolExecutor
+        self.fitted = connection_limit()
+        if MICROPYTHON:
+            _keep_heap_whole(self)
+        else:
             self.loop = asyncio.get_running_loop()
-            self.loop.set_default_executor(
-                ThreadPoolExecutor(app.max_connections))
         # MicroPython's listen backlog defaults to 5: in a burst of more
         # clients than that, some were never seen to send their requests
         listener = await asyncio.start_server(
             self.accept, host, port, ssl=ssl,
-            backlog=BACKLOG_PER_PLACE * app.max_connections)
+            backlog=BACKLOG_PER_PLACE * self.fitted)
+        watch = asyncio.create_task(self.watch())
         app.server = self
         if self.debug:
             print('Starting async server on %s:%d...' % (host, port))
@@ -90,12 +204,15 @@ class Server:
             except asyncio.TimeoutError:
                 pass
         # let the requests under way finish and their connections close;
-        # idle connections time out
+        # idle connections are closed at once
+        for conn in self.conns:
+            conn.expire()
         wait = max(Request.socket_read_timeout, 1) * 2 + LINGER_TIME
         for _ in range(int(wait * 20)):
             if not self.open:
                 break
             await asyncio.sleep(0.05)
+        watch.cancel()
 
     def stop(self):
         """Make ``serve`` return; safe to call from any thread."""
@@ -104,22 +221,33 @@ class Server:
         else:
             self.loop.call_soon_threadsafe(self.stopped.set)
 
+    async def watch(self):
+        """Cut short the waits of connections past their deadline."""
+        while True:
+            await asyncio.sleep(TICK / 1000)
+            now = ticks_ms()
+            idle = int(Request.idle_timeout * 1000)
+            busy = int(Request.socket_read_timeout * 1000)
+            for conn in self.conns:
+                limit = idle if conn.mode == IDLE else busy
+                if limit and conn.waiter is not None and \
+                        ticks_diff(now, conn.since) >= limit:
+                    conn.expire()
+
     async def accept(self, reader, writer):
-        conn = Connection(reader, writer)
         self.open += 1
+        conn = None
         linger = True
         try:
-            # beyond max_connections a client waits up to two seconds for a
-            # place, then hears 503 rather than nothing
-            for _ in range(40):
-                if self.active < self.app.max_connections:
-                    break
-                await asyncio.sleep(0.05)
-            else:
-                res = Response(reason_phrase(503), 503, {'Retry-After': '1'})
-                await send_response(conn, res, None, False)
+            conn = Connection(reader, writer)
+            if not await self.admit():
+                conn.write(BUSY)
                 return
             self.active += 1
+            self.conns.add(conn)
+            if MICROPYTHON:
+                conn.lend(self.buffers.pop() if self.buffers
+                          else bytearray(RECV))
             try:
                 linger = await self.serve_connection(conn)
             finally:
@@ -127,12 +255,55 @@ class Server:
                 # it gives back its place first, so that a client slow to
                 # close does not keep others out.
                 self.active -= 1
+                self.conns.discard(conn)
+        except MemoryError:
+            gc.collect()
+            _send_busy(conn)
         except Exception as exc:
             if not isinstance(exc, OSError):  # OSError: the client left
                 print_exception(exc)
         finally:
-            await conn.close(linger)
+            if conn is not None:
+                # closing needs no buffer
+                if conn.buf is not None and self.pooled:
+                    self.buffers.append(conn.buf)
+                conn.buf = conn.view = None
+                await conn.close(linger)
+            else:
+                writer.close()
             self.open -= 1
+
+    async def admit(self):
+        """Wait for a place for a new connection, closing an idle one if
+        that makes one; False if none came within ADMIT_WAIT seconds."""
+        if self.active < self.max_connections:
+            return True
+        self.queued += 1
+        try:
+            for _ in range(ADMIT_WAIT * 100):
+                if self.active < self.max_connections:
+                    return True
+                self.shed_idle()
+                await asyncio.sleep(0.01)
+            return False
+        finally:
+            self.queued -= 1
+
+    def shed_idle(self):
+        """Close the connection idle the longest (for SHED_AFTER ms at
+        least), unless one is closing for that already."""
+        oldest = None
+        now = ticks_ms()
+        for conn in self.conns:
+            if conn.expired:
+                return
+            if conn.mode == IDLE and conn.waiter is not None and \
+                    ticks_diff(now, conn.since) >= SHED_AFTER and \
+                    (oldest is None or
+                     ticks_diff(conn.since, oldest.since) < 0):
+                oldest = conn
+        if oldest is not None:
+            oldest.expire()
 
     async def serve_connection(self, conn):
         """Answer the requests that arrive on one connection, in order;
@@ -140,7 +311,8 @@ class Server:
         did not read may still be on its way (a body left unread, the rest
         of a refused request, bytes after the last request)."""
         app = self.app
-        reader = http.Reader(conn)
+        reader = http.Reader(conn, Request.max_readline, Request.max_headers,
+                             Request.max_head_length)
         keep = True
         unread = False
         while keep and not app.shutdown_requested:
@@ -149,67 +321,278 @@ class Server:
                 req = await read_request(app, reader)
                 if req is None:
                     break  # the client left, or stayed silent
-                res = await app.dispatch_request(req)
-                unread = not req._stream.done
-                keep = http.keep_alive(req) and not unread
+                res = await dispatch(app, req)
+                stream = req._stream
+                unread = stream is not http.EMPTY_BODY and not stream.done
+                keep = not unread and not conn.last and http.keep_alive(req)
             except HTTPException as exc:  # the request itself is unusable
-                res = Response(exc.reason or http.error_text(exc.status_code),
+                res = Response(exc.reason or error_text(exc.status_code),
                                exc.status_code)
+                keep = False
+                unread = True
+            except HTTPError as exc:
+                res = Response(error_text(exc.status), exc.status)
                 keep = False
                 unread = True
             except EOFError:
                 break  # the client left in the middle of its request
+            except MemoryError:
+                res = req = None
+                gc.collect()
+                print('MemoryError: answered 503')
+                _send_busy(conn)
+                return True
             if res is Response.already_handled:
                 return True
-            keep = await send_response(conn, res, req,
-                                       keep and not app.shutdown_requested)
+            keep = await send_response(
+                conn, res, req, keep and not self.queued and
+                not app.shutdown_requested)
             if self.debug:
                 print('%s %s %d' % (req.method if req else '-',
                                     req.path if req else '-',
                                     res.status_code))
+            conn.expect(IDLE)
         if app.shutdown_requested and app.server is self:
             self.stop()
         return unread or bool(reader.buf)
 
 
+# ------------------------------------------------------- running the handlers
+
+async def dispatch(app, req):
+    """Run the application's hooks and handler for a request; returns a
+    Response (``Microdot.dispatch_request``)."""
+    try:
+        if req.content_length > Request.max_content_length:
+            raise HTTPException(413)
+        f = app.find_route(req)
+        if isinstance(f, int):
+            raise HTTPException(f)
+        res = None
+        if isinstance(f, dict):
+            res = Response(headers=f)
+        else:
+            for handler in app.before_request_handlers:
+                res = await _call(handler, req)
+                if res:
+                    break
+            if not res:
+                if is_async(f):  # the usual case, without a call between
+                    req._sync = False
+                    res = await f(req, **req.url_args)
+                else:
+                    res = await _call(f, req, **req.url_args)
+        res = make_response(res)
+        after = app.after_request_handlers
+        if req._after:
+            after = after + req._after
+        for handler in after:
+            res = make_response(await _invoke(handler, req, res) or res)
+        return res
+    except HTTPException as exc:
+        res = await error_response(app, req, exc.status_code, exc.reason)
+    except HTTPError as exc:  # a request stream the client cut short, say
+        res = await error_response(app, req, exc.status)
+    except MemoryError:
+        raise  # the server answers 503: there is no memory for more
+    except Exception as exc:
+        res = await exception_response(app, req, exc)
+    for handler in app.after_error_request_handlers:
+        try:
+            res = make_response(await _invoke(handler, req, res) or res)
+        except Exception as exc:
+            print_exception(exc)
+    return res
+
+
+async def error_response(app, req, status_code, reason=None):
+    """The response for an error status: the application's handler for
+    that status, else the status's text."""
+    res = None
+    if status_code in app.error_handlers:
+        try:
+            res = make_response(
+                await _invoke(app.error_handlers[status_code], req))
+        except Exception as exc:
+            print_exception(exc)
+    if res is None:
+        res = Response(reason or error_text(status_code), status_code)
+    if res.status_code == 405 and 'Allow' not in res.headers:
+        res.headers['Allow'] = ', '.join(app.allowed_methods(req.path))
+    return res
+
+
+async def exception_response(app, req, exc):
+    """The response for an exception a handler raised: the application's
+    handler for its class (or the nearest base class), else 500."""
+    if app.debug:
+        print_exception(exc)
+    else:
+        print('%s %s: %s: %s' % (req.method, req.path,
+                                 type(exc).__name__, exc))
+    for cls in _mro(type(exc)):
+        if cls in app.error_handlers:
+            try:
+                return make_response(
+                    await _invoke(app.error_handlers[cls], req, exc))
+            except Exception as exc2:
+                print_exception(exc2)
+            break
+    return await error_response(app, req, 500)
+
+
+def make_response(res):
+    """A handler's return value as a Response."""
+    if isinstance(res, Response):
+        return res
+    if isinstance(res, tuple):
+        if len(res) == 3:
+            return Response(*res)
+        if isinstance(res[1], int):
+            return Response(res[0], res[1])
+        return Response(res[0], 200, res[1])
+    return Response(res)
+
+
+def _mro(cls):
+    # A class and its bases, nearest first (MicroPython has no __mro__); a
+    # base shared by several parents comes after all of them.
+    order = [cls]
+    for base in cls.__bases__:
+        order += _mro(base)
+    return [c for i, c in enumerate(order) if c not in order[i + 1:]]
+
+
+async def call_plain(f, *args):
+    """Call a plain function from async code. On CPython it runs in a worker
+    thread, so that blocking work leaves the event loop free; MicroPython has
+    no threads to spare, so there it runs in place."""
+    if MICROPYTHON:
+        return f(*args)
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+    _jobs.put((f, args, done, loop))
+    with _workers_lock:  # a thread more when none is free, up to WORKERS
+        more = _workers[1] < _jobs.qsize() and _workers[0] < WORKERS
+        if more:
+            _workers[0] += 1
+    if more:
+        threading.Thread(target=_work, daemon=True).start()
+    return await done
+
+
+if not MICROPYTHON:
+    # A pool of worker threads for plain functions: lighter than an
+    # executor's futures (a third of the time per call), shared by every
+    # server of the process, each job telling the loop to wake.
+    import threading
+    from queue import SimpleQueue
+
+    WORKERS = MOST_CONNECTIONS
+    _jobs = SimpleQueue()
+    _workers = [0, 0]  # started, waiting for a job
+    _workers_lock = threading.Lock()
+
+    def _work():
+        while True:
+            with _workers_lock:
+                _workers[1] += 1
+            f, args, done, loop = _jobs.get()
+            with _workers_lock:
+                _workers[1] -= 1
+            try:
+                result, ok = f(*args), True
+            except BaseException as exc:
+                result, ok = exc, False
+            try:
+                loop.call_soon_threadsafe(_settle, done, ok, result)
+            except RuntimeError:
+                pass  # that loop has closed: nobody waits any more
+
+    def _settle(done, ok, result):
+        if not done.cancelled():
+            if ok:
+                done.set_result(result)
+            elif isinstance(result, StopIteration):  # a future refuses it
+                done.set_exception(RuntimeError('StopIteration: %s' % result))
+            else:
+                done.set_exception(result)
+
+
+async def _invoke(f, *args, **kwargs):
+    # Call a handler or hook, plain or async, and wait for its result.
+    if is_async(f):
+        return await f(*args, **kwargs)
+    if MICROPYTHON:
+        return f(*args, **kwargs)
+    result = await call_plain(lambda: f(*args, **kwargs))
+    if iscoroutine(result):
+        result = await result  # a plain wrapper around an async function
+    return result
+
+
+async def _call(f, req, **kwargs):
+    # Call a route handler or before-request hook. ``req.stream`` follows
+    # its kind: awaited reads for async code, blocking ones for plain code.
+    # MicroPython runs plain code in the event loop, so there the body is
+    # received first: a plain handler's read never waits for the client.
+    if is_async(f):
+        req._sync = False
+        return await f(req, **kwargs)
+    req._sync = True
+    if MICROPYTHON:
+        if not getattr(req._stream, 'done', True):
+            await req._stream.read_ahead()
+        return f(req, **kwargs)
+    return await _invoke(f, req, **kwargs)
+
 async def read_request(app, reader):
     """Read one request head and, when it is small enough, its body.
 
     None when the client closed the connection, or stayed silent for
-    ``socket_read_timeout``, before sending anything.
+    ``idle_timeout``, before sending anything.
     """
-    lines = []
-    reader.empty_lines = 0
+    conn = reader.conn
     try:
-        while not http.take_head(reader, lines):
-            await reader.fill()
+        lines = reader.take_head()
+        while lines is None:
+            if reader.buf and conn.mode == IDLE:
+                conn.expect(HEAD)  # the head's deadline starts now
+            reader._add(await conn.recv(2048))  # Reader.fill, less a call
+            lines = reader.take_head()
     except EOFError:
-        if lines or reader.buf:
-            raise HTTPException(400)  # half a request, then EOF
+        if reader.buf:
+            raise HTTPError(400)  # half a request, then EOF
         return None
-    except HTTPException as exc:
-        if exc.status_code == 408 and not lines and not reader.buf:
+    except HTTPError as exc:
+        if exc.status == 408 and not reader.buf and conn.mode == IDLE:
             return None  # idle: close without a word (RFC 9112 9.5)
         raise
-    method, url, version, headers = http.parse_head(lines)
+    headers = NoCaseDict()
+    method, url, version = http.parse_head(lines, headers)
+    lines = None
     length = http.body_length(headers, version)
     try:
-        req = Request(app, reader.conn.peer, method, url, version, headers)
+        req = Request(app, conn.peer, method, url, version, headers)
     except ValueError:  # a query string that is not UTF-8
-        raise HTTPException(400)
-    req._stream = body = http.Body(reader, length)
+        raise HTTPError(400)
+    if length == 0:
+        req._stream = http.EMPTY_BODY
+        return req
+    conn.expect(BODY)
+    req._stream = body = http.Body(reader, length, Request.max_content_length)
     if length is not None and length > Request.max_content_length:
         return req  # dispatch answers 413 without reading the body
-    if length != 0 and version != '1.0' and \
+    if version != '1.0' and \
             headers.get('Expect', '').lower() == '100-continue':
-        reader.conn.write(b'HTTP/1.1 100 Continue\r\n\r\n')
-        await reader.conn.drain()
+        conn.write(b'HTTP/1.1 100 Continue\r\n\r\n')
+        await conn.drain()
     limit = Request.max_body_length
-    if length is None or 0 < length <= limit:
+    if length is None or length <= limit:
         try:
             data = await body.read(limit + 1)
-        except HTTPException as exc:
-            if exc.status_code != 413:
+        except HTTPError as exc:
+            if exc.status != 413:
                 raise
             # chunks declared past the limit: dispatch answers 413 through
             # the application's handlers, as for a large Content-Length
@@ -217,7 +600,7 @@ async def read_request(app, reader):
             return req
         if len(data) <= limit:
             req._body = data
-        body.prefix = data  # for a handler that reads ``stream`` instead
+        body.ahead.append(data)  # for a handler that reads ``stream``
     return req
 
 
@@ -226,17 +609,22 @@ async def send_response(conn, res, req, keep):
     frame = http.framing(res, req)
     keep = keep and frame != 'close'
     try:
-        head = http.response_head(res, req, keep)
+        head = http.response_head(res, req, keep, Request.idle_timeout)
     except ValueError as exc:
         print_exception(exc)
         _close(res.body)
         return await send_response(conn, Response(reason_phrase(500), 500),
                                    req, keep)
+    body = res.body
     if frame == 'none' or (req is not None and req.method == 'HEAD'):
-        _close(res.body)
+        _close(body)
         conn.write(head)
-    elif isinstance(res.body, bytes):
-        conn.write(head + res.body)
+    elif isinstance(body, bytes):
+        if len(body) <= PIECE:
+            conn.write(head + body if body else head)  # one segment
+        else:
+            conn.write(head)
+            await _send_bytes(conn, body)
     else:
         conn.write(head)
         try:
@@ -250,8 +638,17 @@ async def send_response(conn, res, req, keep):
             return False
         if frame == 'chunked':
             conn.write(b'0\r\n\r\n')
-    await conn.drain()
+    if conn.unsent():
+        await conn.drain()
     return keep
+
+
+async def _send_bytes(conn, body):
+    # A large body goes out in pieces: the stream never copies it whole.
+    view = memoryview(body)
+    for i in range(0, len(body), PIECE):
+        conn.write(view[i:i + PIECE])
+        await conn.drain()
 
 
 async def _send_pieces(conn, res, chunked):
@@ -272,7 +669,7 @@ async def _send_pieces(conn, res, chunked):
             piece = piece.encode()
         if piece:
             if chunked:
-                conn.write(('%x\r\n' % len(piece)).encode())
+                conn.write(b'%x\r\n' % len(piece))
                 conn.write(piece)
                 conn.write(b'\r\n')
             else:
@@ -285,12 +682,22 @@ def _close(body):
         body.close()
 
 
+def _send_busy(conn):
+    # 503 on a connection that ran out of memory; it is closed next.
+    if conn is not None:
+        try:
+            conn.write(BUSY)
+        except Exception:
+            pass  # nothing can be sent: the close says it
+
+
 class Connection:
     """One client connection over asyncio streams.
 
-    ``recv`` waits at most ``Request.socket_read_timeout`` seconds, then
-    raises HTTPException(408); ``recv_now`` is its blocking twin, for plain
-    handlers that read the request stream.
+    ``recv`` waits for input as long as the connection's ``mode`` allows
+    (see ``expect``); the server's watch cuts a wait past its deadline short
+    (``expire``), and ``recv`` raises HTTPError(408). ``recv_now`` is its
+    blocking twin, for plain handlers that read the request stream.
     """
 
     def __init__(self, reader, writer):
@@ -298,15 +705,73 @@ class Connection:
         self.writer = writer
         self.peer = writer.get_extra_info('peername')
         self.loop = None if MICROPYTHON else asyncio.get_running_loop()
+        self.buf = self.view = None  # MicroPython: every read lands here
+        self.waiter = None  # the task waiting in recv, if one is
+        self.expired = False  # the wait was cut short
+        self.last = False  # answer the request under way, then close
+        self.mode = IDLE
+        self.since = ticks_ms()  # when the wait for the mode's input began
+
+    def lend(self, buf):
+        """Receive into ``buf`` (a bytearray) from now on."""
+        self.buf = buf
+        self.view = memoryview(buf)
+
+    def expect(self, mode):
+        """Wait next for ``mode``, from now: IDLE (a request to begin, for
+        at most ``idle_timeout``), HEAD (the rest of a head, which must be
+        whole ``socket_read_timeout`` after its start) or BODY (each read
+        may wait ``socket_read_timeout``)."""
+        self.mode = mode
+        self.since = ticks_ms()
+
+    def expire(self):
+        """Cut the connection's wait for input short (timeout, shed)."""
+        if self.waiter is not None and not self.expired:
+            self.expired = True
+            self.waiter.cancel()
 
     async def recv(self, n):
-        timeout = Request.socket_read_timeout
-        if not timeout:
-            return await self.reader.read(n)
+        if self.mode == BODY:
+            self.since = ticks_ms()  # a body's limit is on each pause
+        self.waiter = asyncio.current_task()
         try:
-            return await asyncio.wait_for(self.reader.read(n), timeout)
-        except asyncio.TimeoutError:
-            raise HTTPException(408)
+            if MICROPYTHON:
+                got = None
+                while got is None:  # None: woken with nothing to read
+                    got = await self.reader.readinto(self.buf)
+                return bytes(self.view[:got])
+            return await self.reader.read(n)
+        except asyncio.CancelledError:
+            if not self.expired:
+                raise  # the server is stopping
+            return await self._after_expiry(n)
+        finally:
+            self.waiter = None
+
+    async def _after_expiry(self, n):
+        # A request may have arrived as the wait was cut short: an idle
+        # connection serves it, then closes; else 408.
+        self.expired = False
+        if MICROPYTHON:
+            if self.mode == IDLE:
+                try:  # the socket does not block: None if nothing is there
+                    got = self.reader.s.readinto(self.buf)
+                except OSError:
+                    got = None
+                if got is not None:
+                    self.last = True
+                    return bytes(self.view[:got])
+            raise HTTPError(408)
+        task = asyncio.current_task()
+        if hasattr(task, 'uncancel'):
+            task.uncancel()
+        reader = self.reader
+        if self.mode == IDLE and (reader.at_eof() or
+                                  getattr(reader, '_buffer', None)):
+            self.last = True
+            return await reader.read(n)  # at once: the bytes are here
+        raise HTTPError(408)
 
     def recv_now(self, n):
         if self.loop is not None:  # CPython: we are in a worker thread
@@ -317,12 +782,19 @@ class Connection:
         try:
             return sock.recv(n) if hasattr(sock, 'recv') else sock.read(n)
         except OSError:
-            raise HTTPException(408)
+            raise HTTPError(408)
         finally:
             sock.setblocking(False)
 
     def write(self, data):
         self.writer.write(data)
+
+    def unsent(self):
+        """Whether written data may still wait to go out. MicroPython's
+        stream writes at once what the socket takes and keeps the rest in
+        out_buf: with nothing kept there is nothing to drain, and the next
+        read yields to the other tasks anyway."""
+        return not MICROPYTHON or bool(self.writer.out_buf)
 
     async def drain(self):
         await self.writer.drain()

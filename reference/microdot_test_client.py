@@ -67,10 +67,13 @@ def _unchunk(data):
         data = data[size + 2:]
 
 
-class _MemoryConnection:
-    # The server's view of a client whose request is already all here.
+class MemoryConnection:
+    """The server's view of a client whose request bytes are all here
+    already; ``response`` collects what the server writes."""
 
     peer = ('127.0.0.1', 1234)
+    mode = 0  # microdot_server.IDLE: no deadlines here
+    last = False
 
     def __init__(self, request):
         self.request = request
@@ -87,11 +90,17 @@ class _MemoryConnection:
     def write(self, data):
         self.response += data
 
+    def unsent(self):
+        return False
+
     async def drain(self):
         pass
 
     async def close(self):
         pass
+
+    def expect(self, mode):
+        self.mode = mode
 
 
 class TestClient:
@@ -128,7 +137,7 @@ class TestClient:
                 '; ' if 'Cookie' in headers else '') + sent
         lines = [method + ' ' + path + ' HTTP/1.1']
         lines += [n + ': ' + str(v) for n, v in headers.items()]
-        conn = _MemoryConnection(
+        conn = MemoryConnection(
             ('\r\n'.join(lines) + '\r\n\r\n').encode() + (body or b''))
         server = microdot_server.Server(self.app)
         asyncio.run(server.serve_connection(conn))

@@ -25,16 +25,25 @@ hypothesis.configuration.set_hypothesis_home_dir(
 from microdot import Microdot, Request, Response  # noqa: E402
 
 
+LIMITS = ((Request, 'max_content_length'), (Request, 'max_body_length'),
+          (Request, 'max_readline'), (Request, 'max_headers'),
+          (Request, 'socket_read_timeout'), (Request, 'idle_timeout'),
+          (Request, 'max_head_length'), (Microdot, 'max_connections'),
+          (Response, 'default_content_type'),
+          (Response, 'default_send_file_max_age'),
+          (Response, 'send_file_buffer_size'))
+# The library's defaults, taken before any other module (the conformance
+# fixture, say) changes them.
+DEFAULTS = [(cls, name, cls.__dict__[name]) for cls, name in LIMITS]
+
+
 @pytest.fixture(autouse=True)
 def _restore_class_limits():
-    """Tests change class-level limits freely; put them back afterwards."""
-    saved = [(cls, name, cls.__dict__[name]) for cls, name in (
-        (Request, 'max_content_length'), (Request, 'max_body_length'),
-        (Request, 'max_readline'), (Request, 'max_headers'),
-        (Request, 'socket_read_timeout'), (Microdot, 'max_connections'),
-        (Response, 'default_content_type'),
-        (Response, 'default_send_file_max_age'),
-        (Response, 'send_file_buffer_size'))]
+    """Each test starts with the library's default limits and may change
+    them freely; they are put back as they were afterwards."""
+    saved = [(cls, name, cls.__dict__[name]) for cls, name in LIMITS]
+    for cls, name, value in DEFAULTS:
+        setattr(cls, name, value)
     yield
     for cls, name, value in saved:
         setattr(cls, name, value)

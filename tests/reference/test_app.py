@@ -11,39 +11,14 @@ import microdot_server
 from microdot import (HTTPException, Microdot, MultiDict, NoCaseDict,
                       Request, Response, URLPattern, abort, redirect,
                       send_file, urldecode_bytes, urldecode_str, urlencode)
-from microdot_test_client import TestClient
-
-
-class MemoryConnection:
-    """A client whose request bytes are all here already."""
-    peer = ('127.0.0.1', 1234)
-
-    def __init__(self, data):
-        self.data = data
-        self.out = b''
-
-    def recv_now(self, n):
-        data, self.data = self.data[:n], self.data[n:]
-        return data
-
-    async def recv(self, n):
-        return self.recv_now(n)
-
-    def write(self, data):
-        self.out += data
-
-    async def drain(self):
-        pass
-
-    async def close(self):
-        pass
+from microdot_test_client import MemoryConnection, TestClient
 
 
 def exchange(app, raw):
     """Feed raw request bytes to the server core; the raw answer."""
     conn = MemoryConnection(raw)
     asyncio.run(microdot_server.Server(app).serve_connection(conn))
-    return conn.out
+    return conn.response
 
 
 def split_response(raw):
@@ -1190,3 +1165,12 @@ def test_response_defaults():
 def test_already_handled_writes_nothing(app, client):
     app.route('/')(lambda req: Response.already_handled)
     assert client.get('/') is None
+
+
+def test_dispatch_request_runs_the_route(app):
+    # microdot 1.x's method, now loading the server's dispatch on first use
+    app.route('/x/<int:n>')(lambda req, n: {'n': n})
+    req = Request(app, ('127.0.0.1', 1), 'GET', '/x/7', '1.1',
+                  NoCaseDict({'Host': 'a'}))
+    res = asyncio.run(app.dispatch_request(req))
+    assert (res.status_code, res.body) == (200, b'{"n": 7}')

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import closing
-from rawhttp import TIMEOUT, Client, free_port, wait_for
+from rawhttp import TIMEOUT, Client, Sender, free_port, wait_for
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 HERE = os.path.join(TESTS_DIR, 'micropython')
@@ -212,3 +212,73 @@ def test_test_client_on_micropython():
             proc.wait(TIMEOUT)
     assert proc.returncode == 0, out.decode(errors='replace')
     assert out.decode().splitlines()[-1] == 'all passed'
+
+
+def test_plain_handler_reading_a_slow_body_does_not_stall_others(port):
+    uploader = Client(port)
+    uploader.send(b'POST /upload HTTP/1.1\r\nHost: a\r\n'
+                  b'Content-Length: 6000\r\n\r\n')
+    sender = Sender(uploader, [b'u' * 600] * 10, pause=0.1)
+    time.sleep(0.15)  # the body is on its way
+    started = time.monotonic()
+    c = Client(port)
+    c.get('/')
+    assert c.response().status == 200
+    assert time.monotonic() - started < 0.5, 'stalled behind the upload'
+    sender.join(TIMEOUT)  # the whole body goes out
+    assert sender.error is None and sender.sent == 6000
+    assert uploader.response().body == b'6000'
+    for s in (uploader, c):
+        s.close()
+
+
+def test_memory_error_is_503_and_the_server_goes_on(port):
+    c = Client(port)
+    c.get('/hungry')
+    res = c.response()
+    assert (res.status, res.headers['retry-after'],
+            res.headers['connection']) == (503, '1', 'close')
+    c.close()
+    other = Client(port)
+    other.get('/')
+    assert other.response().status == 200
+    other.close()
+
+
+def test_keep_alive_announces_the_idle_timeout(port):
+    c = Client(port)
+    c.get('/')
+    assert c.response().headers['keep-alive'] == 'timeout=3'
+    c.close()
+
+
+def test_idle_connection_makes_room_for_a_new_client(port):
+    idle = []
+    for _ in range(4):  # app.py: max_connections = 4
+        c = Client(port)
+        c.get('/')
+        assert c.response().status == 200
+        idle.append(c)
+    time.sleep(0.2)
+    started = time.monotonic()
+    c = Client(port)
+    c.get('/')
+    assert c.response().status == 200  # not 503
+    assert time.monotonic() - started < 1
+    assert any(i.closed_by_server(0.5) for i in idle)  # cleanly
+    for s in idle + [c]:
+        s.close()
+
+
+def test_trickling_head_gets_408_at_the_head_deadline(port):
+    # one byte every 0.2 s: each read is quick, the head never whole
+    c = Client(port)
+    started = time.monotonic()
+    sender = Sender(c, [bytes([b]) for b in b'GET / HTTP/1.1\r\nHost: ' +
+                        b'a' * 100], pause=0.2)
+    res = c.response()
+    waited = time.monotonic() - started
+    sender.finish()
+    c.close()
+    assert res.status == 408
+    assert 2.5 < waited < 4.5  # app.py: socket_read_timeout = 3

@@ -11,9 +11,11 @@ import time
 import pytest
 
 import closing
+import microdot_server
 from microdot import Microdot, Request, Response
+from microdot_http import HTTPError
 from microdot_server import LINGER_TIME
-from rawhttp import TIMEOUT, Client, free_port, wait_for
+from rawhttp import TIMEOUT, Client, Sender, free_port, wait_for
 
 
 class Running:
@@ -181,8 +183,8 @@ def test_silent_client_does_not_stall_another(serve):
     half.close()
 
 
-def test_idle_connection_is_closed_after_the_read_timeout(serve):
-    Request.socket_read_timeout = 0.3
+def test_idle_connection_is_closed_after_the_idle_timeout(serve):
+    Request.idle_timeout = 0.3
     c = serve(basic_app()).client()
     started = time.monotonic()
     assert c.closed_by_server(3)  # closed without a word (no 408)
@@ -190,7 +192,7 @@ def test_idle_connection_is_closed_after_the_read_timeout(serve):
 
 
 def test_idle_keep_alive_connection_is_closed_after_the_timeout(serve):
-    Request.socket_read_timeout = 0.3
+    Request.idle_timeout = 0.3
     c = serve(basic_app()).client()
     c.get('/')
     assert c.response().status == 200
@@ -573,3 +575,247 @@ def test_start_server_runs_beside_other_tasks():
 async def _wait_started(app):
     while app.server is None:
         await asyncio.sleep(0.01)
+
+
+# ------------------------------------------------------------ memory budget
+
+def test_head_over_the_total_budget_is_431_and_the_server_goes_on(serve):
+    Request.max_head_length = 1024  # each line is within max_readline
+    server = serve(basic_app())
+    c = server.client()
+    c.send(b'GET / HTTP/1.1\r\nHost: a\r\n' +
+           b''.join(b'X-%d: %s\r\n' % (i, b'v' * 200) for i in range(8)) +
+           b'\r\n')
+    res = c.response()
+    assert (res.status, res.headers['connection']) == (431, 'close')
+    other = server.client()
+    other.get('/')
+    assert other.response().body == b'index'
+
+
+def test_head_within_the_budget_is_served(serve):
+    Request.max_head_length = 1024
+    c = serve(basic_app()).client()
+    c.send(b'GET / HTTP/1.1\r\nHost: a\r\n' +
+           b''.join(b'X-%d: %s\r\n' % (i, b'v' * 100) for i in range(8)) +
+           b'\r\n')
+    assert c.response().body == b'index'
+
+
+def test_memory_error_is_503_on_that_connection_only(serve):
+    app = basic_app()
+
+    @app.route('/hungry')
+    def hungry(req):
+        raise MemoryError('no memory for this one')
+
+    server = serve(app)
+    bystander = server.client()
+    bystander.get('/')
+    assert bystander.response().status == 200
+    c = server.client()
+    c.get('/hungry')
+    res = c.response()
+    assert (res.status, res.headers['retry-after'],
+            res.headers['connection']) == (503, '1', 'close')
+    assert c.closed_by_server(2)
+    bystander.get('/')  # the others go on, on the same connections
+    assert bystander.response().body == b'index'
+    fresh = server.client()
+    fresh.get('/')
+    assert fresh.response().body == b'index'
+
+
+def test_large_body_is_written_in_pieces(serve, monkeypatch):
+    writes = []
+    original = microdot_server.Connection.write
+
+    def write(conn, data):
+        writes.append(len(data))
+        original(conn, data)
+    monkeypatch.setattr(microdot_server.Connection, 'write', write)
+    c = serve(basic_app()).client()
+    c.get('/bytes/10000')
+    assert c.response().body == b'x' * 10000
+    assert max(writes) <= microdot_server.PIECE
+
+
+def test_small_response_goes_out_in_one_write(serve, monkeypatch):
+    writes = []
+    original = microdot_server.Connection.write
+
+    def write(conn, data):
+        writes.append(data)
+        original(conn, data)
+    monkeypatch.setattr(microdot_server.Connection, 'write', write)
+    c = serve(basic_app()).client()
+    c.get('/')
+    assert c.response().body == b'index'
+    assert len(writes) == 1 and writes[0].endswith(b'\r\n\r\nindex')
+
+
+# ------------------------------------------------------------------ overload
+
+def keep_idle(server, n):
+    """``n`` clients, each served once and then idle on a kept connection."""
+    clients = []
+    for _ in range(n):
+        c = server.client()
+        c.get('/')
+        assert c.response().status == 200
+        clients.append(c)
+    return clients
+
+
+def test_an_idle_connection_is_closed_to_admit_a_new_client(serve):
+    Microdot.max_connections = 2
+    server = serve(basic_app())
+    idle = keep_idle(server, 2)
+    time.sleep(microdot_server.SHED_AFTER / 1000 + 0.1)
+    started = time.monotonic()
+    c = server.client()
+    c.get('/')
+    assert c.response().status == 200  # not 503
+    assert time.monotonic() - started < 0.5
+    closed = [i for i in idle if i.closed_by_server(0.5)]  # cleanly: a
+    assert len(closed) == 1  # reset would raise; the other one is kept
+
+
+def test_twenty_idle_connections_and_a_new_client(serve):
+    Microdot.max_connections = 8
+    server = serve(basic_app())
+    keep_idle(server, 20)
+    time.sleep(microdot_server.SHED_AFTER / 1000 + 0.1)
+    started = time.monotonic()
+    c = server.client()
+    c.get('/')
+    assert c.response().status == 200
+    assert time.monotonic() - started < 1
+
+
+def test_responses_say_close_while_a_client_waits_for_a_place(serve):
+    entered, release = threading.Event(), threading.Event()
+    app = basic_app()
+    Microdot.max_connections = 1
+
+    @app.route('/hold')
+    def hold(req):
+        entered.set()
+        release.wait(TIMEOUT)
+        return 'held'
+
+    server = serve(app)
+    first = server.client()
+    first.get('/hold')
+    assert entered.wait(TIMEOUT)
+    waiting = server.client()
+    waiting.get('/')
+    time.sleep(0.2)  # the second client is waiting for the one place
+    release.set()
+    res = first.response()
+    assert (res.body, res.headers['connection']) == (b'held', 'close')
+    assert waiting.response().body == b'index'  # it got the place
+
+
+def test_trickling_head_gets_408_when_the_head_deadline_passes(serve):
+    # one byte every 0.1 s: each read is quick, the whole head is not
+    Request.socket_read_timeout = 0.5
+    c = serve(basic_app()).client()
+    started = time.monotonic()
+    sender = Sender(c, [bytes([b]) for b in b'GET / HTTP/1.1\r\nHost: ' +
+                        b'a' * 100], pause=0.1)
+    res = c.response()
+    waited = time.monotonic() - started
+    sender.finish()
+    assert (res.status, res.headers['connection']) == (408, 'close')
+    assert 0.4 < waited < 1.5
+
+
+def test_trickling_body_is_408_when_it_stalls_only(serve):
+    # a body that keeps coming is read whole, however long it takes
+    Request.socket_read_timeout = 0.3
+    c = serve(basic_app()).client()
+    c.send(b'POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 8\r\n\r\n')
+    sender = Sender(c, [b'ab'] * 4, pause=0.2)
+    assert c.response().body == b'abababab'
+    sender.finish()
+
+
+# ---------------------------------------------------------------- keep-alive
+
+def test_idle_timeout_is_5_seconds_by_default_and_announced(serve):
+    assert Request.idle_timeout == 5
+    c = serve(basic_app()).client()
+    c.get('/')
+    res = c.response()
+    assert res.headers['keep-alive'] == 'timeout=5'
+    time.sleep(1.5)  # longer than microdot 1.x's 1 s read timeout
+    c.get('/')
+    assert c.response().body == b'index'
+
+
+def test_keep_alive_header_follows_the_idle_timeout(serve):
+    Request.idle_timeout = 12
+    c = serve(basic_app()).client()
+    c.get('/')
+    assert c.response().headers['keep-alive'] == 'timeout=12'
+    c.get('/', 'Connection: close')
+    res = c.response()
+    assert 'keep-alive' not in res.headers
+    assert res.headers['connection'] == 'close'
+
+
+def test_no_keep_alive_header_without_an_idle_timeout(serve):
+    Request.idle_timeout = 0  # kept for ever: nothing to announce
+    c = serve(basic_app()).client()
+    c.get('/')
+    assert 'keep-alive' not in c.response().headers
+
+
+def test_request_found_as_an_idle_connection_expires_is_served():
+    # The watch cut the wait short, but the request was already there: it
+    # is served, with Connection: close, and not dropped.
+    async def main():
+        reader = asyncio.StreamReader()
+        reader.feed_data(b'GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+        conn = microdot_server.Connection(reader, FakeWriter())
+        conn.expired = True
+        data = await conn._after_expiry(4096)
+        return data, conn.last
+
+    data, last = asyncio.run(main())
+    assert data.startswith(b'GET / ')
+    assert last
+
+
+def test_idle_connection_that_expires_with_nothing_sent_is_408():
+    async def main():
+        conn = microdot_server.Connection(asyncio.StreamReader(),
+                                          FakeWriter())
+        conn.expired = True
+        await conn._after_expiry(4096)
+
+    with pytest.raises(HTTPError) as info:
+        asyncio.run(main())
+    assert info.value.status == 408
+
+
+class FakeWriter:
+    def get_extra_info(self, name):
+        return ('127.0.0.1', 1)
+
+
+def test_plain_handler_raising_stopiteration_is_500(serve):
+    # a worker thread hands exceptions back to the loop; StopIteration is
+    # one a future will not carry
+    app = basic_app()
+
+    @app.route('/stop')
+    def stop(req):
+        raise StopIteration('stop')
+
+    c = serve(app).client()
+    c.get('/stop')
+    assert c.response().status == 500
+    c.get('/')
+    assert c.response().body == b'index'

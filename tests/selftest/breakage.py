@@ -24,8 +24,8 @@ class Breakage:
         """Pass every response head through ``rewrite(head, res, req)``."""
         original = microdot_http.response_head
 
-        def broken(res, req, keep):
-            return rewrite(original(res, req, keep), res, req)
+        def broken(res, req, keep, *args):
+            return rewrite(original(res, req, keep, *args), res, req)
         self.attr(microdot_http, 'response_head', broken)
 
     def incoming(self, rewrite):
@@ -51,6 +51,8 @@ class Breakage:
         while self._undo:
             owner, name, value = self._undo.pop()
             setattr(owner, name, value)
+        # what a loosened check let in must not stay cached as valid
+        microdot_http.clear_caches()
 
 
 def _lines(head):

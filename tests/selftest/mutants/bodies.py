@@ -55,7 +55,7 @@ def read_ahead_lost(b):
     original = microdot_http.Body.plain
 
     def plain(body):
-        body.prefix = b''
+        body.ahead = []
         return original(body)
     b.attr(microdot_http.Body, 'plain', plain)
 

@@ -7,7 +7,8 @@ import struct
 import app as fixture
 import microdot_http
 import microdot_server
-from microdot import HTTPException, Request
+from microdot import Request
+from microdot_http import HTTPError
 
 from breakage import drop_header
 
@@ -61,7 +62,11 @@ def waits_forever(b):
 
 
 def one_connection_at_a_time(b):
-    b.attr(fixture.app, 'max_connections', 1)
+    # One place, never made free for another client: whoever finds it
+    # taken is refused at once.
+    async def admit(server):
+        return server.active < 1
+    b.attr(microdot_server.Server, 'admit', admit)
 
 
 def stops_when_client_leaves(b):
@@ -96,7 +101,7 @@ def idle_timeout_stops_the_server(b):
     async def recv(conn, n):
         try:
             return await original(conn, n)
-        except HTTPException:
+        except HTTPError:
             fixture.app.server.stop()
             raise
     b.attr(microdot_server.Connection, 'recv', recv)
@@ -125,7 +130,7 @@ def malformed_answer_to_incomplete_body(b):
         try:
             return await original(body, n)
         except EOFError:
-            raise HTTPException(400)
+            raise HTTPError(400)
     b.attr(microdot_http.Body, 'read', read)
     malformed_refusals(b)
 

@@ -3,7 +3,8 @@ import re
 
 import microdot_http
 import microdot_server
-from microdot import HTTPException, Request
+from microdot import Request
+from microdot_http import HTTPError
 
 HUGE = 1 << 40
 
@@ -73,12 +74,12 @@ def post_without_length_waits(b):
     # POST only, so that the liveness GET is still answered).
     original = microdot_http.parse_head
 
-    def parse_head(lines):
-        method, url, version, headers = original(lines)
+    def parse_head(lines, headers):
+        method, url, version = original(lines, headers)
         if method == 'POST' and 'Content-Length' not in headers and \
                 'Transfer-Encoding' not in headers:
             headers['Transfer-Encoding'] = 'chunked'
-        return method, url, version, headers
+        return method, url, version
     b.attr(microdot_http, 'parse_head', parse_head)
 
 

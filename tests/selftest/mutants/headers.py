@@ -60,7 +60,7 @@ def no_field_count_limit(b):
 
 
 def case_sensitive_names(b):
-    b.attr(microdot_http, 'NoCaseDict', dict)
+    b.attr(microdot_server, 'NoCaseDict', dict)
 
 
 def keep_ows(b):
@@ -75,10 +75,10 @@ def keep_ows(b):
 def default_host(b):
     original = microdot_http.parse_head
 
-    def lenient(lines):
+    def lenient(lines, headers):
         if not any(line.lower().startswith(b'host:') for line in lines[1:]):
             lines = lines + [b'Host: localhost']
-        return original(lines)
+        return original(lines, headers)
     b.attr(microdot_http, 'parse_head', lenient)
 
 

@@ -3,7 +3,8 @@ import re
 
 import app as fixture
 import microdot_http
-from microdot import HTTPException, Request
+from microdot import Request
+from microdot_http import HTTPError
 
 from breakage import replace_status_line
 
@@ -33,10 +34,10 @@ def lenient_target(line):
     # Checks method and version, lets anything through in the target.
     parts = line.split(b' ')
     if len(parts) != 3:
-        raise HTTPException(400)
+        raise HTTPError(400)
     method, target, version = [p.decode('latin-1') for p in parts]
     if microdot_http._VERSION.match(version) is None:
-        raise HTTPException(400)
+        raise HTTPError(400)
     return method, target, version[5:]
 
 
@@ -45,9 +46,10 @@ def accept_any_target(b):
 
 
 def drop_query(b):
-    original = microdot_http.origin_form
-    b.attr(microdot_http, 'origin_form',
-           lambda method, target: original(method, target).split('?')[0])
+    def fix(line, original):
+        method, target, version = original(line)
+        return method, target.split('?')[0], version
+    patch_request_line(b, fix)
 
 
 def default_version(b):
@@ -95,7 +97,7 @@ def origin_form_only(b):
 
     def strict(method, target):
         if target[:1] != '/' and target != '*':
-            raise HTTPException(400)
+            raise HTTPError(400)
         return original(method, target)
     b.attr(microdot_http, 'origin_form', strict)
 
@@ -104,7 +106,7 @@ def only_known_minors(b):
     def strict(line, original):
         method, target, version = original(line)
         if version not in ('1.0', '1.1'):
-            raise HTTPException(505)
+            raise HTTPError(505)
         return method, target, version
     patch_request_line(b, strict)
 

@@ -6,7 +6,7 @@ import app as fixture
 import microdot
 import microdot_http
 import microdot_server
-from microdot import HTTPException
+from microdot_http import HTTPError
 
 from breakage import replace_status_line
 
@@ -21,7 +21,7 @@ def crash_on_bad_request_line(b):
     def parse_request_line(line):
         try:
             return original(line)
-        except HTTPException:
+        except HTTPError:
             fixture.app.shutdown()
             raise
     b.attr(microdot_http, 'parse_request_line', parse_request_line)
@@ -36,14 +36,14 @@ def stall_on_bad_field(b):
     def parse_field(line, headers):
         try:
             original_field(line, headers)
-        except HTTPException as exc:
+        except HTTPError as exc:
             exc.stall = True
             raise
 
     async def read_request(app, reader):
         try:
             return await original_read(app, reader)
-        except HTTPException as exc:
+        except HTTPError as exc:
             if getattr(exc, 'stall', False):
                 await asyncio.sleep(STALL)
             raise
