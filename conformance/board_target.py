@@ -28,7 +28,7 @@ class Esp32Target(Target):
             self.session = BoardSession(
                 options.get('port'), os.path.join(report_dir, 'serial.log'),
                 options.get('baud') or 115200, options.get('wifi_ssid'),
-                options.get('wifi_password'), bool(options.get('mpy')),
+                options.get('wifi_password'), options.get('mpy'),
                 heap_size=profile.heap_size)
         except BoardError as exc:
             raise HarnessError('--target=%s: %s' % (self.name, exc))

@@ -55,8 +55,11 @@ def pytest_addoption(parser):
     board.addoption('--wifi-ssid', help='WiFi network (default: $WIFI_SSID)')
     board.addoption('--wifi-password', help='WiFi password (default: '
                     '$WIFI_PASSWORD, which keeps it off the command line)')
-    board.addoption('--mpy', action='store_true',
-                    help='copy the server compiled by mpy-cross')
+    board.addoption('--mpy', dest='mpy', action='store_true', default=None,
+                    help='copy the server compiled by mpy-cross (default: '
+                    'when the board loads what mpy-cross makes)')
+    board.addoption('--py', dest='mpy', action='store_false',
+                    help='copy the server\'s sources, not .mpy')
 
 
 def pytest_configure(config):

@@ -42,8 +42,13 @@ def add_commands(subparsers):
     provision_parser.add_argument('--wifi-password',
                                   help='default: $WIFI_PASSWORD')
     provision_parser.add_argument('--http-port', type=int, default=80)
-    provision_parser.add_argument('--mpy', action='store_true',
-                                  help='copy .mpy compiled by mpy-cross')
+    forms = provision_parser.add_mutually_exclusive_group()
+    forms.add_argument('--mpy', dest='mpy', action='store_true',
+                       default=None, help='copy the server compiled by '
+                       'mpy-cross (default: when the board loads what it '
+                       'makes)')
+    forms.add_argument('--py', dest='mpy', action='store_false',
+                       help='copy the server\'s sources')
     provision_parser.add_argument('--timeout', type=float, default=60,
                                   help='seconds to wait for the ready line')
     provision_parser.add_argument('--heap-size', type=int, metavar='BYTES',

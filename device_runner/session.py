@@ -33,7 +33,7 @@ READY_TIMEOUT = 60.0
 
 class BoardSession:
     def __init__(self, port, log_path, baud=115200, wifi_ssid=None,
-                 wifi_password=None, mpy=False, heap_size=None):
+                 wifi_password=None, mpy=None, heap_size=None):
         if not port:
             raise BoardError('no serial port: give --port (COM3, '
                              '/dev/ttyUSB0, socket://HOST:PORT, or emu for '

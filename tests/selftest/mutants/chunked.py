@@ -5,7 +5,8 @@ import re
 import app as fixture
 import microdot_http
 import microdot_server
-from microdot import HTTPException, Request
+from microdot import Request
+from microdot_http import HTTPError
 
 from mutants.framing import patch_body_length
 
@@ -40,8 +41,8 @@ def chunk_size_parsed_by(parse):
         if body.state != 'size':
             return original(body, line)
         body.left = parse(line.split(b';', 1)[0].strip())
-        if body.total + body.left > Request.max_content_length:
-            raise HTTPException(413)
+        if body.total + body.left > body.limit:
+            raise HTTPError(413)
         body.state = 'data' if body.left else 'trailer'
 
     def mutant(b):
@@ -66,7 +67,7 @@ def empty_is_zero(text):
 
 def lower_case_hex_only(text):
     if text != text.lower():
-        raise HTTPException(400)
+        raise HTTPError(400)
     return int(text, 16)
 
 
@@ -78,7 +79,7 @@ def no_chunks_refused(b):
     # A chunked body must hold a chunk: the last chunk first is refused.
     def broken(body, line, original):
         if body.state == 'size' and not body.total and not line.strip(b'0'):
-            raise HTTPException(400)
+            raise HTTPError(400)
         return original(body, line)
     patch_chunk_line(b, broken)
 
@@ -86,7 +87,7 @@ def no_chunks_refused(b):
 def no_chunk_extensions(b):
     def broken(body, line, original):
         if body.state == 'size' and b';' in line:
-            raise HTTPException(400)
+            raise HTTPError(400)
         return original(body, line)
     patch_chunk_line(b, broken)
 

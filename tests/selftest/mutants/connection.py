@@ -176,22 +176,28 @@ def switches_in_name_only(protocol=None):
     return mutant
 
 
+def heads_held_for_ever(b):
+    # A request head may take as long as its client likes.
+    b.attr(Request, 'socket_read_timeout', 0)
+
+
 def waits_for_a_place_for_ever(b):
     # Beyond max_connections a client waits until a place frees, however
-    # long that takes.
-    original = microdot_server.Server.accept
+    # long that takes, and a partial head keeps its place.
+    heads_held_for_ever(b)
 
-    async def accept(server, reader, writer):
-        while server.active >= server.app.max_connections:
+    async def admit(server):
+        while server.active >= server.max_connections:
             await asyncio.sleep(0.05)
-        return await original(server, reader, writer)
-    b.attr(microdot_server.Server, 'accept', accept)
+        return True
+    b.attr(microdot_server.Server, 'admit', admit)
 
 
 def malformed_503(b):
-    b.response_head(lambda head, res, req: b'HTTP/1.1 503 Busy\r\n'
-                    b'Retry-After 1\r\n\r\n' if res.status_code == 503
-                    else head)
+    # The 503 for a client no place could be found for is malformed.
+    heads_held_for_ever(b)
+    b.attr(microdot_server, 'BUSY', b'HTTP/1.1 503 Busy\r\n'
+           b'Retry-After 1\r\n\r\n')
 
 
 MUTANTS = {

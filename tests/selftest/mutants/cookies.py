@@ -76,12 +76,9 @@ def cookies_without_path(b):
 
 def empty_cookie_values_dropped(b):
     # A pair is kept only when it has a value.
-    original = microdot.Request.__init__
-
-    def init(req, *args, **kwargs):
-        original(req, *args, **kwargs)
-        req.cookies = {k: v for k, v in req.cookies.items() if v}
-    b.attr(microdot.Request, '__init__', init)
+    original = microdot.Request.cookies.fget
+    b.attr(microdot.Request, 'cookies', property(
+        lambda req: {k: v for k, v in original(req).items() if v}))
 
 
 MUTANTS = {

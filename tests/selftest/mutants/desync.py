@@ -12,11 +12,11 @@ def bodiless_methods_read_no_body(b):
     # Content-Length says.
     original = microdot_http.parse_head
 
-    def parse_head(lines):
-        method, url, version, headers = original(lines)
+    def parse_head(lines, headers):
+        method, url, version = original(lines, headers)
         if method in ('GET', 'HEAD', 'OPTIONS'):
             headers.pop('Content-Length')
-        return method, url, version, headers
+        return method, url, version
     b.attr(microdot_http, 'parse_head', parse_head)
 
 

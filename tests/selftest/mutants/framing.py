@@ -180,7 +180,7 @@ def empty_codings_refused(b):
     def broken(headers, version, original):
         coding = headers.get('Transfer-Encoding', 'chunked')
         if any(not c.strip() for c in coding.split(',')):
-            raise HTTPException(501)
+            raise HTTPError(501)
         return original(headers, version)
     patch_body_length(b, broken)
 
@@ -189,7 +189,7 @@ def case_sensitive_codings(b):
     def broken(headers, version, original):
         coding = headers.get('Transfer-Encoding')
         if coding is not None and 'chunked' not in coding:
-            raise HTTPException(501)
+            raise HTTPError(501)
         return original(headers, version)
     patch_body_length(b, broken)
 
@@ -207,7 +207,7 @@ def folded_field_dropped(b):
     # A field continued on the next line (obs-fold) is dropped whole.
     original = microdot_http.parse_head
 
-    def parse_head(lines):
+    def parse_head(lines, headers):
         kept = lines[:1]
         for i, line in enumerate(lines[1:], 1):
             if line[:1] in (b' ', b'\t'):
@@ -215,7 +215,7 @@ def folded_field_dropped(b):
                     kept.pop()
                 continue
             kept.append(line)
-        return original(kept)
+        return original(kept, headers)
     b.attr(microdot_http, 'parse_head', parse_head)
 
 
@@ -255,7 +255,7 @@ def padded_length_refused(b):
 
     def broken(headers, version, original):
         if not headers.get('Content-Length', '0').isdigit():
-            raise HTTPException(400)
+            raise HTTPError(400)
         return original(headers, version)
     patch_body_length(b, broken)
 

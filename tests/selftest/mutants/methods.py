@@ -120,11 +120,11 @@ def trace_content_unframed(b):
     # the next request.
     original = microdot_http.parse_head
 
-    def parse_head(lines):
-        method, url, version, headers = original(lines)
+    def parse_head(lines, headers):
+        method, url, version = original(lines, headers)
         if method == 'TRACE':
             headers.pop('Content-Length')
-        return method, url, version, headers
+        return method, url, version
     b.attr(microdot_http, 'parse_head', parse_head)
 
 

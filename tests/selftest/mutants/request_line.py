@@ -122,7 +122,7 @@ def last_word_is_version(line):
     parts = line.split(b' ')
     method, version = parts[0].decode(), parts[-1].decode()
     if microdot_http._VERSION.match(version) is None:
-        raise HTTPException(400)
+        raise HTTPError(400)
     return method, b' '.join(parts[1:-1]).decode('latin-1'), version[5:]
 
 
@@ -158,15 +158,15 @@ def request_line_errors_are_500(b):
     def fix(line, original):
         try:
             return original(line)
-        except HTTPException:
-            raise HTTPException(500)
+        except HTTPError:
+            raise HTTPError(500)
     patch_request_line(b, fix)
 
 
 def long_methods_are_400(b):
     def fix(line, original):
         if len(line.split(b' ', 1)[0]) > 32:
-            raise HTTPException(400)
+            raise HTTPError(400)
         return original(line)
     patch_request_line(b, fix)
 
@@ -180,12 +180,19 @@ def preface_answered_200(b):
 def stops_on_empty_lines_then_close(b):
     # A client that sent only empty lines, then closed, takes the server
     # down with it.
-    original = microdot_http.Reader._add
+    original_skip = microdot_http.Reader._skip_empty_lines
+    original_add = microdot_http.Reader._add
+
+    def skip(reader, buf):
+        reader.skipped_empty_lines = True
+        return original_skip(reader, buf)
 
     def add(reader, data):
-        if not data and reader.empty_lines and not reader.buf:
+        if not data and getattr(reader, 'skipped_empty_lines', False) and \
+                not reader.buf:
             fixture.app.server.stop()
-        return original(reader, data)
+        return original_add(reader, data)
+    b.attr(microdot_http.Reader, '_skip_empty_lines', skip)
     b.attr(microdot_http.Reader, '_add', add)
 
 
