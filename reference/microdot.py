@@ -579,80 +579,38 @@ class URLPattern:
             # a custom regex may hold groups of its own
             group += 1 + sub.count('(') - sub.count('\\(') - sub.count('(?')
             regex += '(' + sub + ')'
-        try:
-            self.regex = re.compile('^' + regex + '$') if self.args else \
-                '/' + url_pattern.lstrip('/')
-        except Exception:  # CPython's re.error is not a ValueError
-            raise ValueError('invalid URL pattern ' + url_pattern)
         # MicroPython's re recurses once per character matched, so that a
         # long path segment would exhaust its stack: the built-in types are
-        # matched segment by segment ("path" only as the last one).
+        # matched segment by segment ("path" only as the last one), and only
+        # a pattern that needs it gets a compiled regex (it costs heap).
         types = [s[0] for s in self.segments if isinstance(s, tuple)]
+        self.regex = None if self.args else '/' + url_pattern.lstrip('/')
         if [t for t in types if t[:3] == 're:'] or 'path' in types[:-1]:
             self.segments = None
+            try:
+                self.regex = re.compile('^' + regex + '$')
+            except Exception:  # CPython's re.error is not a ValueError
+                raise ValueError('invalid URL pattern ' + url_pattern)
 
     def match(self, path):
         """The arguments found in ``path`` as a dict, or None."""
         if not self.args:
             return {} if path == self.regex else None
-        if self.segments is None:
-            g = self.regex.match(path)
-            found = None if g is None else \
-                [g.group(group) for _, _, group in self.args]
-        else:
-            found = self._split(path)
-        if found is None:
-            return None
-        args = {}
-        for (name, type_, _), raw in zip(self.args, found):
-            try:
-                value = urldecode_path(raw)
-            except ValueError:
-                raise HTTPException(400, 'Invalid percent-encoding')
-            args[name] = int(value) if type_ == 'int' else value
-        return args
-
-    def _split(self, path):
-        # The raw arguments in ``path``, or None, as the regex would find.
-        parts = path.split('/')
-        if parts[0] or len(parts) <= len(self.segments):
-            return None
-        last = len(self.segments)
-        if self.segments[-1] == ('path',):
-            parts[last] = '/'.join(parts[last:])
-        elif len(parts) > last + 1:
-            return None
-        found = []
-        for segment, part in zip(self.segments, parts[1:]):
-            if not isinstance(segment, tuple):
-                if part != segment:
-                    return None
-            elif not part or (segment == ('int',) and not _is_int(part)):
-                return None
-            else:
-                found.append(part)
-        return found
+        return _server().match_arguments(self, path)
 
 
-def _is_int(text):
-    # what "-?[0-9]+" matches
-    digits = text[1:] if text[:1] == '-' else text
-    return bool(digits) and not digits.strip('0123456789')
-
-
-def _load_server():
-    # The server is loaded when it is first needed. Compiling a module
-    # leaves holes in the heap; a collection before each keeps them few, so
-    # that large blocks (a body, a buffer) still fit.
+def _server():
+    # The server, loaded when it is first needed (routing a request, serving)
+    # so that an application that has only defined its routes does not pay
+    # for it. Compiling a module leaves holes in the heap; a collection
+    # before each keeps them few, so that large blocks still fit.
     if 'microdot_server' not in sys.modules:
         import gc
         for name in ('microdot_http', 'microdot_server'):
             gc.collect()
             __import__(name)
+    return sys.modules['microdot_server']
 
-
-_KNOWN_METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT',
-                  'OPTIONS', 'TRACE', 'PATCH')
 
 
 def _shortcut(method):
@@ -767,36 +725,13 @@ class Microdot:
     def allowed_methods(self, path):
         """The methods the routes matching ``path`` (all routes for ``*``)
         allow, with HEAD beside GET and OPTIONS; empty when none match."""
-        allow = []
-        for methods, pattern, _ in self.url_map:
-            if path == '*' or pattern.match(path) is not None:
-                allow += [m for m in methods if m not in allow]
-        if allow:
-            if 'GET' in allow and 'HEAD' not in allow:
-                allow.append('HEAD')
-            allow.append('OPTIONS')
-        return allow
+        return _server().allowed_methods(self, path)
 
     def find_route(self, req):
         """The handler for a request, or the status code to answer: 404 (no
         route), 405 (no route for the method) or 501 (unknown method). An
         OPTIONS request gets the headers of its answer as a dict."""
-        method = req.method
-        if method not in _KNOWN_METHODS and not any(
-                method in route[0] for route in self.url_map):
-            return 501
-        if method == 'OPTIONS' and self.options_handler:
-            return self.options_handler(req)
-        found = 404
-        for methods, pattern, handler in self.url_map:
-            args = pattern.match(req.path)
-            if args is not None:
-                if method in methods or (method == 'HEAD' and
-                                         'GET' in methods):
-                    req.url_args = args
-                    return handler
-                found = 405
-        return found
+        return _server().find_route(self, req)
 
     def default_options_handler(self, req):
         allow = self.allowed_methods(req.path)
@@ -805,25 +740,19 @@ class Microdot:
     async def dispatch_request(self, req):
         """Run the hooks and the handler for a request; returns a Response
         (the server's ``dispatch``, loaded with it)."""
-        _load_server()
-        import microdot_server
-        return await microdot_server.dispatch(self, req)
+        return await _server().dispatch(self, req)
 
     def run(self, host='0.0.0.0', port=5000, debug=False, ssl=None):
         """Serve requests until ``shutdown()`` or Ctrl-C::
 
             app.run(port=80, debug=True)
         """
-        _load_server()
-        import microdot_server
-        microdot_server.run(self, host, port, debug, ssl)
+        _server().run(self, host, port, debug, ssl)
 
     async def start_server(self, host='0.0.0.0', port=5000, debug=False,
                            ssl=None):
         """The server as a coroutine, to run beside other asyncio tasks."""
-        _load_server()
-        import microdot_server
-        await microdot_server.Server(self, debug).serve(host, port, ssl)
+        await _server().Server(self, debug).serve(host, port, ssl)
 
     def shutdown(self):
         """Make ``run()`` return once the request under way is answered::

@@ -40,7 +40,7 @@ import gc
 import time
 
 from microdot import MICROPYTHON, HTTPException, NoCaseDict, Request, \
-    Response, print_exception
+    Response, print_exception, urldecode_path
 import microdot_http as http
 from microdot_http import HTTPError, error_text, reason_phrase
 
@@ -106,6 +106,98 @@ else:
 
     def ticks_diff(a, b):
         return a - b
+
+
+# ------------------------------------------------------------------ routing
+
+_KNOWN_METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT',
+                  'OPTIONS', 'TRACE', 'PATCH')
+
+
+def find_route(app, req):
+    """``Microdot.find_route``: the handler for a request, or 404, 405 or
+    501, or for OPTIONS the headers of its answer."""
+    method = req.method
+    if method not in _KNOWN_METHODS and not any(
+            method in route[0] for route in app.url_map):
+        return 501
+    if method == 'OPTIONS' and app.options_handler:
+        return app.options_handler(req)
+    found = 404
+    for methods, pattern, handler in app.url_map:
+        args = pattern.match(req.path)
+        if args is not None:
+            if method in methods or (method == 'HEAD' and 'GET' in methods):
+                req.url_args = args
+                return handler
+            found = 405
+    return found
+
+
+def allowed_methods(app, path):
+    """``Microdot.allowed_methods``: what the routes matching ``path``
+    allow, with HEAD beside GET and OPTIONS; empty when none match."""
+    allow = []
+    for methods, pattern, _ in app.url_map:
+        if path == '*' or pattern.match(path) is not None:
+            allow += [m for m in methods if m not in allow]
+    if allow:
+        if 'GET' in allow and 'HEAD' not in allow:
+            allow.append('HEAD')
+        allow.append('OPTIONS')
+    return allow
+
+
+def match_arguments(pattern, path):
+    """``URLPattern.match`` for a pattern with arguments: their values in
+    ``path`` as a dict, or None. The built-in types are matched segment by
+    segment (MicroPython's re recurses once per character it matches, and a
+    long segment would exhaust its stack); ``re:`` patterns by their regex."""
+    if pattern.segments is None:
+        g = pattern.regex.match(path)
+        found = None if g is None else \
+            [g.group(group) for _, _, group in pattern.args]
+    else:
+        found = _segment_arguments(pattern.segments, path)
+    if found is None:
+        return None
+    args = {}
+    for (name, type_, _), raw in zip(pattern.args, found):
+        try:
+            value = urldecode_path(raw)
+        except ValueError:
+            raise HTTPException(400, 'Invalid percent-encoding')
+        args[name] = int(value) if type_ == 'int' else value
+    return args
+
+
+def _segment_arguments(segments, path):
+    # The raw arguments in ``path``, or None, as the pattern's regex would
+    # find them: ``segments`` holds literals, and (type,) for arguments.
+    parts = path.split('/')
+    if parts[0] or len(parts) <= len(segments):
+        return None
+    last = len(segments)
+    if segments[-1] == ('path',):
+        parts[last] = '/'.join(parts[last:])
+    elif len(parts) > last + 1:
+        return None
+    found = []
+    for segment, part in zip(segments, parts[1:]):
+        if not isinstance(segment, tuple):
+            if part != segment:
+                return None
+        elif not part or (segment == ('int',) and not _is_int(part)):
+            return None
+        else:
+            found.append(part)
+    return found
+
+
+def _is_int(text):
+    # what "-?[0-9]+" matches
+    digits = text[1:] if text[:1] == '-' else text
+    return bool(digits) and not digits.strip('0123456789')
 
 
 def run(app, host='0.0.0.0', port=5000, debug=False, ssl=None):
