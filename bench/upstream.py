@@ -9,6 +9,8 @@ for. Put the folder on ``PYTHONPATH`` or ``MICROPYPATH`` and ``from microdot
 import Microdot`` finds it: microdot 1.x is a module, 2.x a package.
 """
 import os
+import shutil
+import tempfile
 
 from conformance.peer_install import InstallError, pip_install
 
@@ -29,9 +31,19 @@ def upstream_microdot(version='1.3.4'):
     """The folder holding ``microdot`` of that version."""
     folder = os.path.join(CACHE, 'microdot-' + version)
     if not is_installed(folder):
+        # Installed beside, then renamed into place: two processes asking
+        # at once (tests in parallel) never see half an installation.
+        os.makedirs(CACHE, exist_ok=True)
+        partial = tempfile.mkdtemp(prefix='.microdot-' + version, dir=CACHE)
         try:
             pip_install(['microdot==' + version], '--no-deps', '--target',
-                        folder)
+                        partial)
+            os.rename(partial, folder)
         except InstallError as exc:
             raise UpstreamError(str(exc))
+        except OSError:
+            if not is_installed(folder):  # else another process was first
+                raise
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
     return folder
