@@ -23,7 +23,8 @@ import time
 from mpy_http_conformance import reference_path
 
 from bench.upstream import upstream_microdot
-from conformance.targets import fixture_command, free_port, python_command
+from conformance.targets import (fixture_command, free_port, python_command,
+                                 stop_process)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HELLO_APP = os.path.join(HERE, 'hello_app.py')
@@ -120,13 +121,7 @@ class Server:
             return f.read()[-LOG_TAIL:]
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_process(self.process)
 
 
 @contextlib.contextmanager

@@ -62,6 +62,17 @@ def make_target(name, options, profile, report_dir):
     return factory(options, profile, report_dir)
 
 
+def stop_process(process):
+    """End a server process: terminate, and kill it if it lingers."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
@@ -228,13 +239,8 @@ class ProcessTarget(Target):
                                        self.log_path))
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        if self.process is not None:
+            stop_process(self.process)
         if self.log is not None:
             self.log.close()
             self.log = None
