@@ -273,6 +273,26 @@ def host_list(probe):
     probe.expect_status(reply, 400)
 
 
+def _long_host(length):
+    """A valid reg-name of ``length`` (4 or more) characters: ten-letter
+    labels, then ``test``."""
+    labels, rest = divmod(length - 4, 11)
+    return 'a' * rest + 'abcdefghij.' * labels + 'test'
+
+
+# RFC 3986 sets no length on a reg-name. A server that checks Host with a
+# backtracking regular expression may run out of stack on a long one
+# (MicroPython's re recurses once a character) and drop the connection.
+@case('RFC9110-5.4-long-host', 'RFC 9110 §5.4, §7.2; RFC 9112 §3.2', MUST,
+      'A valid Host of about a thousand characters (within the profile\'s '
+      'line_limit) is served, or refused with a 4xx by a server that does '
+      'not wish to process it; never a dropped connection or a 5xx')
+def long_host(probe):
+    value = _long_host(min(1000, probe.profile.line_limit - len('Host: ')))
+    reply = probe.exchange(_get(probe, ('Host', value), host=False))
+    probe.expect_status(reply, 200, '4xx')
+
+
 # Http11Probe: COMP-HOST-EMPTY-VALUE (MUST 400 there). An empty Host is a
 # valid field value (RFC 9112 §3.2 has clients send one when the target URI
 # has no authority); an "http" URI needs a host (RFC 3986 §3.2.2), and RFC

@@ -242,7 +242,8 @@ def test_absolute_form_with_an_invalid_host_is_400():
 @pytest.mark.parametrize('host', [
     'example.com', 'example.com:8080', '127.0.0.1', '127.0.0.1:80',
     '[::1]', '[::1]:8080', '[2001:db8::1]:80', 'xn--bcher-kva.example',
-    'a_b~c', 'localhost:', ''])
+    'a_b~c', 'localhost:', '[::1]:', '', 'a%20b', "!$&'()*+,;=", 'a.' * 1000 + 'b',
+    '[' + '1:' * 600 + '1]:8080'])
 def test_valid_host_values(host):
     lines = [b'GET / HTTP/1.1', b'Host: ' + host.encode()]
     assert head_of(lines)[3]['Host'] == host
@@ -250,7 +251,8 @@ def test_valid_host_values(host):
 
 @pytest.mark.parametrize('host', [
     'a b', 'a/b', 'a@b', 'a?b', 'a#b', 'host:port', 'a:1:2', '[::1',
-    '::1', '[::1]x', '[::g]', 'caf\xe9', 'a\\b', '"a"'])
+    '::1', '[::1]x', '[::g]', 'caf\xe9', 'a\\b', '"a"', '[]',
+    '[::1]:8x', 'a:8080x', 'a<b', 'a^b', 'a.' * 1000 + ':x'])
 @pytest.mark.parametrize('version', [b'1.1', b'1.0'])
 def test_invalid_host_values_are_400(host, version):
     lines = [b'GET / HTTP/' + version, b'Host: ' + host.encode()]

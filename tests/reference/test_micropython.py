@@ -116,6 +116,16 @@ def test_long_path_segment_and_long_method(port):
     c.close()
 
 
+@pytest.mark.parametrize('host, status', [(b'a.' * 900 + b'test', 200),
+                                          (b'[' + b'1:' * 600 + b'1]', 200),
+                                          (b'a.' * 900 + b':x', 400)])
+def test_long_host_is_checked_without_recursion(port, host, status):
+    c = Client(port)
+    c.send(b'GET /hello/a HTTP/1.1\r\nHost: ' + host + b'\r\n\r\n')
+    assert c.response().status == status
+    c.close()
+
+
 def test_same_site_cookie(port):
     c = Client(port)
     c.get('/same-site')
