@@ -376,6 +376,8 @@ class Request:
             return parse(self.body.decode())
         except ValueError:
             raise HTTPException(400, 'Invalid %s body' % mime_type)
+        except RuntimeError:  # nested deeper than the parser's recursion
+            raise HTTPException(400, 'Too deeply nested %s body' % mime_type)
 
     @property
     def json(self):

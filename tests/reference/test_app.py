@@ -813,7 +813,8 @@ def test_json_with_charset_parameter(app, client):
     assert res.json == {'got': [1]}
 
 
-@pytest.mark.parametrize('body', [b'{"a": ', b'nope', b'\xff'])
+@pytest.mark.parametrize('body', [b'{"a": ', b'nope', b'\xff',
+                                  b'[' * 8000 + b']' * 8000])
 def test_invalid_json_is_400(app, client, body):
     app.route('/', methods=['POST'])(lambda req: {'got': req.json})
     res = client.post('/', headers={'Content-Type': 'application/json'},
