@@ -245,6 +245,13 @@ _COMMON = ('Host', 'User-Agent', 'Accept', 'Accept-Encoding',
            'OPTIONS')
 _TOKENS = set(_COMMON)
 _last_host = ['']  # the last Host value found valid
+# Clients repeat their request lines and most of their header lines from one
+# request to the next: the parts of short ones are kept, so that a line seen
+# before is not checked again. A few hundred bytes at most.
+_CACHED_LINE = 128  # longer lines are parsed every time
+_CACHED_FIELDS = 8
+_last_line = [None, None]  # the last request line and its parts
+_fields = {}  # header lines seen lately -> (name, value)
 
 
 def _known(data):
@@ -257,6 +264,15 @@ def _known(data):
 
 def parse_request_line(line):
     """``b'GET / HTTP/1.1'`` -> ``('GET', '/', '1.1')``; 400 or 505."""
+    if line != _last_line[0]:
+        parts = _request_line_parts(line)
+        if len(line) > _CACHED_LINE:
+            return parts
+        _last_line[:] = line, parts
+    return _last_line[1]
+
+
+def _request_line_parts(line):
     # no whitespace but the two single spaces, no control characters, no
     # non-ASCII: then the line is ASCII text, decoded once
     if not line or min(line) < 32 or max(line) >= 127:
@@ -299,6 +315,24 @@ def parse_field(line, headers):
     joining repeated fields with ``, `` (``; `` for Cookie). 400 for
     obs-fold, a missing colon, a name that is not a token (space before the
     colon included), a control character in the value, or a second Host."""
+    parts = _fields.get(line)
+    if parts is None:
+        parts = _field_parts(line)
+        if len(line) <= _CACHED_LINE:
+            if len(_fields) >= _CACHED_FIELDS:
+                _fields.clear()
+            _fields[line] = parts
+    name, value = parts
+    if name in headers:
+        lower = name.lower()
+        if lower == 'host':
+            raise HTTPError(400)
+        value = headers[name] + ('; ' if lower == 'cookie' else ', ') + value
+    headers[name] = value
+
+
+def _field_parts(line):
+    # (name, value) of a header line, or HTTPError(400)
     text = None
     if line and min(line) >= 32 and b'\x7f' not in line:  # no controls
         try:
@@ -321,12 +355,7 @@ def parse_field(line, headers):
         if _has_ctl(value):
             raise HTTPError(400)
         value = _text(value)
-    if name in headers:
-        lower = name.lower()
-        if lower == 'host':
-            raise HTTPError(400)
-        value = headers[name] + ('; ' if lower == 'cookie' else ', ') + value
-    headers[name] = value
+    return name, value
 
 
 def parse_head(lines, headers):
@@ -873,11 +902,13 @@ def response_head(res, req, keep, idle_timeout=None):
 
 
 def clear_caches():
-    """Forget the last Host found valid, the last response's header lines
-    and the last Date (for tests that loosen the checks or change the
-    clock)."""
+    """Forget the request and header lines seen, the last Host found
+    valid, the last response's header lines and the last Date (for tests
+    that loosen the checks or change the clock)."""
     _date[:] = None, None, b''
     _last_host[0] = ''
+    _last_line[:] = None, None
+    _fields.clear()
     _last[:] = None, None, None, b'', False
 
 
