@@ -24,6 +24,7 @@ from mpy_http_conformance import MissingFiles
 from conformance import targets
 from conformance.case import (ERROR, FAIL, NON_STRICT, REGISTRY, HarnessError,
                               all_cases, run_case)
+from conformance.options import heap_bytes, port_number, positive
 from conformance.peers import find_peer, peer_names
 from conformance.profile import ProfileError, load_profile
 
@@ -40,16 +41,16 @@ def main(argv=None):
                         'reference for this case (or a board target)')
     replay.add_argument('--profile', help='profile name or path')
     replay.add_argument('--strict', action='store_true')
-    replay.add_argument('--fuzz-examples', type=int)
+    replay.add_argument('--fuzz-examples', type=positive(int))
     replay.add_argument('--fuzz-seed', type=int, default=0)
     serve = commands.add_parser('serve', help='serve the fixture on the '
                                 'reference server until Ctrl-C')
-    serve.add_argument('--port', type=int, default=8080)
+    serve.add_argument('--port', type=port_number, default=8080)
     serve.add_argument('--host', default='127.0.0.1')
     serve.add_argument('--micropython', action='store_true',
                        help='on the MicroPython unix port (default: this '
                        'CPython)')
-    serve.add_argument('--heap-size', type=int, metavar='BYTES',
+    serve.add_argument('--heap-size', type=heap_bytes, metavar='BYTES',
                        help='the MicroPython heap, e.g. 196608 for an ESP32\'s'
                        ' (with --micropython; default: the port\'s 2 MB)')
     matrix = commands.add_parser('matrix', help='the suite against every '
@@ -58,8 +59,9 @@ def main(argv=None):
                         '(default: all of them): ' + ', '.join(peer_names()))
     matrix.add_argument('--out', default=os.path.join('reports', 'matrix'),
                         help='where the matrix goes (default reports/matrix)')
-    matrix.add_argument('--jobs', type=int, help='implementations tested at '
-                        'once (default: one per core)')
+    matrix.add_argument('--jobs', type=positive(int),
+                        help='implementations tested at once (default: one '
+                        'per core)')
     args = parser.parse_args(argv)
     if args.command == 'list':
         return list_cases(args.area)

@@ -18,6 +18,8 @@ import inspect
 
 import pytest
 
+from conformance.options import positive
+
 _RUN_KEY = pytest.StashKey()
 TARGET_HELP = 'local, micropython, url, esp32 or rp2'
 START_FAILED = 3  # the exit status of a run whose target did not start
@@ -37,12 +39,12 @@ def pytest_addoption(parser):
                     'target writes into a folder of its own')
     # --strict is pytest's own option (strict markers, config, xfail); the
     # suite reads it too: with it, NON-STRICT verdicts fail the run.
-    group.addoption('--fuzz-examples', type=int, default=None,
+    group.addoption('--fuzz-examples', type=positive(int), default=None,
                     help='generated inputs per robustness case (default: '
                     'the profile\'s)')
     group.addoption('--fuzz-seed', type=int, default=0,
                     help='seed for generated inputs (default 0)')
-    group.addoption('--read-timeout', type=float, default=None,
+    group.addoption('--read-timeout', type=positive(float), default=None,
                     help='seconds to wait for an answer (default: the '
                     'profile\'s)')
     group.addoption('--list-cases', action='store_true',
@@ -50,7 +52,7 @@ def pytest_addoption(parser):
     board = parser.getgroup('board', 'board targets (--target=esp32/rp2)')
     board.addoption('--port', help='serial port: COM3, /dev/ttyUSB0, '
                     'socket://HOST:PORT, rfc2217://..., or emu')
-    board.addoption('--baud', type=int, default=115200,
+    board.addoption('--baud', type=positive(int), default=115200,
                     help='serial speed (default 115200)')
     board.addoption('--wifi-ssid', help='WiFi network (default: $WIFI_SSID)')
     board.addoption('--wifi-password', help='WiFi password (default: '

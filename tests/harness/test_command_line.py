@@ -2,8 +2,11 @@
 ``python -m conformance`` commands, including their errors."""
 import json
 import os
+import socket
 import subprocess
 import sys
+
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -84,6 +87,45 @@ def test_url_target_needs_base_url():
 def test_unknown_profile_is_a_usage_error():
     done = pytest_run('--target=local', '--profile=nope')
     assert done.returncode == 4 and 'known profiles' in done.stderr
+
+
+@pytest.mark.parametrize('option', [
+    '--fuzz-examples=-3', '--fuzz-examples=x', '--read-timeout=0',
+    '--read-timeout=nan', '--read-timeout=inf', '--baud=0'])
+def test_a_number_out_of_range_is_a_usage_error(option):
+    done = pytest_run('--target=local', option)
+    assert done.returncode == 4, done.stdout[-2000:]
+    name, _, value = option.partition('=')
+    assert 'argument %s: must be a positive' % name in done.stderr
+    assert repr(value) in done.stderr
+
+
+@pytest.mark.parametrize('argv, said', [
+    (['serve', '--port', '70000'], 'argument --port: must be a TCP port'),
+    (['serve', '--micropython', '--heap-size', '100'],
+     'argument --heap-size: must be a number of bytes, at least 16384'),
+    (['matrix', '--jobs', '0'], 'argument --jobs: must be a positive'),
+    (['replay', 'RFC9110-15.5.6-405-allow', '--target', 'local',
+      '--fuzz-examples', '0'], 'argument --fuzz-examples: must be a')])
+def test_commands_refuse_numbers_out_of_range(argv, said):
+    done = run('-m', 'conformance', *argv)
+    assert done.returncode == 2 and said in done.stderr, done.stderr
+    assert 'Traceback' not in done.stderr
+
+
+@pytest.mark.parametrize('interpreter', [[], ['--micropython']])
+def test_serving_on_a_port_in_use_says_so_in_one_line(interpreter):
+    with socket.socket() as taken:
+        taken.bind(('127.0.0.1', 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run('-m', 'conformance', 'serve', '--port', str(port),
+                   *interpreter, timeout=30)
+    assert done.returncode == 1
+    assert len(done.stdout.splitlines()) == 1, done.stdout
+    assert 'cannot serve on 127.0.0.1 port %d' % port in done.stdout
+    assert 'EADDRINUSE' in done.stdout or 'in use' in done.stdout
+    assert 'Traceback' not in done.stdout + done.stderr
 
 
 def test_a_target_that_is_not_there_says_so_in_one_line(tmp_path):
