@@ -24,9 +24,9 @@ from mpy_http_conformance import MissingFiles
 from conformance import targets
 from conformance.case import (ERROR, FAIL, NON_STRICT, REGISTRY, HarnessError,
                               all_cases, run_case)
-from conformance.options import heap_bytes, port_number, positive
 from conformance.peers import find_peer, peer_names
 from conformance.profile import ProfileError, load_profile
+from device_runner.arguments import heap_bytes, port_number, positive
 
 
 def main(argv=None):

@@ -18,7 +18,7 @@ import inspect
 
 import pytest
 
-from conformance.options import positive
+from device_runner.arguments import positive
 
 _RUN_KEY = pytest.StashKey()
 TARGET_HELP = 'local, micropython, url, esp32 or rp2'

@@ -22,6 +22,7 @@ import fnmatch
 import json
 import os
 
+from device_runner.arguments import MIN_HEAP_SIZE
 from mpy_http_conformance import MissingFiles, fixture_path
 
 FIELDS = {
@@ -45,7 +46,6 @@ FIELDS = {
 REQUIRED = ('name', 'body_limit', 'line_limit', 'read_timeout')
 # MicroPython cannot import the server in less; a smaller figure is most
 # likely kilobytes written where bytes belong.
-MIN_HEAP_SIZE = 16 * 1024
 
 
 class ProfileError(Exception):

@@ -15,6 +15,7 @@ import os
 import sys
 import time
 
+from device_runner.arguments import heap_bytes, port_number, positive
 from device_runner.board import Board, BoardError
 from device_runner.provision import READY, BoardSettings, Ready, provision
 from device_runner.serial_log import Redactor, SerialLog
@@ -29,7 +30,7 @@ def _board_arguments(parser, emulated=False):
                         'or rfc2217://HOST:PORT' + (
                             ', or emu for an emulated board' if emulated
                             else ''))
-    parser.add_argument('--baud', type=int, default=115200)
+    parser.add_argument('--baud', type=positive(int), default=115200)
     parser.add_argument('--log', default=DEFAULT_LOG,
                         help='serial log file (default: %(default)s)')
 
@@ -41,7 +42,7 @@ def add_commands(subparsers):
     provision_parser.add_argument('--wifi-ssid', help='default: $WIFI_SSID')
     provision_parser.add_argument('--wifi-password',
                                   help='default: $WIFI_PASSWORD')
-    provision_parser.add_argument('--http-port', type=int, default=80)
+    provision_parser.add_argument('--http-port', type=port_number, default=80)
     forms = provision_parser.add_mutually_exclusive_group()
     forms.add_argument('--mpy', dest='mpy', action='store_true',
                        default=None, help='copy the server compiled by '
@@ -49,9 +50,9 @@ def add_commands(subparsers):
                        'makes)')
     forms.add_argument('--py', dest='mpy', action='store_false',
                        help='copy the server\'s sources')
-    provision_parser.add_argument('--timeout', type=float, default=60,
+    provision_parser.add_argument('--timeout', type=positive(float), default=60,
                                   help='seconds to wait for the ready line')
-    provision_parser.add_argument('--heap-size', type=int, metavar='BYTES',
+    provision_parser.add_argument('--heap-size', type=heap_bytes, metavar='BYTES',
                                   help='the emulated board\'s MicroPython '
                                   'heap (--port emu only; default 2 MB)')
     provision_parser.set_defaults(func=_guarded(run_provision))

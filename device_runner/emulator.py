@@ -63,6 +63,8 @@ import time
 import tty
 from pathlib import Path
 
+from device_runner.arguments import heap_bytes, positive
+
 BOARD_MODULES = Path(__file__).resolve().parent / "board_modules"
 BOOT_SCRIPT = BOARD_MODULES / "emulator_boot.py"
 
@@ -98,7 +100,6 @@ CHILD_EXIT_SECONDS = 3.0
 STOP_SECONDS = 0.2  # a process normally stops within microseconds
 SIGINT_INTERVAL_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1
-MIN_HEAP_SIZE = 16 * 1024  # the unix port cannot start its REPL in much less
 
 
 class EmulatorError(RuntimeError):
@@ -528,13 +529,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--flash-size",
-        type=int,
+        type=positive(int),
         metavar="BYTES",
         help="the flash size the board reports to os.statvfs (default: the host disk's)",
     )
     parser.add_argument(
         "--heap-size",
-        type=_heap_size,
+        type=heap_bytes,
         metavar="BYTES",
         help="the board's MicroPython heap, e.g. 196608 for 192 KB "
         "(default: the unix port's, 2 MB)",
@@ -559,18 +560,6 @@ def _port_pair(text: str) -> tuple[int, int]:
     if not (0 < board < 65536 and 0 < host < 65536):
         raise argparse.ArgumentTypeError(f"ports must be 1-65535: {text!r}")
     return board, host
-
-
-def _heap_size(text: str) -> int:
-    try:
-        size = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of bytes, not {text!r}")
-    if size < MIN_HEAP_SIZE:
-        raise argparse.ArgumentTypeError(
-            f"a heap of {size} bytes is too small for MicroPython (at least {MIN_HEAP_SIZE})"
-        )
-    return size
 
 
 def main(args: argparse.Namespace) -> int:

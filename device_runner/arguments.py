@@ -1,6 +1,7 @@
-"""Types of the numbers given on the command line, shared by the pytest
-options and ``python -m conformance``: each turns a bad value into a usage
-error that names the option and the value, never a traceback later on::
+"""Types of the numbers given on the command line, for ``python -m
+device_runner`` and, through it, the suite's pytest options and ``python -m
+conformance``: each turns a bad value into a usage error that names the
+option and the value, never a traceback later on::
 
     parser.add_argument('--read-timeout', type=positive(float))
     parser.add_argument('--port', type=port_number)
@@ -8,7 +9,7 @@ error that names the option and the value, never a traceback later on::
 import argparse
 import math
 
-from conformance.profile import MIN_HEAP_SIZE
+MIN_HEAP_SIZE = 16 * 1024  # the unix port cannot start its REPL in much less
 
 
 def positive(kind):
