@@ -357,3 +357,20 @@ def test_the_runner_does_not_need_the_suite():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == '[]'
+
+
+@pytest.mark.parametrize('args, said', [
+    (['provision', '--port', 'emu', '--heap-size', '1024'],
+     '--heap-size: must be a number of bytes, at least 16384'),
+    (['provision', '--port', 'emu', '--http-port', '99999'],
+     '--http-port: must be a TCP port'),
+    (['provision', '--port', 'emu', '--timeout', '0'],
+     '--timeout: must be a positive number'),
+    (['status', '--port', 'emu', '--baud', '-1'],
+     '--baud: must be a positive whole number'),
+    (['emulator', '--flash-size', '0'],
+     '--flash-size: must be a positive whole number')])
+def test_numbers_out_of_range_are_usage_errors(args, said):
+    done, _ = runner(*args, timeout=30)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert said in done.stderr and 'Traceback' not in done.stderr
