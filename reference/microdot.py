@@ -113,10 +113,6 @@ _LOWER = {'Host': 'host', 'Content-Length': 'content-length',
           'Transfer-Encoding': 'transfer-encoding', 'Date': 'date'}
 
 
-def _lower(key):
-    return key.lower()
-
-
 class NoCaseDict(dict):
     """A ``dict`` with case-insensitive string keys that keeps the spelling
     with which each key was first stored.
@@ -136,28 +132,28 @@ class NoCaseDict(dict):
 
     def __setitem__(self, key, value):
         super().__setitem__(
-            self.keymap.setdefault(_LOWER.get(key) or _lower(key), key), value)
+            self.keymap.setdefault(_LOWER.get(key) or key.lower(), key), value)
 
     def __getitem__(self, key):
         return super().__getitem__(
-            self.keymap.get(_LOWER.get(key) or _lower(key), key))
+            self.keymap.get(_LOWER.get(key) or key.lower(), key))
 
     def __delitem__(self, key):
-        super().__delitem__(self.keymap.pop(_lower(key), key))
+        super().__delitem__(self.keymap.pop(key.lower(), key))
 
     def __contains__(self, key):
-        return (_LOWER.get(key) or _lower(key)) in self.keymap
+        return (_LOWER.get(key) or key.lower()) in self.keymap
 
     def get(self, key, default=None):
         return super().get(
-            self.keymap.get(_LOWER.get(key) or _lower(key), key), default)
+            self.keymap.get(_LOWER.get(key) or key.lower(), key), default)
 
     def pop(self, key, default=None):
-        return super().pop(self.keymap.pop(_lower(key), key), default)
+        return super().pop(self.keymap.pop(key.lower(), key), default)
 
     def popitem(self):
         key, value = super().popitem()
-        self.keymap.pop(_lower(key), None)
+        self.keymap.pop(key.lower(), None)
         return key, value
 
     def clear(self):
@@ -601,18 +597,21 @@ class URLPattern:
         return _server().match_arguments(self, path)
 
 
+_loaded = []  # microdot_server, once it is
+
+
 def _server():
     # The server, loaded when it is first needed (routing a request, serving)
     # so that an application that has only defined its routes does not pay
     # for it. Compiling a module leaves holes in the heap; a collection
     # before each keeps them few, so that large blocks still fit.
-    if 'microdot_server' not in sys.modules:
+    if not _loaded:
         import gc
         for name in ('microdot_http', 'microdot_server'):
             gc.collect()
             __import__(name)
-    return sys.modules['microdot_server']
-
+        _loaded.append(sys.modules['microdot_server'])
+    return _loaded[0]
 
 
 def _shortcut(method):

@@ -33,13 +33,12 @@ _REG_NAME = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" \
     "-._~!$&'()*+,;=%"
 _IP_LITERAL = '0123456789abcdefABCDEF:.'
 _DIGITS = '0123456789'
-_HEX = b'0123456789abcdefABCDEF'
 _HEX_TEXT = '0123456789abcdefABCDEF'
+_HEX = _HEX_TEXT.encode()
 _MAX_EMPTY_LINES = 8
 # A board without a time source starts its clock in 2000 (or 1970); such a
 # clock must not be published in a Date header (RFC 9110 section 6.6.1).
 CLOCK_VALID_FROM = 2024
-
 
 
 def valid_host(value):
@@ -136,12 +135,9 @@ _TOKEN_CHARACTERS = ("!#$%&'*+-.^_`|~0123456789"
 
 def is_token(s):
     """True when ``s`` is an RFC 9110 token (a method, a field name)."""
-    # A loop, not a regex: MicroPython's re recurses once per character
-    # matched, and a long method or field name would exhaust its stack.
-    for c in s:
-        if c not in _TOKEN_CHARACTERS:
-            return False
-    return bool(s)
+    # Not a regex: MicroPython's re recurses once per character matched,
+    # and a long method or field name would exhaust its stack.
+    return bool(s) and not s.strip(_TOKEN_CHARACTERS)
 
 
 def refuse_ctl(what, value):
@@ -244,10 +240,10 @@ _COMMON = ('Host', 'User-Agent', 'Accept', 'Accept-Encoding',
            'Last-Modified', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH',
            'OPTIONS')
 _TOKENS = set(_COMMON)
-_last_host = ['']  # the last Host value found valid
-# Clients repeat their request lines and most of their header lines from one
-# request to the next: the parts of short ones are kept, so that a line seen
-# before is not checked again. A few hundred bytes at most.
+# Clients repeat their request lines and most of their header lines (Host
+# among them) from one request to the next: the parts of short ones are
+# kept, so that a line seen before is not checked again. A few hundred
+# bytes at most.
 _CACHED_LINE = 128  # longer lines are parsed every time
 _CACHED_FIELDS = 8
 _last_line = [None, None]  # the last request line and its parts
@@ -355,6 +351,8 @@ def _field_parts(line):
         if _has_ctl(value):
             raise HTTPError(400)
         value = _text(value)
+    if len(name) == 4 and name.lower() == 'host' and not valid_host(value):
+        raise HTTPError(400)
     return name, value
 
 
@@ -367,14 +365,8 @@ def parse_head(lines, headers):
     method, target, version = parse_request_line(lines[0])
     for i in range(1, len(lines)):
         parse_field(lines[i], headers)
-    host = headers.get('Host')
-    if host is None:
-        if version != '1.0':
-            raise HTTPError(400)
-    elif host != _last_host[0]:
-        if not valid_host(host):
-            raise HTTPError(400)
-        _last_host[0] = host
+    if version != '1.0' and 'Host' not in headers:
+        raise HTTPError(400)
     if target[0] != '/':
         absolute = _absolute_form(target)
         if absolute is not None:
@@ -444,7 +436,7 @@ def body_length(headers, version):
     values = _list_elements(length)
     for v in values:
         # ASCII digits only: str.isdigit() also takes '\u00b2' or '\uff15'
-        if v != values[0] or not v or v.strip('0123456789') or len(v) > 15:
+        if v != values[0] or not v or v.strip(_DIGITS) or len(v) > 15:
             raise HTTPError(400)
     return int(values[0])
 
@@ -577,8 +569,7 @@ class Reader:
         self._add(self.conn.recv_now(2048))
 
 
-_TCHARS = (b"!#$%&'*+-.^_`|~0123456789"
-           b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_TCHARS = _TOKEN_CHARACTERS.encode()
 
 
 def _skip(data, i, chars):
@@ -902,11 +893,10 @@ def response_head(res, req, keep, idle_timeout=None):
 
 
 def clear_caches():
-    """Forget the request and header lines seen, the last Host found
-    valid, the last response's header lines and the last Date (for tests
-    that loosen the checks or change the clock)."""
+    """Forget the request and header lines seen (their checks included),
+    the last response's header lines and the last Date (for tests that
+    loosen the checks or change the clock)."""
     _date[:] = None, None, b''
-    _last_host[0] = ''
     _last_line[:] = None, None
     _fields.clear()
     _last[:] = None, None, None, b'', False

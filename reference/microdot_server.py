@@ -63,7 +63,7 @@ ADMIT_WAIT = 1  # seconds a new client may wait for a place before a 503
 SHED_AFTER = 50  # ms a connection must have been idle to be closed for one
 TICK = 100  # ms between two checks of the connections' deadlines
 PIECE = 1024  # bytes: larger bodies are written in pieces of this size
-RECV = 1024 if MICROPYTHON else 65536  # the most bytes one read takes
+RECV = 1024  # MicroPython: a connection's receive buffer, where reads land
 
 # What one connection may hold at its peak, beside its head and body
 # buffers: task, streams, request and response objects (measured on the
@@ -333,7 +333,7 @@ class Server:
         try:
             conn = Connection(reader, writer)
             if not await self.admit():
-                conn.write(BUSY)
+                _send_busy(conn)
                 return
             self.active += 1
             self.conns.add(conn)
@@ -775,7 +775,8 @@ def _close(body):
 
 
 def _send_busy(conn):
-    # 503 on a connection that ran out of memory; it is closed next.
+    # 503 on a connection that found no place, or no memory; it is closed
+    # next.
     if conn is not None:
         try:
             conn.write(BUSY)
