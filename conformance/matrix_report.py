@@ -14,11 +14,10 @@ that did not apply (INFO) or were declared unsupported::
 """
 import html
 import json
-import os
 
 from conformance.case import (ERROR, FAIL, MUST, NON_STRICT, PASS, SHOULD,
                               VERDICTS, all_cases)
-from conformance.report import COLOURS, CSS
+from conformance.report import COLOURS, CSS, write_files
 
 JUDGED = (PASS, FAIL, NON_STRICT, ERROR)
 RATE_LEVELS = (MUST, SHOULD)
@@ -63,14 +62,9 @@ def write_matrix(directory, matrix):
     matrix = dict(matrix, cases=[
         {'id': c.id, 'area': c.area, 'level': c.level, 'rfc': c.rfc,
          'requirement': c.requirement} for c in all_cases()])
-    os.makedirs(directory, exist_ok=True)
-    paths = {}
-    for name, writer in (('matrix.json', _json), ('index.html', _html),
-                         ('summary.md', summary_markdown)):
-        paths[name] = os.path.join(directory, name)
-        with open(paths[name], 'w', encoding='utf-8') as f:
-            f.write(writer(matrix))
-    return paths
+    return write_files(directory, matrix, (('matrix.json', _json),
+                                           ('index.html', _html),
+                                           ('summary.md', summary_markdown)))
 
 
 def _json(matrix):

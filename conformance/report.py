@@ -36,13 +36,20 @@ def run_failed(run):
 
 
 def write_reports(directory, run):
+    return write_files(directory, run, (('results.json', _json),
+                                        ('junit.xml', _junit),
+                                        ('index.html', _html)))
+
+
+def write_files(directory, data, writers):
+    """Write ``writer(data)`` into ``directory/name`` for each (name,
+    writer); returns the paths by name."""
     os.makedirs(directory, exist_ok=True)
     paths = {}
-    for name, writer in (('results.json', _json), ('junit.xml', _junit),
-                         ('index.html', _html)):
+    for name, writer in writers:
         paths[name] = os.path.join(directory, name)
         with open(paths[name], 'w', encoding='utf-8') as f:
-            f.write(writer(run))
+            f.write(writer(data))
     return paths
 
 

@@ -331,7 +331,9 @@ def test_no_100_continue_without_expect(serve):
 
 # ------------------------------------------------------------ connection cap
 
-def test_clients_beyond_max_connections_get_503(serve):
+def _one_place_held(serve):
+    """A server with one place, which a request to /hold takes until
+    ``release`` is set: (server, the holding client, release)."""
     entered, release = threading.Event(), threading.Event()
     app = basic_app()
     Microdot.max_connections = 1
@@ -346,6 +348,11 @@ def test_clients_beyond_max_connections_get_503(serve):
     first = server.client()
     first.get('/hold')
     assert entered.wait(TIMEOUT)
+    return server, first, release
+
+
+def test_clients_beyond_max_connections_get_503(serve):
+    server, first, release = _one_place_held(serve)
     started = time.monotonic()
     second = server.client()
     second.get('/')
@@ -694,20 +701,7 @@ def test_twenty_idle_connections_and_a_new_client(serve):
 
 
 def test_responses_say_close_while_a_client_waits_for_a_place(serve):
-    entered, release = threading.Event(), threading.Event()
-    app = basic_app()
-    Microdot.max_connections = 1
-
-    @app.route('/hold')
-    def hold(req):
-        entered.set()
-        release.wait(TIMEOUT)
-        return 'held'
-
-    server = serve(app)
-    first = server.client()
-    first.get('/hold')
-    assert entered.wait(TIMEOUT)
+    server, first, release = _one_place_held(serve)
     waiting = server.client()
     waiting.get('/')
     time.sleep(0.2)  # the second client is waiting for the one place
