@@ -36,7 +36,7 @@ from bench.ratios import print_ratios, ratios  # noqa: E402
 from bench.servers import (FRAMEWORKS, IMPLEMENTATIONS, INTERPRETERS,  # noqa: E402
                            ServerError)
 from bench.upstream import UpstreamError  # noqa: E402
-from conformance.case import HarnessError  # noqa: E402
+from conformance.verdicts import HarnessError  # noqa: E402
 from conformance.targets import find_micropython  # noqa: E402
 
 SECTIONS = ('throughput', 'heap', 'min-heap')

@@ -31,7 +31,7 @@ sys.path.insert(0, ROOT)
 from bench.servers import (FRAMEWORKS, MICRODOT_1, ServerError, command,  # noqa: E402
                            get, modules, serving)
 from bench.upstream import UpstreamError  # noqa: E402
-from conformance.case import HarnessError  # noqa: E402
+from conformance.verdicts import HarnessError  # noqa: E402
 
 APP = os.path.join(HERE, 'heap_app.py')
 REQUESTS = 20

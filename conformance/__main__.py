@@ -22,10 +22,11 @@ import sys
 from mpy_http_conformance import MissingFiles
 
 from conformance import targets
-from conformance.case import (ERROR, FAIL, NON_STRICT, REGISTRY, HarnessError,
-                              all_cases, run_case)
+from conformance.case import REGISTRY, all_cases
+from conformance.judge import run_case
 from conformance.peers import find_peer, peer_names
 from conformance.profile import ProfileError, load_profile
+from conformance.verdicts import HarnessError, fails_run
 from device_runner.arguments import heap_bytes, port_number, positive
 
 
@@ -40,6 +41,11 @@ def main(argv=None):
     replay.add_argument('--target', help='local or micropython: start the '
                         'reference for this case (or a board target)')
     replay.add_argument('--profile', help='profile name or path')
+    replay.add_argument('--path', help='a path the server answers GET on '
+                        '(default /), as pytest\'s --path')
+    replay.add_argument('--contract', choices=('auto', 'yes', 'no'),
+                        default='auto', help='whether the server serves the '
+                        'fixture contract (default: ask it)')
     replay.add_argument('--strict', action='store_true')
     replay.add_argument('--fuzz-examples', type=positive(int))
     replay.add_argument('--fuzz-seed', type=int, default=0)
@@ -123,8 +129,9 @@ def matrix_command(args):
 def reference_clean(column):
     """True when a column ran with no FAIL, ERROR or NON-STRICT."""
     summary = column['summary']
-    return summary is not None and not (
-        summary[FAIL] or summary[ERROR] or summary[NON_STRICT])
+    return summary is not None and not any(
+        count for verdict, count in summary.items()
+        if fails_run(verdict, strict=True))
 
 
 def replay_case(args):
@@ -135,11 +142,16 @@ def replay_case(args):
             or difflib.get_close_matches(args.case, REGISTRY, 5, 0.6)
         raise HarnessError('no case %s%s' % (args.case, (
             '; did you mean: ' + ', '.join(close[:5])) if close else ''))
+    if REGISTRY[args.case].is_rule:
+        raise HarnessError('%s is a rule judged over a whole run; replay the '
+                           'cases its report names' % args.case)
     name = args.target or ('url' if args.base_url else None)
     if name is None:
         raise HarnessError('give --base-url URL or --target local|micropython')
     profile = load_profile(args.profile or targets.default_profile(name))
-    target = targets.make_target(name, {'base_url': args.base_url}, profile,
+    target = targets.make_target(name, {'base_url': args.base_url,
+                                        'path': args.path,
+                                        'contract': args.contract}, profile,
                                  os.path.join('reports', 'replay'))
     target.start()
     try:
@@ -163,9 +175,7 @@ def replay_case(args):
             print('--- connection: ' + item['close'])
     if result.detail:
         print(result.detail)
-    failed = result.verdict in (FAIL, ERROR) or (
-        args.strict and result.verdict == NON_STRICT)
-    return 1 if failed else 0
+    return 1 if fails_run(result.verdict, args.strict) else 0
 
 
 if __name__ == '__main__':

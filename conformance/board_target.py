@@ -15,7 +15,7 @@ import os
 from device_runner.board import BoardError
 from device_runner.session import BoardSession
 
-from conformance.case import HarnessError
+from conformance.verdicts import HarnessError
 from conformance.targets import Target
 
 

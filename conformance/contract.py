@@ -6,19 +6,28 @@ several areas live here::
     expect_echo(probe, reply, b'hello')
     reply, extra = ask(probe, '/bytes/10')   # and what came after it
 """
-from conformance.probe import quoted
+from conformance.probe import NEEDS_CONTRACT, quoted
+from conformance.verdicts import Unsupported
 
 
-def post(probe, path, body, headers=None, version='HTTP/1.1'):
-    """POST bytes with a Content-Length (unless ``headers`` is given)."""
+def post(probe, path, body, headers=None, version='HTTP/1.1',
+         carrier=False):
+    """POST bytes with a Content-Length (unless ``headers`` is given). With
+    ``carrier``, the route only carries the request (a framing trick to be
+    refused): a server with its own application gets it as a GET of its
+    own path (``probe.carrier``)."""
     if headers is None:
         headers = [('Content-Length', len(body))]
-    return probe.request('POST', path, headers, body, version)
+    method = 'POST'
+    if carrier:
+        method, path = probe.carrier(method, path)
+    return probe.request(method, path, headers, body, version)
 
 
-def post_chunked(probe, path, body, coding='chunked'):
+def post_chunked(probe, path, body, coding='chunked', carrier=False):
     """POST bytes framed by a Transfer-Encoding (``body`` as coded)."""
-    return probe.request('POST', path, [('Transfer-Encoding', coding)], body)
+    return post(probe, path, body, [('Transfer-Encoding', coding)],
+                carrier=carrier)
 
 
 def echoed(probe, reply):
@@ -27,7 +36,13 @@ def echoed(probe, reply):
 
 
 def expect_echo(probe, reply, body):
-    """A 200 from /echo/body that received exactly ``body``."""
+    """A 200 from /echo/body that received exactly ``body``. A server with
+    its own application cannot say what it received: the case is set
+    aside."""
+    if not probe.target.contract:
+        raise Unsupported('%s: the body the application received is read '
+                          'from the answer of /echo/body (the server serves '
+                          'its own application)' % NEEDS_CONTRACT)
     probe.expect_status(reply, 200)
     got = echoed(probe, reply)
     probe.expect(got == body, 'the %d-byte body %s' % (
@@ -63,6 +78,20 @@ def ask(probe, path, method='GET', version='HTTP/1.1', headers=()):
     return send(probe, probe.request(method, path, [('Connection', 'close')]
                                      + list(headers), version=version),
                 method)
+
+
+def ask_each(probe, paths, method='GET', version='HTTP/1.1', headers=(),
+             judged=()):
+    """``ask`` each of ``paths``; yields (path, reply, the bytes after it)
+    for each that got a response. A path that got none is not the asking
+    case's to judge: a wait in vain or a malformed answer is recorded
+    against its rule (``probe.attempt``; but for the rules the case
+    ``judged`` itself), a close is the route's own cases' business."""
+    for path in paths:
+        got = probe.attempt(ask, probe, path, method, version, headers,
+                            judged=judged)
+        if got is not None and got[0].status is not None:
+            yield (path,) + got
 
 
 def send(probe, data, method='GET', trailing=True):

@@ -29,7 +29,7 @@ and close, so more answers break a SHOULD.
 """
 import re
 
-from conformance.case import MUST, SHOULD
+from conformance.verdicts import MUST, SHOULD
 from conformance.wire import quoted
 
 TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"

@@ -20,7 +20,8 @@ import re
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from conformance.case import SHOULD, HarnessError, Violation
+from conformance.rules import WELL_FORMED
+from conformance.verdicts import SHOULD, HarnessError, Violation
 from conformance.probe import show_bytes
 
 KEPT = 3  # examples kept as evidence when every input was handled
@@ -80,9 +81,9 @@ class Fuzz:
             conn = self.probe.connect()
         except HarnessError as exc:  # the previous input killed it, late
             last = self.recent[-1][0] if self.recent else b''
-            self.probe.require(False, 'the server keeps accepting '
-                               'connections', '%s, after: %s' % (
-                                   exc, shown_input(last)))
+            self.probe.expect(False, 'the server keeps accepting '
+                              'connections', '%s, after: %s' % (
+                                  exc, shown_input(last)))
         replies = []
         try:
             conn.send(data)
@@ -102,7 +103,7 @@ class Fuzz:
         if reply.problem:
             self.fail(data, reply, 'a well-formed response, or a clean '
                       'close', 'malformed response (%s) to: %s' % (
-                          reply.problem, shown))
+                          reply.problem, shown), rule=WELL_FORMED)
         if reply.timed_out:
             self.fail(data, reply, 'an answer or a close within %.1f s of '
                       'the client closing its side (RFC 9112 §9.5)' %
@@ -116,12 +117,13 @@ class Fuzz:
             self.fail(data, reply, 'the server keeps serving',
                       '%s, after: %s' % (problem, shown))
 
-    def fail(self, data, reply, expected, observed, level=None):
-        """Record the input as evidence and break the rule: hard, or at
-        ``level`` when the rule is a weaker requirement."""
+    def fail(self, data, reply, expected, observed, level=None, rule=None):
+        """Record the input as evidence and end the case: at its level, or
+        at ``level`` when the expectation is a weaker requirement; a
+        ``rule`` every case is held to is recorded as broken too."""
         self.probe.record(data, reply, 'the input that broke the rule')
-        if level is None:
-            self.probe.require(False, expected, observed)
+        if rule is not None:
+            self.probe.hold_to(rule, False, expected, observed)
         self.probe.expect(False, expected, observed, level=level)
 
 

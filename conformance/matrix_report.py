@@ -15,8 +15,9 @@ that did not apply (INFO) or were declared unsupported::
 import html
 import json
 
-from conformance.case import (ERROR, FAIL, MUST, NON_STRICT, PASS, SHOULD,
-                              VERDICTS, all_cases)
+from conformance.case import all_cases
+from conformance.verdicts import (ERROR, FAIL, MUST, NON_STRICT, PASS, SHOULD,
+                                  VERDICTS)
 from conformance.report import COLOURS, CSS, write_files
 
 JUDGED = (PASS, FAIL, NON_STRICT, ERROR)

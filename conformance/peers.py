@@ -18,7 +18,7 @@ from functools import partial
 
 from mpy_http_conformance import fixture_path
 
-from conformance.case import HarnessError
+from conformance.verdicts import HarnessError
 from conformance.peer_install import InstallError, install_venv
 from conformance.targets import ProcessTarget, find_micropython, register_target
 

@@ -14,6 +14,7 @@ or root directory it found. FAIL and ERROR fail an item; NON-STRICT shows as
 xfail (and fails with ``--strict``); UNSUPPORTED is skipped. The reports go
 to ``<report-dir>/<target>/`` and the summary table is printed last.
 """
+import argparse
 import inspect
 
 import pytest
@@ -25,6 +26,17 @@ TARGET_HELP = 'local, micropython, url, esp32 or rp2'
 START_FAILED = 3  # the exit status of a run whose target did not start
 
 
+def request_path(text):
+    """An origin-form path for ``--path``: it starts with "/" and holds no
+    whitespace, control, "?" or "#" (the cases add their own query)."""
+    if not text.startswith('/') or any(
+            c <= ' ' or c in '?#\x7f' for c in text):
+        raise argparse.ArgumentTypeError(
+            'must be a path that starts with "/", without spaces, controls, '
+            '"?" or "#", not %r' % text)
+    return text
+
+
 def pytest_addoption(parser):
     group = parser.getgroup('conformance', 'HTTP conformance suite')
     group.addoption('--target', default=None,
@@ -34,6 +46,17 @@ def pytest_addoption(parser):
     group.addoption('--base-url', help='the server for --target=url')
     group.addoption('--profile', help='profile name (fixtures/profiles) or '
                     'path; default: the target\'s own')
+    group.addoption('--path', default=None, type=request_path,
+                    help='a path the server answers GET on with a 2xx '
+                    '(default /): the liveness check, and where the cases '
+                    'send their requests to a server that does not serve the '
+                    'fixture contract (its own application)')
+    group.addoption('--contract', default='auto',
+                    choices=('auto', 'yes', 'no'),
+                    help='whether the server serves the fixture contract '
+                    '(fixtures/CONTRACT.md): auto (default) asks GET / '
+                    'and looks for the fixture\'s answer; no judges only '
+                    'what a server with its own routes can be judged on')
     group.addoption('--report-dir', default=None,
                     help='where reports go (default: ./reports); each '
                     'target writes into a folder of its own')
@@ -102,11 +125,21 @@ def pytest_collection(session):
         hook.pytest_collection_modifyitems(session=session,
                                            config=session.config,
                                            items=session.items)
+        session.items = _with_rules(session.items, items)
     finally:
         hook.pytest_collection_finish(session=session)
     session.testscollected = len(session.items)
-    run.selected([item.case for item in session.items], len(items))
+    run.selected([item.case for item in session.items],
+                 len([item for item in items if not item.case.is_rule]))
     return True
+
+
+def _with_rules(selected, items):
+    """The selected cases, then every rule they are held to: a rule sums
+    up whatever cases ran, so ``-k`` and ``-m`` never leave it out."""
+    cases = [item for item in selected if not item.case.is_rule]
+    return cases + [item for item in items if item.case.is_rule] \
+        if cases else []
 
 
 def pytest_collection_finish(session):

@@ -19,13 +19,19 @@ read what the client still sent: ``probe.close_wait`` allows for that, but
 stays below an idle timeout the profile declares, so that an idle close is
 not taken for it.
 """
+import contextlib
 from urllib.parse import urlsplit
 
-from conformance.case import (SHOULD, HarnessError, NotApplicable,
-                              Unsupported, Violation)
 from conformance.relay import Relay
+from conformance.rules import ANSWERS, WELL_FORMED
+from conformance.verdicts import (SHOULD, Blocked, HarnessError,
+                                  NotApplicable, Unsupported, Violation)
 from conformance.wire import Connection, build_request, quoted, show_bytes
 
+# how the set-asides of a server with its own application read
+NEEDS_CONTRACT = 'needs the fixture contract'
+NEEDS_LIMITS = 'needs the server\'s limits'
+MISSING_PATH = '/no/such/resource'  # a path no server is asked to serve
 SETTLE_FLOOR = 0.3  # seconds
 SETTLE_ROUND_TRIPS = 10
 CLOSE_FLOOR = 2.0  # seconds allowed for a staged close
@@ -59,6 +65,7 @@ class Probe:
         self.evidence = []
         self.expected_text = ''
         self.observed_text = ''
+        self.breaks = []  # rules broken by exchanges the case went past
         self._connections = []  # (connection, its last evidence entry)
         self._session = self._relay = None
         # Seconds to wait for something due now (a close, or bytes that
@@ -72,6 +79,41 @@ class Probe:
                 self.close_wait, IDLE_SHARE * self.profile.idle_timeout))
 
     # ----------------------------------------------------------- talking
+
+    @property
+    def path(self):
+        """A path the target answers GET on with a 2xx (``--path``)."""
+        return self.target.path
+
+    @property
+    def missing_path(self):
+        """A path no server is expected to serve (the contract lists none
+        such), for a response of whatever error a server gives it."""
+        return MISSING_PATH
+
+    def limit(self, name):
+        """The profile's ``name`` limit (``line_limit``, ``body_limit``...)
+        when it is the server's: a server that serves the contract sets the
+        contract's limits, and a profile given with ``--profile`` declares
+        them; the default profile of a server with its own application
+        holds only the contract's, so the case is set aside."""
+        if not self.target.limits_declared:
+            raise Unsupported(
+                '%s: the server\'s %s; its profile (%s) holds the contract\'s '
+                'limits, not those of a server with its own application: '
+                'declare them in a profile of its own (--profile)' % (
+                    NEEDS_LIMITS, name, self.profile.name))
+        return getattr(self.profile, name)
+
+    def carrier(self, method, path):
+        """The method and path to send a request on when the route only
+        carries it (a malformed line, a framing trick, a connection rule):
+        the contract's ``path`` when the target serves the contract, else
+        a GET (or HEAD) of the target's own ``self.path``, which is all a
+        server with its own application is known to answer."""
+        if self.target.contract:
+            return method, path
+        return (method if method in ('GET', 'HEAD') else 'GET'), self.path
 
     def request(self, method='GET', target='/', headers=(), body=b'',
                 version='HTTP/1.1', host=True):
@@ -93,21 +135,29 @@ class Probe:
         self._connections.append([conn, None])
         return conn
 
-    def read(self, conn, method='GET', timeout=None, silence_ok=False):
+    def read(self, conn, method='GET', timeout=None, silence_ok=False,
+             simple_ok=False):
         """Read a reply on ``conn``, recording what was sent since the last
-        read; a hang after a complete request, or a malformed reply, is a
-        hard violation (``silence_ok``: the request was not complete, or
-        silence is an answer the case accepts). After a half-close
+        read; a hang after a complete request, or a malformed reply, breaks
+        a rule every case is held to (``conformance.rules``; ``silence_ok``:
+        the request was not complete, or silence is an answer the case
+        accepts). After a half-close
         (``conn.shutdown_write()``), silence breaks only RFC 9112 §9.5's
-        SHOULD: a server should notice that the client closed."""
+        SHOULD: a server should notice that the client closed.
+        ``simple_ok``: the request had the shape of HTTP/0.9's, and an
+        answer in that shape (bytes without a status line) is the case's to
+        judge, not a malformed response."""
         reply = conn.read_reply(method, timeout)
+        if simple_ok and reply.problem and \
+                not reply.head.startswith(b'HTTP/'):
+            reply.problem, reply.simple = None, True
         self.record(conn.sent, reply, conn=conn)
         conn.sent = b''
         self.well_formed(reply, silence_ok, conn.write_closed)
         return reply
 
     def exchange(self, data, method=None, linger=False, timeout=None,
-                 silence_ok=False):
+                 silence_ok=False, simple_ok=False):
         """Send ``data`` on a new connection and read one reply; with
         ``linger``, wait up to ``close_wait`` seconds to see whether the
         server closes (``reply.closed``)."""
@@ -115,12 +165,31 @@ class Probe:
         conn.send(data)
         if method is None:
             method = data.split(b' ', 1)[0].decode('latin-1')
-        reply = self.read(conn, method, timeout, silence_ok)
+        reply = self.read(conn, method, timeout, silence_ok, simple_ok)
         if linger and not reply.closed and reply.status is not None:
             reply.closed = conn.wait_closed(self.close_wait) and \
                 not conn.buffer
             reply.ended = conn.ended
         return reply
+
+    def attempt(self, step, *args, judged=(), **kwargs):
+        """``step(*args, **kwargs)`` (an exchange, say) that only fetches
+        something for the case to look at: its result, or None when it
+        broke a rule every case is held to (a wait in vain, a malformed
+        answer). That is not this case's to judge: it is recorded against
+        the rule (``conformance.rules``), and the case goes on; unless the
+        rule is among those the case ``judged`` itself (a case about
+        Content-Length judges a body cut short)::
+
+            reply = probe.attempt(probe.exchange, data)
+        """
+        try:
+            return step(*args, **kwargs)
+        except Violation as v:
+            if v.rule is None or v.rule in [r.id for r in judged]:
+                raise
+            self.breaks.append(v)
+            return None
 
     def trailing(self, conn):
         """Bytes that arrive on ``conn`` within ``settle`` seconds, when
@@ -147,11 +216,11 @@ class Probe:
                                         **kwargs)
         except requests.RequestException as exc:
             self._record_relayed('requests failed: %s' % exc)
-            # a hang is a hard failure; a close or a bad answer is judged at
-            # the case's level
+            # judged at the case's level; a hang also breaks a rule
             raise Violation('an answer to %s %s' % (method, path),
                             'requests failed: %s' % exc,
-                            hard=isinstance(exc, requests.Timeout))
+                            rule=ANSWERS.id if isinstance(
+                                exc, requests.Timeout) else None)
         self._record_relayed('made by requests')
         return res
 
@@ -164,12 +233,19 @@ class Probe:
                               'note': note})
 
     def check_route(self, target):
-        """End the case with UNSUPPORTED when the profile declares the
-        route of ``target`` (a request-target) missing."""
+        """End the case with UNSUPPORTED when the route of ``target`` (a
+        request-target) is not there to ask: the target serves its own
+        application and the route is the fixture contract's (any path but
+        ``target.path``; "*" and authority-form are no route), or its profile
+        declares the route missing."""
         if isinstance(target, bytes):
             target = target.decode('latin-1')
         path = urlsplit(target).path if '://' in target else \
             target.split('?', 1)[0]
+        if not self.target.contract and path.startswith('/') and \
+                path not in (self.target.path, MISSING_PATH):
+            raise Unsupported('%s: %s (the server serves its own '
+                              'application)' % (NEEDS_CONTRACT, path))
         why = self.profile.missing_route(path)
         if why is not None:
             raise Unsupported('the %s profile declares no %s: %s' % (
@@ -216,12 +292,28 @@ class Probe:
         if not ok:
             raise Violation(expected, str(observed), level=level)
 
-    def require(self, ok, expected, observed):
-        """An expectation that fails the case whatever its level: only for
-        the rules no case can waive, or a MUST the case stands on."""
+    def hold_to(self, rule, ok, expected, observed):
+        """A rule every case is held to (``conformance.rules``): broken, it
+        ends the case at the case's own level and is recorded against the
+        rule, which the run judges once."""
         self.expected_text, self.observed_text = expected, str(observed)
         if not ok:
-            raise Violation(expected, str(observed), hard=True)
+            raise Violation(expected, str(observed), rule=rule.id)
+
+    @contextlib.contextmanager
+    def stands_on(self, case_id):
+        """What is checked inside is another case's requirement (the case
+        ``case_id`` judges it), which this case needs before it can judge
+        its own: if it does not hold, this case is BLOCKED, not judged::
+
+            with probe.stands_on('CONTRACT-handler-exception-500'):
+                reply = probe.exchange(probe.request('GET', '/error/raise'))
+                probe.expect_status(reply, 500)
+        """
+        try:
+            yield
+        except Violation as v:
+            raise Blocked(case_id, v)
 
     def observe(self, observed):
         """Record what was seen, for a case that has no pass or fail."""
@@ -235,8 +327,8 @@ class Probe:
 
     def well_formed(self, reply, silence_ok=False, half_closed=False):
         if reply.problem:
-            self.require(False, 'a well-formed HTTP/1.1 response '
-                         '(RFC 9112)', reply.describe())
+            self.hold_to(WELL_FORMED, False, 'a well-formed HTTP/1.1 '
+                         'response (RFC 9112)', reply.describe())
         if not reply.timed_out or silence_ok:
             return
         expected = 'an answer or a close within %.1f s' % self.timeout
@@ -244,7 +336,7 @@ class Probe:
             self.expect(False, expected + ', once the client had closed its '
                         'side (RFC 9112 §9.5: SHOULD monitor open connections'
                         ' for a closure)', reply.describe(), level=SHOULD)
-        self.require(False, expected, reply.describe())
+        self.hold_to(ANSWERS, False, expected, reply.describe())
 
     def expect_status(self, reply, *statuses):
         """The reply's status is one of ``statuses`` (ints, or '4xx')."""
@@ -259,7 +351,7 @@ class Probe:
         """True when ``reply`` refuses the request: one of ``statuses``
         (any 4xx when none are given), or a close without a response."""
         return status_in(reply.status, statuses or ('4xx',)) or (
-            reply.status is None and reply.closed)
+            reply.status is None and reply.closed and not reply.simple)
 
     def expect_refused(self, reply, *statuses):
         self.expect(self.refused(reply, *statuses), _refusal(statuses),
@@ -324,9 +416,15 @@ class Probe:
                                               '; '.join(trouble)))
 
     def json(self, reply):
-        """The body of a reply (or of a ``requests`` response) as JSON; a
-        violation at the case's level if it is not."""
+        """The body of a contract route's reply (or of a ``requests``
+        response) as JSON; a violation at the case's level if it is not.
+        A server with its own application has no such route: the case
+        cannot see what the application received, and is set aside."""
         import json
+        if not self.target.contract:
+            raise Unsupported('%s: what the application received is read '
+                              'from the answer of /echo (the server serves '
+                              'its own application)' % NEEDS_CONTRACT)
         body = reply.content if hasattr(reply, 'content') else reply.body
         try:
             return json.loads(body.decode('utf-8'))
@@ -335,10 +433,11 @@ class Probe:
                         '%s with %s' % (_status_of(reply), quoted(body, 200)))
 
     def still_alive_after(self, what):
-        """Hard check that the server answers a plain GET after ``what``."""
+        """The server answers a plain GET after ``what`` (the case's own
+        requirement, at its level)."""
         problem = self.target.still_serving()
-        self.require(problem is None, 'the server keeps serving after ' +
-                     what, problem or 'it answered GET /')
+        self.expect(problem is None, 'the server keeps serving after ' +
+                    what, problem or 'it answered GET %s' % self.target.path)
 
 
 def _status_of(reply):

@@ -13,11 +13,14 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
-from conformance.case import (ERROR, FAIL, INFO, NON_STRICT, PASS,
-                              UNSUPPORTED, VERDICTS)
+from conformance.probe import NEEDS_CONTRACT, NEEDS_LIMITS
+from conformance.verdicts import (BLOCKED, ERROR, FAIL, INFO, NON_STRICT,
+                                  PASS, UNSUPPORTED, VERDICTS, fails_run)
 
 COLOURS = {PASS: '#1a7f37', FAIL: '#cf222e', NON_STRICT: '#bf8700',
-           INFO: '#0969da', UNSUPPORTED: '#6e7781', ERROR: '#8250df'}
+           INFO: '#0969da', BLOCKED: '#953800', UNSUPPORTED: '#6e7781',
+           ERROR: '#8250df'}
+ATTENTION = (FAIL, ERROR, NON_STRICT)  # listed first, in this order
 
 
 def counts(results):
@@ -29,10 +32,30 @@ def counts(results):
 
 def run_failed(run):
     """True when the run must exit non-zero: a target that did not start,
-    any FAIL or ERROR, and any NON-STRICT under --strict."""
-    tally = counts(run['results'])
-    return bool(run.get('start_error') or tally[FAIL] or tally[ERROR] or
-                (run['strict'] and tally[NON_STRICT]))
+    or any verdict that fails a run (``verdicts.fails_run``)."""
+    return bool(run.get('start_error')) or any(
+        fails_run(r.verdict, run['strict']) for r in run['results'])
+
+
+def judged_line(run):
+    """How many cases were judged, and how many set aside and why."""
+    results = [r for r in run['results'] if not r.case.is_rule]
+    aside = [r for r in results if r.verdict == UNSUPPORTED]
+    blocked = [r for r in results if r.verdict == BLOCKED]
+    judged = len(results) - len(aside) - len(blocked)
+    parts = ['judged %d of %d cases' % (judged, len(results))]
+    if aside:
+        why = [sum(r.observed.startswith(reason) for r in aside)
+               for reason in (NEEDS_CONTRACT, NEEDS_LIMITS)]
+        parts.append('set aside %d (%s)' % (len(aside), ', '.join(
+            '%d %s' % (n, reason) for n, reason in (
+                (why[0], NEEDS_CONTRACT), (why[1], NEEDS_LIMITS),
+                (len(aside) - sum(why), 'not offered by the profile'))
+            if n)))
+    if blocked:
+        parts.append('blocked %d (another case judges what they stand on)'
+                     % len(blocked))
+    return '; '.join(parts)
 
 
 def write_reports(directory, run):
@@ -84,7 +107,7 @@ def _junit(run):
         'failures': str(tally[FAIL] + (tally[NON_STRICT] if run['strict']
                                        else 0)),
         'errors': str(tally[ERROR] + bool(start_error)),
-        'skipped': str(tally[UNSUPPORTED]),
+        'skipped': str(tally[UNSUPPORTED] + tally[BLOCKED]),
         'time': '%.3f' % run['duration'],
         'timestamp': run['started'],
     })
@@ -102,15 +125,16 @@ def _junit(run):
                             ('requirement', r.case.requirement)):
             ET.SubElement(props, 'property', {'name': name, 'value': value})
         message = 'expected %s; observed %s' % (r.expected, r.observed)
-        if r.verdict == FAIL or (r.verdict == NON_STRICT and run['strict']):
+        if fails_run(r.verdict, run['strict']) and r.verdict != ERROR:
             ET.SubElement(item, 'failure', {'message': message,
                                             'type': r.verdict}).text = \
                 _evidence_text(r)
         elif r.verdict == ERROR:
             ET.SubElement(item, 'error', {'message': r.observed}).text = \
                 r.detail or _evidence_text(r)
-        elif r.verdict == UNSUPPORTED:
-            ET.SubElement(item, 'skipped', {'message': r.observed})
+        elif r.verdict in (UNSUPPORTED, BLOCKED):
+            ET.SubElement(item, 'skipped', {'message': '%s: %s' % (
+                r.verdict, r.observed)})
         else:
             ET.SubElement(item, 'system-out').text = _evidence_text(r)
     ET.indent(suite)
@@ -144,8 +168,7 @@ def summary_table(run):
                         if area == 'total' or r.case.area == area])
         lines.append('%-*s %s' % (width, area, ' '.join(
             '%11d' % tally[v] for v in shown)))
-    bad = [r for r in results if r.verdict in (FAIL, ERROR) or
-           (r.verdict == NON_STRICT)]
+    bad = [r for r in results if r.verdict in ATTENTION]
     if bad:
         lines.append('')
         for r in bad:
@@ -183,6 +206,7 @@ def _html(run):
         out.append('<span class="badge" style="background:%s">%s %d</span>'
                    % (COLOURS[verdict], verdict, tally[verdict]))
     out.append('</p>')
+    out.append('<p class="judged">%s</p>' % _e(judged_line(run)))
     out.append(_html_attention(results, run.get('replay') or {}))
     areas = []
     for r in results:
@@ -201,9 +225,6 @@ def _html(run):
     out.append('<h2>target</h2><pre>%s</pre></body></html>\n' % _e(
         json.dumps(target, indent=2)))
     return '\n'.join(out)
-
-
-ATTENTION = (FAIL, ERROR, NON_STRICT)  # listed first, in this order
 
 
 def _html_attention(results, replay):
@@ -236,11 +257,13 @@ def _html_row(r, replay):
     command = replay.get(r.case.id)
     return ('<tr id="%s"><td><span class="badge" style="background:%s">%s'
             '</span></td><td><details%s><summary>%s</summary>'
-            '<p><b>expected</b> %s</p><p><b>observed</b> %s</p>%s%s%s'
+            '<p><b>expected</b> %s</p><p><b>observed</b> %s</p>%s%s%s%s'
             '</details></td><td>%s</td><td>%s</td><td>%s</td></tr>') % (
         _anchor(r), COLOURS[r.verdict], r.verdict,
         ' open' if r.verdict in ATTENTION else '', _e(r.case.id),
         _e(r.expected), _e(r.observed),
+        '<p><b>blocked by</b> <a href="#case-%s">%s</a></p>' % (
+            _e(r.blocked_by), _e(r.blocked_by)) if r.blocked_by else '',
         '<p><b>replay</b> <code>%s</code></p>' % _e(command) if command
         else '', evidence,
         '<pre>%s</pre>' % _e(r.detail) if r.detail else '',

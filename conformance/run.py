@@ -18,13 +18,16 @@ import time
 import pytest
 
 from conformance import targets
-from conformance.case import (ERROR, FAIL, NON_STRICT, UNSUPPORTED,
-                              HarnessError, all_cases, run_case)
+from conformance.case import all_cases
+from conformance.judge import judge_rule, run_case
 from conformance.profile import ProfileError, load_profile
-from conformance.report import run_failed, summary_table, write_reports
+from conformance.report import (judged_line, run_failed, summary_table,
+                                write_reports)
+from conformance.verdicts import (BLOCKED, NON_STRICT, UNSUPPORTED,
+                                  HarnessError, fails_run)
 
 OPTION_NAMES = ('base_url', 'port', 'baud', 'wifi_ssid', 'wifi_password',
-                'mpy')
+                'mpy', 'path', 'contract', 'profile')
 
 
 class RunError(Exception):
@@ -93,8 +96,9 @@ class ConformanceRun:
     # ------------------------------------------------------------ selection
 
     def selected(self, cases, total):
-        """The cases that -k, -m and the like left, of ``total``."""
-        self.cases = list(cases)
+        """The cases that -k, -m and the like left (the rules every case is
+        held to come along), of ``total`` cases."""
+        self.cases = [c for c in cases if not c.is_rule]
         self.total = total
 
     def selection(self):
@@ -132,18 +136,26 @@ class ConformanceRun:
                                                   paths.values()))))
             return False
         self.running = True
+        if not self.target.contract:
+            self._say('conformance: %s does not serve the fixture contract '
+                      '(fixtures/CONTRACT.md): judging what needs no contract '
+                      'route, on GET %s; the cases about the contract\'s '
+                      'routes are set aside' % (self.target.base_url,
+                                                self.target.path), red=False)
         return True
 
     def check(self, case):
-        result = run_case(case, self.target, self.options)
+        if case.is_rule:
+            result = judge_rule(case, self.results)
+        else:
+            result = run_case(case, self.target, self.options)
         self.results.append(result)
-        if result.verdict in (FAIL, ERROR) or (
-                result.verdict == NON_STRICT and self.strict):
+        if fails_run(result.verdict, self.strict):
             pytest.fail(self.explain(result), pytrace=False)
         if result.verdict == NON_STRICT:
             pytest.xfail('NON-STRICT: ' + self.explain(result))
-        if result.verdict == UNSUPPORTED:
-            pytest.skip(result.observed)
+        if result.verdict in (UNSUPPORTED, BLOCKED):
+            pytest.skip('%s: %s' % (result.verdict, result.observed))
 
     def explain(self, result):
         c = result.case
@@ -158,16 +170,20 @@ class ConformanceRun:
                                                 or '(none)')]
         if result.detail:
             lines += ['detail:', _indent(result.detail)]
-        lines.append('replay: ' + self.replay_command(c))
+        if not c.is_rule:
+            lines.append('replay: ' + self.replay_command(c))
         return '\n'.join(lines)
 
     def replay_command(self, case):
         where = ('--target %s' % self.target_name
                  if self.target_name in ('local', 'micropython')
                  else '--base-url %s' % self.target.base_url)
-        profile = self.config.getoption('profile')
-        return 'python -m conformance replay %s %s%s' % (
-            case.id, where, ' --profile %s' % profile if profile else '')
+        extra = ''.join(' --%s %s' % (name, value) for name, value in (
+            ('profile', self.config.getoption('profile')),
+            ('path', self.config.getoption('path')),
+            ('contract', 'no' if self.target.contract is False and
+             self.target_name == 'url' else None)) if value)
+        return 'python -m conformance replay %s %s%s' % (case.id, where, extra)
 
     def finish(self):
         if not self.running:
@@ -190,6 +206,7 @@ class ConformanceRun:
                 selection['filters'] or 'deselected')
             if selection['partial'] else ''))
         out.write(summary_table(run) + '\n')
+        out.write(judged_line(run) + '\n')
         out.write('reports: %s\n' % ', '.join(sorted(paths.values())))
         out.write('verdict: %s\n' % ('FAILED' if run_failed(run)
                                      else 'conformant'))
@@ -206,16 +223,16 @@ class ConformanceRun:
             'start_error': self.start_error,
             'results': self.results,
             'replay': {r.case.id: self.replay_command(r.case)
-                       for r in self.results},
+                       for r in self.results if not r.case.is_rule},
         }
 
-    def _say(self, text):
+    def _say(self, text, red=True):
         terminal = self.config.pluginmanager.get_plugin('terminalreporter')
         if terminal is None:
             print(text, file=sys.stderr)
         else:
             for line in text.splitlines():
-                terminal.write_line(line, red=True, bold=True)
+                terminal.write_line(line, red=red, bold=True)
 
 
 def _indent(text):

@@ -22,11 +22,12 @@ from urllib.parse import urlsplit
 
 from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 
-from conformance.case import HarnessError
+from conformance.verdicts import HarnessError
 from conformance.wire import Connection, build_request
 
-LIVENESS_PATH = '/'
-ROUND_TRIPS = 5  # GET / exchanges timed when a run starts
+ROUND_TRIPS = 5  # liveness exchanges timed when a run starts
+# What GET / answers on a server of the fixture contract (CONTRACT.md)
+CONTRACT_INDEX = b'conformance fixture'
 
 # name -> (the target's class, or 'module:Class' to import when asked for;
 #          the name of its default profile)
@@ -91,8 +92,16 @@ def find_micropython():
 
 
 class Target:
-    """A server reachable at ``host``:``port``, described by a profile."""
+    """A server reachable at ``host``:``port``, described by a profile.
+
+    ``path`` is a path it answers GET on with a 2xx (``--path``, default
+    ``/``): the liveness check after every case. ``contract`` says whether
+    it serves the fixture contract (``fixtures/CONTRACT.md``): the targets
+    that start the fixture know it does; a server someone else started is
+    asked (``--contract auto``) when the run starts. A server with its own
+    application is judged only on what needs no contract route."""
     name = 'target'
+    serves_fixture = True  # the target starts fixtures/app.py itself
 
     def __init__(self, options, profile, report_dir):
         self.options = options
@@ -100,6 +109,10 @@ class Target:
         self.report_dir = report_dir
         self.host = '127.0.0.1'
         self.port = None
+        self.path = options.get('path') or '/'
+        self.contract = True if self.serves_fixture else \
+            {'yes': True, 'no': False}.get(options.get('contract'))
+        self.own_profile = bool(options.get('profile'))
         self.notes = []  # what happened to the target during the run
         self._round_trip = None
 
@@ -122,20 +135,42 @@ class Target:
         """Bring the server back after it stopped serving, if we can."""
 
     def still_serving(self):
-        """None when ``GET /`` is answered with a 2xx, else what went
+        """None when ``GET path`` is answered with a 2xx, else what went
         wrong (a short description)."""
-        request = build_request('GET', LIVENESS_PATH, host=self.host_header)
+        reply = self.get(self.path)
+        if isinstance(reply, str):
+            return reply
+        if reply.problem or reply.status is None or \
+                not 200 <= reply.status < 300:
+            return 'GET %s answered: %s' % (self.path, reply.describe())
+        return None
+
+    def get(self, path):
+        """The reply to one GET of ``path`` on a new connection, or a short
+        description of why there is none."""
+        request = build_request('GET', path, host=self.host_header)
         try:
             with Connection(self.host, self.port,
                             self.profile.read_timeout) as conn:
                 conn.send(request)
-                reply = conn.read_reply('GET')
+                return conn.read_reply('GET')
         except OSError as exc:
             return 'cannot connect: %s' % exc
-        if reply.problem or reply.status is None or \
-                not 200 <= reply.status < 300:
-            return 'GET %s answered: %s' % (LIVENESS_PATH, reply.describe())
-        return None
+
+    @property
+    def limits_declared(self):
+        """True when the profile's limits are the server's: it serves the
+        contract (which fixes them), or the run was given a profile."""
+        return bool(self.contract or self.own_profile)
+
+    def learn_contract(self):
+        """Whether the server serves the fixture contract, when the run
+        was not told: GET / answered 200 with the fixture's own body."""
+        if self.contract is None:
+            reply = self.get('/')
+            self.contract = not isinstance(reply, str) and \
+                reply.status == 200 and reply.body == CONTRACT_INDEX
+        return self.contract
 
     @property
     def round_trip(self):
@@ -152,13 +187,14 @@ class Target:
             problem = self.still_serving()
             if problem:
                 raise HarnessError('%s does not answer GET %s: %s' % (
-                    self.base_url, LIVENESS_PATH, problem))
+                    self.base_url, self.path, problem))
             times.append(time.monotonic() - started)
         self._round_trip = max(times)
         return self._round_trip
 
     def describe(self):
-        info = {'target': self.name, 'notes': self.notes}
+        info = {'target': self.name, 'notes': self.notes, 'path': self.path,
+                'contract': self.contract}
         if self.port is not None:
             info['base_url'] = self.base_url
         if self._round_trip is not None:
@@ -169,6 +205,7 @@ class Target:
 class UrlTarget(Target):
     """A server that is already running (``--base-url``)."""
     name = 'url'
+    serves_fixture = False
 
     def __init__(self, options, profile, report_dir):
         super().__init__(options, profile, report_dir)
@@ -186,8 +223,10 @@ class UrlTarget(Target):
     def start(self):
         problem = self.still_serving()
         if problem:
-            raise HarnessError('%s does not answer GET %s: %s' % (
-                self.base_url, LIVENESS_PATH, problem))
+            raise HarnessError('%s does not answer GET %s: %s%s' % (
+                self.base_url, self.path, problem, '' if self.path != '/'
+                else ' (give a path it serves with --path)'))
+        self.learn_contract()
 
 
 class ProcessTarget(Target):

@@ -101,6 +101,7 @@ class Reply:
         self.ended = None  # 'FIN' or 'RST' once the server ended the
         self.timed_out = False  # connection while this reply was read
         self.problem = None
+        self.simple = False  # an HTTP/0.9-style answer: no status line
         self.elapsed = 0.0
 
     @property
@@ -121,6 +122,9 @@ class Reply:
 
     def describe(self):
         """A one-line account of the reply, for 'observed'."""
+        if self.simple:
+            return 'an HTTP/0.9-style answer (no status line): %s' % quoted(
+                self.head, 100)
         if self.problem:
             return 'malformed response: %s%s' % (self.problem, (
                 ' (after %s)' % quoted(self.status_line, 100)) if self.status

@@ -12,6 +12,7 @@ Comments name the Http11Probe cases each covers.
 from conformance.case import MAY, MUST, SHOULD, case
 from conformance.contract import echoed_header, expect_echo, \
     expect_answered_as_itself, get_name, post_chunked
+from conformance.probe import quoted
 from conformance.wire import chunked
 
 TRAILER_FIELDS = 2000
@@ -86,7 +87,8 @@ def _invalid_line(case_id, rfc, line, what, data=b'hello'):
           'A chunk-size line %s is answered with 400 (or a close)' % what)
     def check(probe):
         body = line + b'\r\n' + data + b'\r\n0\r\n\r\n'
-        reply = probe.exchange(post_chunked(probe, '/echo/body', body))
+        reply = probe.exchange(post_chunked(probe, '/echo/body', body,
+                                            carrier=True))
         probe.expect_refused(reply, 400)
     return check
 
@@ -137,7 +139,8 @@ _invalid_extension('bare-cr', b'5;a\rX', 'with a bare CR in an extension')
       'answered with 400 (SHOULD)')
 def chunk_size_bare_cr(probe):
     body = b'5\rhello\r\n0\r\n\r\n'
-    reply = probe.exchange(post_chunked(probe, '/echo/body', body))
+    reply = probe.exchange(post_chunked(probe, '/echo/body', body,
+                                        carrier=True))
     if _is_2xx(reply):
         got = probe.json(reply).get('hex')
         probe.expect(got != b'hello'.hex(), 'the bare CR not taken as the '
@@ -156,7 +159,8 @@ def chunk_size_overflow(probe):
     # closes its side instead of making it wait.
     conn = probe.connect()
     conn.send(post_chunked(probe, '/echo/body',
-                           b'10000000000000005\r\nhello\r\n0\r\n\r\n'))
+                           b'10000000000000005\r\nhello\r\n0\r\n\r\n',
+                           carrier=True))
     conn.shutdown_write()
     reply = probe.read(conn, 'POST', silence_ok=True)
     wrapped = _is_2xx(reply) and probe.json(reply).get('hex') == \
@@ -172,7 +176,8 @@ def chunk_size_overflow(probe):
       'Chunk data not followed by CRLF is answered with 400 (or a close)')
 def chunk_data_crlf(probe):
     body = b'5\r\nhelloXX\r\n0\r\n\r\n'
-    reply = probe.exchange(post_chunked(probe, '/echo/body', body))
+    reply = probe.exchange(post_chunked(probe, '/echo/body', body,
+                                        carrier=True))
     probe.expect_refused(reply, 400)
 
 
@@ -183,15 +188,16 @@ def chunk_data_crlf(probe):
       'lines it says nothing); what the server does is recorded')
 def chunk_bare_lf(probe):
     conn = probe.connect()
-    conn.send(post_chunked(probe, '/echo/body', b'5\nhello\n0\n\n'))
+    conn.send(post_chunked(probe, '/echo/body', b'5\nhello\n0\n\n',
+                           carrier=True))
     conn.shutdown_write()  # a server waiting for a CRLF would wait for ever
     reply = probe.read(conn, 'POST', silence_ok=True)
-    if _is_2xx(reply):
-        # accepted: it must then be decoded as chunked (RFC 9112 §7.1)
+    if _is_2xx(reply) and probe.target.contract:
         got = bytes.fromhex(probe.json(reply).get('hex', ''))
-        probe.require(got == b'hello', 'the body "hello", if accepted',
-                      '%s with %d bytes' % (reply.describe(), len(got)))
-    probe.observe(reply.describe())
+        probe.observe('%s: the body read as %s' % (reply.describe(),
+                                                   quoted(got)))
+    else:
+        probe.observe(reply.describe())
 
 
 # Http11Probe: COMP-CHUNKED-NO-FINAL
@@ -204,7 +210,8 @@ def chunked_incomplete_not_processed(probe):
     # transfer coding"; §8: such a body "is incomplete if the zero-sized
     # chunk that terminates the encoding has not been received".
     conn = probe.connect()
-    conn.send(post_chunked(probe, '/echo/body', b'5\r\nhello\r\n'))
+    conn.send(post_chunked(probe, '/echo/body', b'5\r\nhello\r\n',
+                           carrier=True))
     conn.shutdown_write()
     reply = probe.read(conn, 'POST', silence_ok=True)
     probe.expect(reply.status is None or reply.status >= 400,
@@ -219,7 +226,8 @@ def chunked_incomplete_not_processed(probe):
 def chunk_ext_64k(probe):
     line = b'5;ext=' + b'x' * LONG_EXTENSION
     reply = probe.exchange(post_chunked(probe, '/echo/body',
-                                        line + b'\r\nhello\r\n0\r\n\r\n'))
+                                        line + b'\r\nhello\r\n0\r\n\r\n',
+                                        carrier=True))
     if not probe.refused(reply):
         expect_echo(probe, reply, b'hello')
     probe.observe(reply.describe())

@@ -30,8 +30,12 @@ def expect_chunked_or_refused(probe, reply, *statuses):
     process such a request in accordance with the Transfer-Encoding alone.
     Regardless, the server MUST close the connection"): refused (with one
     of ``statuses``, any 4xx if none), or its chunked body "hello" used,
-    never the Content-Length; then the connection closed."""
+    never the Content-Length; then the connection closed. A server with its
+    own application cannot say which body it used: once the close is
+    judged, an accepted request sets the case aside."""
     if not probe.refused(reply, *statuses):
+        if not probe.target.contract:
+            probe.expect_closed(reply)
         expect_echo(probe, reply, b'hello')
     probe.expect_closed(reply)
 
@@ -53,8 +57,8 @@ def _invalid_length(suffix, values, body, what):
     @case('RFC9112-6.3-cl-' + suffix, 'RFC 9112 §6.3', MUST,
           'A Content-Length of %s is answered with 400 and a close' % what)
     def check(probe):
-        reply = probe.exchange(post(probe, '/echo/body', body, lines),
-                               linger=True)
+        reply = probe.exchange(post(probe, '/echo/body', body, lines,
+                                    carrier=True), linger=True)
         expect_refused_and_closed(probe, reply)
     return check
 
@@ -105,8 +109,8 @@ _invalid_length('empty-beside-valid', ('', '5'), b'hello',
 def conflicting_lengths(probe):
     reply = probe.exchange(post(
         probe, '/echo/body', b'hello!', [('Content-Length', '5'),
-                                         ('Content-Length', '6')]),
-        linger=True)
+                                         ('Content-Length', '6')],
+        carrier=True), linger=True)
     expect_refused_and_closed(probe, reply)
 
 
@@ -118,8 +122,8 @@ def _identical_lengths(suffix, value):
           % value)
     def check(probe):
         reply = probe.exchange(post(probe, '/echo/body', b'hello',
-                                    [('Content-Length', value)]),
-                               linger=True)
+                                    [('Content-Length', value)],
+                                    carrier=True), linger=True)
         if reply.status == 400:
             # RFC 9110 §8.6: "MAY either reject the message as invalid or
             # replace that invalid field value with a single instance"
@@ -162,7 +166,7 @@ def twenty_digit_length(probe):
     # its side instead of making it wait.
     conn = probe.connect()
     conn.send(post(probe, '/echo/body', b'hello',
-                   [('Content-Length', str(2 ** 64 + 5))]))
+                   [('Content-Length', str(2 ** 64 + 5))], carrier=True))
     conn.shutdown_write()
     reply = probe.read(conn, 'POST', silence_ok=True)
     probe.expect(reply.status in (None, 400, 413), 'status 400 or 413, or '
@@ -232,10 +236,11 @@ def no_length_no_body(probe):
 # ------------------------------------------------- Transfer-Encoding
 
 
-def coded(probe, *field_lines, body=HELLO_CHUNKED):
+def coded(probe, *field_lines, body=HELLO_CHUNKED, carrier=False):
     """POST /echo/body with these raw field lines (bytes, no CRLF) and a
-    body ("hello", chunked, unless given)."""
-    return probe.request('POST', '/echo/body', list(field_lines), body)
+    body ("hello", chunked, unless given); ``carrier`` as for ``post``."""
+    return post(probe, '/echo/body', body, list(field_lines),
+                carrier=carrier)
 
 
 def _te(value):
@@ -254,8 +259,8 @@ def _te_and_cl(suffix, line, what='', rfc='RFC 9112 §6.1'):
           'its chunked body used (never the Content-Length); either way the '
           'connection is closed after the response' % what)
     def check(probe):
-        reply = probe.exchange(coded(probe, b'Content-Length: 5', line),
-                               linger=True)
+        reply = probe.exchange(coded(probe, b'Content-Length: 5', line,
+                                     carrier=True), linger=True)
         expect_chunked_or_refused(probe, reply)
     return check
 
@@ -287,7 +292,8 @@ _te_and_cl('-upper-case-name', b'TRANSFER-ENCODING: chunked',
       'connection is closed after the response')
 def te_before_cl(probe):
     reply = probe.exchange(coded(probe, _te(b'chunked'),
-                                 b'Content-Length: 5'), linger=True)
+                                 b'Content-Length: 5', carrier=True),
+                           linger=True)
     expect_chunked_or_refused(probe, reply)
 
 
@@ -306,7 +312,7 @@ def te_before_cl(probe):
 def te_chunked_twice(probe):
     reply = probe.exchange(coded(
         probe, b'Content-Length: 5', _te(b'chunked, chunked'),
-        body=chunked(chunked(b'hello'))), linger=True)
+        body=chunked(chunked(b'hello')), carrier=True), linger=True)
     expect_chunked_or_refused(probe, reply, '4xx', 501)
 
 
@@ -315,8 +321,8 @@ def te_chunked_twice(probe):
       'with 400 and a close')
 def chunked_not_final(probe):
     reply = probe.exchange(post_chunked(
-        probe, '/echo/body', HELLO_CHUNKED, coding='chunked, gzip'),
-        linger=True)
+        probe, '/echo/body', HELLO_CHUNKED, coding='chunked, gzip',
+        carrier=True), linger=True)
     expect_refused_and_closed(probe, reply)
 
 
@@ -342,7 +348,8 @@ def _not_chunked(suffix, values, what, with_length=False):
           'Transfer-Encoding %s, where chunked is not the final coding, is '
           'answered with 400 and a close' % what)
     def check(probe):
-        reply = probe.exchange(coded(probe, *lines), linger=True)
+        reply = probe.exchange(coded(probe, *lines, carrier=True),
+                               linger=True)
         expect_refused_and_closed(probe, reply)
     return check
 
@@ -376,7 +383,8 @@ _not_chunked('nbsp', [b'chunked\xa0'], '"chunked" then a 0xA0 byte')
       'close, or (the NUL replaced by SP, as RFC 9110 §5.5 allows) decoded '
       'as chunked; never ignored')
 def te_nul(probe):
-    reply = probe.exchange(coded(probe, _te(b'chunked\x00')), linger=True)
+    reply = probe.exchange(coded(probe, _te(b'chunked\x00'), carrier=True),
+                           linger=True)
     if reply.status is not None and 200 <= reply.status < 300:
         expect_echo(probe, reply, b'hello')
         probe.observe('the NUL replaced by SP: decoded as chunked')
@@ -414,8 +422,8 @@ _decoded('RFC9112-7-te-case-insensitive', 'RFC 9112 §7, §7.1', b'Chunked',
       'define) is decoded as chunked, or refused with 400 and a close as a '
       'coding that is not chunked; never ignored')
 def te_chunked_parameter(probe):
-    reply = probe.exchange(coded(probe, _te(b'chunked;ext=val')),
-                           linger=True)
+    reply = probe.exchange(coded(probe, _te(b'chunked;ext=val'),
+                                 carrier=True), linger=True)
     if reply.status is not None and 200 <= reply.status < 300:
         expect_echo(probe, reply, b'hello')
         probe.observe('decoded as chunked')
@@ -433,7 +441,8 @@ def te_obs_fold(probe):
     # 400 (Bad Request) ... or replace each received obs-fold with one or
     # more SP octets"; unfolded, it is chunked beside a Content-Length.
     reply = probe.exchange(coded(probe, b'Transfer-Encoding:', b' chunked',
-                                 _length_of(HELLO_CHUNKED)), linger=True)
+                                 _length_of(HELLO_CHUNKED), carrier=True),
+                           linger=True)
     expect_chunked_or_refused(probe, reply, 400)
 
 
@@ -462,7 +471,8 @@ def unknown_coding(probe):
     gzipped_hello = (b'\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff\xcbH\xcd'
                      b'\xc9\xc9\x07\x00\x86\xa6\x106\x05\x00\x00\x00')
     reply = probe.exchange(post_chunked(
-        probe, '/echo/body', chunked(gzipped_hello), coding='gzip, chunked'))
+        probe, '/echo/body', chunked(gzipped_hello), coding='gzip, chunked',
+        carrier=True))
     if reply.status == 200 and echoed(probe, reply) == b'hello':
         probe.observe('the server implements gzip: it decoded "hello"')
         return
@@ -473,9 +483,9 @@ def unknown_coding(probe):
       'Transfer-Encoding in an HTTP/1.0 request makes its framing faulty: '
       'the connection is closed after the response')
 def te_in_http10(probe):
-    data = probe.request('POST', '/echo/body', [
+    data = post(probe, '/echo/body', HELLO_CHUNKED, [
         ('Transfer-Encoding', 'chunked'), ('Connection', 'keep-alive')],
-        HELLO_CHUNKED, version='HTTP/1.0')
+        'HTTP/1.0', carrier=True)
     reply = probe.exchange(data, linger=True, silence_ok=True)
     probe.expect_closed(reply, 'the connection closed (after a response or '
                         'without one)')
@@ -519,7 +529,8 @@ def too_large_chunked(probe):
 def expect_continue(probe):
     conn = probe.connect()
     conn.send(post(probe, '/echo/body', b'', [('Content-Length', '5'),
-                                              ('Expect', '100-continue')]))
+                                              ('Expect', '100-continue')],
+                   carrier=True))
     wait = probe.settle
     if not conn.wait_for_head(wait):
         probe.record_waiting(conn, 'nothing within %.1f s' % wait)
@@ -530,7 +541,8 @@ def expect_continue(probe):
             conn.buffer[12:13] in (b' ', b'\r'):
         conn.send(b'hello')
         reply = probe.read(conn, 'POST')
-        expect_echo(probe, reply, b'hello')
+        if probe.target.contract:
+            expect_echo(probe, reply, b'hello')
         return
     reply = probe.read(conn, 'POST')
     probe.expect(refused_from_head(reply), 'a 100 (Continue), or a final '

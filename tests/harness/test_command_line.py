@@ -201,9 +201,12 @@ def test_list_cases_option_follows_selection():
     done = pytest_run('--list-cases', '-m', 'methods and must')
     assert done.returncode == 0
     listed = [line for line in done.stdout.splitlines()
-              if line.startswith('RFC')]
-    assert listed and all(' methods ' in line and ' MUST ' in line
-                          for line in listed)
+              if line.startswith(('RFC', 'CONTRACT-'))]
+    cases = [line for line in listed if ' rules ' not in line]
+    assert cases and all(' methods ' in line and ' MUST ' in line
+                         for line in cases)
+    # the rules every case is held to come with any selection
+    assert len(listed) - len(cases) == 3
 
 
 def test_a_selected_run_writes_the_reports(tmp_path):
@@ -214,5 +217,6 @@ def test_a_selected_run_writes_the_reports(tmp_path):
     assert sorted(os.listdir(folder)) == ['index.html', 'junit.xml',
                                           'results.json', 'server.log']
     data = json.loads((folder / 'results.json').read_text())
-    assert data['cases'] and {c['area'] for c in data['cases']} == {'methods'}
+    assert data['cases'] and {c['area'] for c in data['cases']} == {
+        'methods', 'rules'}
     assert done.stdout.rstrip().endswith('verdict: conformant')

@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conformance.case import MUST, SHOULD
+from conformance.verdicts import MUST, SHOULD
 from conformance.framing_oracle import count_requests, frame
 
 GET = b'GET /next HTTP/1.1\r\nHost: a\r\n\r\n'

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conformance.board_target import Esp32Target, RP2Target
-from conformance.case import HarnessError
+from conformance.verdicts import HarnessError
 from conformance.profile import load_profile
 from conformance.targets import LocalTarget, MicroPythonTarget
 

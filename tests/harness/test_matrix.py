@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 from conformance import peer_install
-from conformance.case import VERDICTS, HarnessError, all_cases
+from conformance.case import all_cases
+from conformance.verdicts import VERDICTS, HarnessError
 from conformance.matrix import PeerRun, run_matrix
 from conformance.matrix_report import pass_rate, peer_column, write_matrix
 from conformance.peers import MICROPYTHON, Peer, PeerTarget, find_peer

@@ -5,8 +5,9 @@ import json
 import pytest
 from mpy_http_conformance import fixture_path
 
-from conformance.case import (FAIL, MUST, PASS, UNSUPPORTED, Case,
-                              run_case)
+from conformance.case import Case
+from conformance.judge import run_case
+from conformance.verdicts import FAIL, MUST, PASS, UNSUPPORTED
 from conformance.profile import ProfileError, load_profile
 
 GAPS = [{'path': '/upload/stream', 'why': 'no streamed request bodies'},
@@ -16,6 +17,7 @@ GAPS = [{'path': '/upload/stream', 'why': 'no streamed request bodies'},
 class StubTarget:
     """Enough of a target for run_case, with no server behind it."""
     host, port, round_trip, host_header = '127.0.0.1', 9, 0.01, 'x'
+    path, contract, limits_declared = '/', True, True
 
     def __init__(self, profile):
         self.profile = profile

@@ -2,8 +2,10 @@
 import json
 import xml.etree.ElementTree as ET
 
-from conformance.case import (ERROR, FAIL, INFO, MAY, MUST, NON_STRICT, PASS,
-                              SHOULD, UNSUPPORTED, Case, Result)
+from conformance.case import Case
+from conformance.judge import Result
+from conformance.verdicts import (BLOCKED, ERROR, FAIL, INFO, MAY, MUST,
+                                  NON_STRICT, PASS, SHOULD, UNSUPPORTED)
 from conformance.report import run_failed, summary_table, write_reports
 
 EVIDENCE = [{'request': 'GET / HTTP/1.1\\r\\n', 'note': 'x',
@@ -32,7 +34,7 @@ def test_three_files(tmp_path):
     assert sorted(paths) == ['index.html', 'junit.xml', 'results.json']
     data = json.loads((tmp_path / 'results.json').read_text())
     assert data['summary'] == {PASS: 1, FAIL: 1, NON_STRICT: 1, INFO: 1,
-                               UNSUPPORTED: 1, ERROR: 1}
+                               BLOCKED: 0, UNSUPPORTED: 1, ERROR: 1}
     first = data['cases'][0]
     for key in ('id', 'area', 'rfc', 'level', 'verdict', 'requirement',
                 'expected', 'observed', 'request', 'response_head'):

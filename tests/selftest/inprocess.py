@@ -32,7 +32,8 @@ def serving(profile=PROFILE):
         target=loop.run_until_complete,
         args=(server.serve('127.0.0.1', port),), daemon=True)
     thread.start()
-    target = UrlTarget({'base_url': 'http://127.0.0.1:%d' % port}, profile,
+    target = UrlTarget({'base_url': 'http://127.0.0.1:%d' % port,
+                        'contract': 'yes'}, profile,
                        report_dir=None)
     deadline = time.monotonic() + 5
     while target.still_serving() and time.monotonic() < deadline:

@@ -52,6 +52,16 @@ def one_request_per_read(b):
     b.attr(microdot_server, 'read_request', read_request)
 
 
+def answers_swapped(b):
+    # The first two pipelined requests get each other's answers.
+    swap = {'/echo/path/one': 'two', '/echo/path/two': 'one'}
+
+    def change(res, req):
+        if req is not None and req.path in swap:
+            res.body = ('{"name": "%s"}' % swap[req.path]).encode()
+    b.before_send(change)
+
+
 def unread_body_kept(b):
     # The connection is kept even when the body was never read.
     b.attr(microdot_http.Body, 'done', property(lambda body: True))
@@ -208,6 +218,7 @@ MUTANTS = {
     'RFC9112-9.3-http10-closes': malformed_answers_to_http10,
     'RFC9112-9.3-persistent': never_keeps,
     'RFC9112-9.3.2-pipelining': one_request_per_read,
+    'RFC9112-9.3.2-pipelined-in-order': answers_swapped,
     'RFC9112-9.3-unread-body': unread_body_kept,
     'RFC9112-9.6-unread-body-no-reset': resets_on_close,
     'RFC9112-9.6-413-no-reset': resets_on_close,

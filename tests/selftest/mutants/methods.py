@@ -3,7 +3,7 @@ import app as fixture
 import microdot_http
 
 from breakage import drop_header
-from mutants.request_line import stall_on
+from mutants.request_line import garbles_answer_to, stall_on
 
 
 def _when(condition, change):
@@ -154,7 +154,9 @@ MUTANTS = {
     'RFC9110-9.3.6-connect-refused': connect_tunnels,
     'RFC9110-9.3.8-trace': stall_on(b'TRACE / HTTP/1.1'),
     'RFC9110-9.3.8-trace-sensitive-fields': trace_reflects_everything,
-    'RFC9110-9.3.8-trace-with-body': trace_content_unframed,
+    'RFC9110-9.3.8-trace-with-body': garbles_answer_to(
+        lambda req: req.method == 'TRACE' and req.content_length),
+    'RFC9112-6.3-trace-content-framed': trace_content_unframed,
     'RFC9110-9.1-405-status': status_to(405, 400),
     'RFC9110-15.5.6-405-allow': no_allow,
     'RFC9110-10.2.1-allow-excludes-refused': allow_lists_everything_folded,

@@ -23,6 +23,16 @@ def stall_on(marker):
     return mutant
 
 
+def garbles_answer_to(asked):
+    """The answer to a request for which ``asked(req)`` holds has a
+    malformed status line (a break of the rule every case is held to)."""
+    def mutant(b):
+        b.response_head(lambda head, res, req: head.replace(
+            b'HTTP/1.1 ', b'HTTP/1.1  ', 1) if req is not None and asked(req)
+            else head)
+    return mutant
+
+
 def patch_request_line(b, fix):
     """Parse request lines with ``fix(line, original)``."""
     original = microdot_http.parse_request_line
@@ -217,7 +227,8 @@ MUTANTS = {
     'RFC9112-2.3-version-major-leading-zero': loose_version,
     'RFC9112-2.3-version-space-inside': version_space_squeezed,
     'RFC9112-3-version-trailing-space': stall_on(b'HTTP/1.1 \r\n'),
-    'RFC9110-15.6.6-http2-505': echo_http2_version,
+    'RFC9110-15.6.6-http2-505': stall_on(b' HTTP/2.0\r\nHost'),
+    'RFC9110-6.2-no-unsupported-version': echo_http2_version,
     'RFC9112-3-target-too-long-414': no_line_limit,
     'CONTRACT-request-line-at-limit': line_limit_one_less,
     'RFC9112-3-method-not-token': any_method_syntax,
