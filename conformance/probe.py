@@ -15,9 +15,10 @@ a close right after a response): a multiple of the round trip the run
 measured at its start, never less than ``SETTLE_FLOOR``, so that a board on
 a slow WiFi link gets the time it needs and loopback runs stay quick. A close
 the server owes may come later, after a staged close (RFC 9112 §9.6) has
-read what the client still sent: ``probe.close_wait`` allows for that, but
-stays below an idle timeout the profile declares, so that an idle close is
-not taken for it.
+read what the client still sent: ``probe.close_wait`` allows for that. Both
+stay below 80% of every timeout of the server's own that the run knows
+(declared by the profile, or measured when the run started), so that what
+a wait sees never depends on which of the two ends first.
 """
 import contextlib
 from urllib.parse import urlsplit
@@ -35,7 +36,24 @@ MISSING_PATH = '/no/such/resource'  # a path no server is asked to serve
 SETTLE_FLOOR = 0.3  # seconds
 SETTLE_ROUND_TRIPS = 10
 CLOSE_FLOOR = 2.0  # seconds allowed for a staged close
-IDLE_SHARE = 0.8  # of a declared idle timeout, at most, for a close
+# A short wait stays below this share of any timeout of the server's own,
+# so that the server's timeout never decides what the wait sees
+CLEAR_OF_TIMEOUT = 0.8
+
+
+def longest_wait(profile, round_trip):
+    """The longest of the short waits below, before they are kept clear of
+    the server's timeouts: ``close_wait``'s."""
+    settle = max(SETTLE_FLOOR, SETTLE_ROUND_TRIPS * round_trip)
+    return min(profile.read_timeout, max(settle, CLOSE_FLOOR))
+
+
+def short_window(seconds, timeouts):
+    """``seconds``, or less: clear of each of the server's ``timeouts`` (a
+    wait that ends before any of them can fire)."""
+    for timeout in timeouts:
+        seconds = min(seconds, CLEAR_OF_TIMEOUT * timeout)
+    return seconds
 
 
 def header_text(reply, name):
@@ -70,13 +88,14 @@ class Probe:
         self._session = self._relay = None
         # Seconds to wait for something due now (a close, or bytes that
         # must not come), scaled from the target's round trip (measured
-        # before the case does anything, if the run has not yet).
-        self.settle = min(self.timeout, max(
-            SETTLE_FLOOR, SETTLE_ROUND_TRIPS * target.round_trip))
-        self.close_wait = min(self.timeout, max(self.settle, CLOSE_FLOOR))
-        if self.profile.idle_timeout:
-            self.close_wait = max(self.settle, min(
-                self.close_wait, IDLE_SHARE * self.profile.idle_timeout))
+        # before the case does anything, if the run has not yet), and
+        # clear of the server's own timeouts: an idle close is never taken
+        # for a close the case waits for.
+        timeouts = target.server_timeouts
+        self.settle = short_window(min(self.timeout, max(
+            SETTLE_FLOOR, SETTLE_ROUND_TRIPS * target.round_trip)), timeouts)
+        self.close_wait = short_window(min(self.timeout, max(
+            self.settle, CLOSE_FLOOR)), timeouts)
 
     # ----------------------------------------------------------- talking
 

@@ -20,12 +20,17 @@ import pytest
 from conformance import targets
 from conformance.case import all_cases
 from conformance.judge import judge_rule, run_case
+from conformance.probe import longest_wait
 from conformance.profile import ProfileError, load_profile
 from conformance.report import (judged_line, run_failed, summary_table,
                                 write_reports)
 from conformance.verdicts import (BLOCKED, NON_STRICT, UNSUPPORTED,
                                   HarnessError, fails_run)
 
+# how long a silent connection is watched for the server's own idle close,
+# as a multiple of the cases' longest short wait: long enough to find any
+# timeout that wait could come within 20% of
+IDLE_PROBE = 1.25
 OPTION_NAMES = ('base_url', 'port', 'baud', 'wifi_ssid', 'wifi_password',
                 'mpy', 'path', 'contract', 'profile')
 
@@ -124,7 +129,8 @@ class ConformanceRun:
         self.clock = time.monotonic()
         try:
             self.target.start()
-            self.target.measure_round_trip()
+            self.target.measure_idle_close(IDLE_PROBE * longest_wait(
+                self.profile, self.target.measure_round_trip()))
         except HarnessError as exc:
             self.target.stop()
             self.start_error = 'cannot start the %s target: %s' % (

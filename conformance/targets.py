@@ -115,6 +115,7 @@ class Target:
         self.own_profile = bool(options.get('profile'))
         self.notes = []  # what happened to the target during the run
         self._round_trip = None
+        self.idle_close = None  # seconds a silent connection lasted
 
     @property
     def base_url(self):
@@ -192,9 +193,32 @@ class Target:
         self._round_trip = max(times)
         return self._round_trip
 
+    def measure_idle_close(self, longest):
+        """How long the server keeps a connection on which nothing is sent
+        (``idle_close``, seconds), if it closes one within ``longest``:
+        a timeout of its own that the cases' short waits keep clear of,
+        whether its profile declares one or not."""
+        try:
+            with Connection(self.host, self.port, longest) as conn:
+                started = time.monotonic()
+                if conn.wait_closed(longest):
+                    self.idle_close = time.monotonic() - started
+        except OSError:
+            pass
+        return self.idle_close
+
+    @property
+    def server_timeouts(self):
+        """The server's own timeouts the run knows: the idle timeout its
+        profile declares, and the one measured."""
+        return [t for t in (self.profile.idle_timeout, self.idle_close)
+                if t]
+
     def describe(self):
         info = {'target': self.name, 'notes': self.notes, 'path': self.path,
                 'contract': self.contract}
+        if self.idle_close is not None:
+            info['idle_close'] = round(self.idle_close, 3)
         if self.port is not None:
             info['base_url'] = self.base_url
         if self._round_trip is not None:
