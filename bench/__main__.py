@@ -37,7 +37,7 @@ from bench.servers import (FRAMEWORKS, IMPLEMENTATIONS, INTERPRETERS,  # noqa: E
                            ServerError)
 from bench.upstream import UpstreamError  # noqa: E402
 from conformance.verdicts import HarnessError  # noqa: E402
-from conformance.targets import find_micropython  # noqa: E402
+from mpy_http_conformance.process import ProcessError, find_micropython  # noqa: E402
 
 SECTIONS = ('throughput', 'heap', 'min-heap')
 DEFAULT_OUT = os.path.join(ROOT, 'reports', 'bench', 'bench.json')
@@ -147,7 +147,7 @@ def main(argv=None):
     started = time.monotonic()
     try:
         results = run(args)
-    except (HarnessError, UpstreamError, ServerError) as exc:
+    except (HarnessError, UpstreamError, ServerError, ProcessError) as exc:
         print('error: %s' % exc, file=sys.stderr)
         return 2
     folder = os.path.dirname(os.path.abspath(args.out))

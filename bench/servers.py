@@ -16,15 +16,15 @@ given). A script gets the port as its only argument.
 import contextlib
 import os
 import socket
-import subprocess
 import tempfile
-import time
 
 from mpy_http_conformance import reference_path
+from mpy_http_conformance.process import (ProcessError, ServerProcess,
+                                          answers_get, free_port,
+                                          python_command)
 
 from bench.upstream import upstream_microdot
-from conformance.targets import (fixture_command, free_port, python_command,
-                                 stop_process)
+from conformance.targets import fixture_command
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HELLO_APP = os.path.join(HERE, 'hello_app.py')
@@ -35,7 +35,6 @@ FRAMEWORKS = ('reference', MICRODOT_1, MICRODOT_2)
 IMPLEMENTATIONS = ('bare',) + FRAMEWORKS
 INTERPRETERS = ('cpython', 'micropython')
 START_SECONDS = 20.0
-LOG_TAIL = 1500  # characters of a server's output shown when it fails
 
 
 class ServerError(Exception):
@@ -82,46 +81,28 @@ def get(port, path, timeout=5.0):
             data += piece
 
 
-class Server:
+class Server(ServerProcess):
     """A started server: ``port``, ``process``, ``log_tail()``."""
 
     def __init__(self, argv, env, port, log_path):
+        super().__init__(argv, env, log_path)
         self.port = port
-        self.log_path = log_path
-        with open(log_path, 'wb') as log:
-            self.process = subprocess.Popen(
-                argv, cwd=os.path.dirname(log_path), env=dict(os.environ, **env),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
 
     def wait_until_serving(self, path):
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                return get(self.port, path, 1.0)
-            except OSError:
-                if self.process.poll() is not None or \
-                        time.monotonic() > deadline:
-                    self.stop()
-                    raise ServerError('%s did not serve:\n%s' % (
-                        ' '.join(self.process.args), self.log_tail()))
-                time.sleep(0.05)
+        try:
+            self.start(lambda: answers_get(self.port, path), START_SECONDS)
+        except ProcessError as exc:
+            raise ServerError('%s:\n%s' % (exc, self.log_tail()))
 
     def alive(self):
         """True while the process runs and answers ``GET /``."""
-        if self.process.poll() is not None:
+        if not self.running:
             return False
         try:
             get(self.port, '/', 5.0)
         except OSError:
             return False
         return True
-
-    def log_tail(self):
-        with open(self.log_path, errors='replace') as f:
-            return f.read()[-LOG_TAIL:]
-
-    def stop(self):
-        stop_process(self.process)
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ import os
 import sys
 
 from mpy_http_conformance import MissingFiles
+from mpy_http_conformance.process import ProcessError
 
 from conformance import targets
 from conformance.case import REGISTRY, all_cases
@@ -77,7 +78,7 @@ def main(argv=None):
         if args.command == 'matrix':
             return matrix_command(args)
         return replay_case(args)
-    except (HarnessError, ProfileError, MissingFiles) as exc:
+    except (HarnessError, ProfileError, MissingFiles, ProcessError) as exc:
         print('error: %s' % exc, file=sys.stderr)
         return 2
 

@@ -17,10 +17,11 @@ import sys
 from functools import partial
 
 from mpy_http_conformance import fixture_path
+from mpy_http_conformance.process import find_micropython
 
-from conformance.verdicts import HarnessError
 from conformance.peer_install import InstallError, install_venv
-from conformance.targets import ProcessTarget, find_micropython, register_target
+from conformance.targets import ProcessTarget, register_target
+from conformance.verdicts import HarnessError
 
 CPYTHON, MICROPYTHON = 'CPython', 'MicroPython'
 

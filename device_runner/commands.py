@@ -133,7 +133,8 @@ def _say_ready(ready):
 def _provision_emulated(args, redactor):
     # The emulated board lives as long as this command: provision it, then
     # keep its serial output flowing until Ctrl-C.
-    from device_runner.emulator import Emulator, EmulatorError, free_port
+    from device_runner.emulator import Emulator, EmulatorError
+    from mpy_http_conformance.process import free_port
     settings = BoardSettings(args.wifi_ssid or 'conformance-emulator',
                              args.wifi_password or 'emulated',
                              free_port() if args.http_port == 80

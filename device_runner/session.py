@@ -82,7 +82,7 @@ class BoardSession:
             return BoardSettings.from_options(*self.wifi)
         # the emulated network: a fresh password each run (or the one given)
         # goes the whole way, so no password may reach a log or report
-        from device_runner.emulator import free_port
+        from mpy_http_conformance.process import free_port
         return BoardSettings('conformance-emulator',
                              self.wifi[1] or secrets.token_hex(12),
                              free_port())

@@ -18,6 +18,7 @@ import urllib.request
 import pytest
 
 from device_runner.emulator import Emulator
+from mpy_http_conformance.process import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -25,12 +26,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SSID, PASSWORD = 'lab-network', 'pw-Zq7-never-shown'
 BUSY_MAIN = 'while True:\n    pass\n'
 BOOT_LOOP_MAIN = 'import machine, time\ntime.sleep(0.5)\nmachine.reset()\n'
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

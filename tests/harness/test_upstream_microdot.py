@@ -5,12 +5,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
 from bench.upstream import upstream_microdot
-from conformance.targets import free_port
+from conformance.targets import fixture_command
+from mpy_http_conformance.process import ServerProcess, answers_get, free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -46,13 +46,11 @@ def upstream_run(request, tmp_path_factory):
     version = request.param
     folder = upstream_microdot(version)
     port = free_port()
-    log = open(tmp_path_factory.mktemp('log') / 'server.log', 'wb')
-    server = subprocess.Popen(
-        [sys.executable, os.path.join(ROOT, 'fixtures', 'app.py'), '--port',
-         str(port)], env=dict(os.environ, PYTHONPATH=folder), stdout=log,
-        stderr=subprocess.STDOUT)
+    argv, env = fixture_command('local', port, modules=folder)
+    server = ServerProcess(argv, env, str(
+        tmp_path_factory.mktemp('log') / 'server.log')).start(
+            lambda: answers_get(port), 20)
     try:
-        time.sleep(0.5)
         reports = tmp_path_factory.mktemp('reports')
         done = subprocess.run(
             [sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider',
@@ -61,9 +59,7 @@ def upstream_run(request, tmp_path_factory):
             cwd=ROOT, capture_output=True, text=True, timeout=600,
             env=dict(os.environ, PYTHONPATH=ROOT))
     finally:
-        server.kill()
-        server.wait()
-        log.close()
+        server.stop()
     with open(reports / 'url' / 'results.json') as f:
         return version, done, json.load(f)
 

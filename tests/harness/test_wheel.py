@@ -7,11 +7,10 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
-from conformance.targets import free_port
+from mpy_http_conformance.process import answers_get, free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -64,7 +63,7 @@ def served(venv, tmp_path_factory):
         cwd=str(tmp_path_factory.mktemp('cwd')))
     url = 'http://127.0.0.1:%d' % port
     try:
-        _wait_for(url)
+        wait_until(lambda: answers_get(port) or server.poll() is not None)
         yield url
     finally:
         server.terminate()
@@ -72,16 +71,11 @@ def served(venv, tmp_path_factory):
         log.close()
 
 
-def _wait_for(url, seconds=20):
+def wait_until(ready, seconds=20):
     deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url + '/', timeout=1):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+    while not ready():
+        assert time.monotonic() < deadline, 'the served fixture never answered'
+        time.sleep(0.1)
 
 
 def test_the_wheel_carries_what_the_suite_needs(venv):

@@ -7,13 +7,9 @@ import socket
 import threading
 import time
 
+from mpy_http_conformance.process import free_port  # noqa: F401 (for tests)
+
 TIMEOUT = 5  # seconds: the most any single wait may take
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def wait_for(condition, timeout=TIMEOUT, what='condition'):

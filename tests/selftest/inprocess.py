@@ -14,7 +14,8 @@ import time
 import app as fixture  # fixtures/app.py
 import microdot_server
 from conformance.profile import load_profile
-from conformance.targets import UrlTarget, free_port
+from conformance.targets import UrlTarget
+from mpy_http_conformance.process import free_port
 
 # The reference profile with waits short enough for a test suite.
 PROFILE = load_profile('reference').replace(read_timeout=1.5,
