@@ -6,8 +6,9 @@ several areas live here::
     expect_echo(probe, reply, b'hello')
     reply, extra = ask(probe, '/bytes/10')   # and what came after it
 """
-from conformance.probe import NEEDS_CONTRACT, quoted
+from conformance.exchanges import NEEDS_CONTRACT
 from conformance.verdicts import Unsupported
+from conformance.wire import quoted
 
 
 def post(probe, path, body, headers=None, version='HTTP/1.1',

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from conformance.rules import WELL_FORMED
 from conformance.verdicts import SHOULD, HarnessError, Violation
-from conformance.probe import show_bytes
+from conformance.wire import show_bytes
 
 KEPT = 3  # examples kept as evidence when every input was handled
 SHOWN = 300  # bytes of an input quoted in an observation

@@ -66,7 +66,8 @@ class Result:
 
 def run_case(case, target, options=None):
     """Run one case against a target; returns a Result, never raises."""
-    from conformance.probe import NEEDS_CONTRACT, Probe
+    from conformance.exchanges import NEEDS_CONTRACT
+    from conformance.probe import Probe
     if not case.any_server and not target.contract:
         return Result(case, UNSUPPORTED, observed='%s: a rule of '
                       'fixtures/CONTRACT.md about its routes (the server '

@@ -13,7 +13,7 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
-from conformance.probe import NEEDS_CONTRACT, NEEDS_LIMITS
+from conformance.exchanges import NEEDS_CONTRACT, NEEDS_LIMITS
 from conformance.verdicts import (BLOCKED, ERROR, FAIL, INFO, NON_STRICT,
                                   PASS, UNSUPPORTED, VERDICTS, fails_run)
 

@@ -20,7 +20,7 @@ import pytest
 from conformance import targets
 from conformance.case import all_cases
 from conformance.judge import judge_rule, run_case
-from conformance.probe import longest_wait
+from conformance.exchanges import longest_wait
 from conformance.profile import ProfileError, load_profile
 from conformance.report import (judged_line, run_failed, summary_table,
                                 write_reports)

@@ -18,6 +18,7 @@ class StubTarget:
     """Enough of a target for run_case, with no server behind it."""
     host, port, round_trip, host_header = '127.0.0.1', 9, 0.01, 'x'
     path, contract, limits_declared = '/', True, True
+    server_timeouts = ()
 
     def __init__(self, profile):
         self.profile = profile

@@ -8,7 +8,8 @@ import time
 import pytest
 
 from conformance.case import Case
-from conformance.probe import CLEAR_OF_TIMEOUT, Probe, longest_wait
+from conformance.exchanges import CLEAR_OF_TIMEOUT, longest_wait
+from conformance.probe import Probe
 from conformance.profile import load_profile
 from conformance.targets import UrlTarget
 from conformance.verdicts import MUST
