@@ -47,13 +47,12 @@ def _send(probe, fields, body):
     return conn
 
 
-def _hidden(probe):
+def _hidden(probe, method='GET', headers=()):
     """The request to hide: one the server would answer, so that an answer
     to it shows. What it asks does not matter (these cases count answers),
-    so a server with its own application gets a GET of its own path."""
-    if probe.target.contract:
-        return get_name(probe, SMUGGLED)
-    return probe.request('GET', probe.path)
+    so a server with its own application gets one for its own path."""
+    path = '/echo/path/' + SMUGGLED if probe.target.contract else probe.path
+    return probe.request(method, path, headers)
 
 
 # RFC 9112 §6.1: "A server MAY reject a request that contains both
@@ -63,17 +62,22 @@ def _hidden(probe):
 
 
 def _cl_te(suffix, subject, te_line=b'Transfer-Encoding: chunked',
-           length=b'%d', rfc='RFC 9112 §6.1'):
-    """``te_line`` beside a Content-Length spelled ``length`` (of the whole
-    body), the request hidden after the last chunk."""
+           length=b'%d', rfc='RFC 9112 §6.1', te_first=False,
+           hidden='GET'):
+    """``te_line`` (one or more lines) beside a Content-Length spelled
+    ``length`` (of the whole body), after it or (``te_first``) before it,
+    a ``hidden`` request after the last chunk."""
     @case('RFC9112-6.1-desync-cl-te' + suffix, rfc, MUST,
           '%s, with a request hidden after the last chunk but inside the '
           'Content-Length (CL.TE): one answer at most, then the connection '
           'closes' % subject)
     def check(probe):
-        body = b'0\r\n\r\n' + _hidden(probe)
-        expect_one_answer_then_close(probe, _send(probe, [
-            b'Content-Length: ' + length % len(body), te_line], body))
+        body = b'0\r\n\r\n' + _hidden(probe, hidden)
+        fields = te_line if isinstance(te_line, list) else [te_line]
+        length_line = b'Content-Length: ' + length % len(body)
+        fields = fields + [length_line] if te_first else \
+            [length_line] + fields
+        expect_one_answer_then_close(probe, _send(probe, fields, body))
     return check
 
 
@@ -104,6 +108,15 @@ _cl_te('-length-plus', 'A signed Content-Length ("+N") and '
 _cl_te('-length-letters', 'A Content-Length with a letter after its digits '
        '("Nx") and Transfer-Encoding "chunked"', length=b'%dx',
        rfc='RFC 9112 §6.1, §6.3')
+# Http11Probe: SMUG-CLTE-SMUGGLED-HEAD
+_cl_te('-hidden-head', 'Content-Length and Transfer-Encoding "chunked", the '
+       'hidden request a HEAD', hidden='HEAD')
+# Http11Probe: SMUG-CLTE-SMUGGLED-GET-TE-OBS-FOLD (RFC 9112 §5.2: the fold
+# refused with 400, or replaced by SP, which leaves chunked beside a
+# Content-Length)
+_cl_te('-obs-fold', 'Transfer-Encoding folded onto a second line (obs-fold) '
+       'before a Content-Length', [b'Transfer-Encoding:', b' chunked'],
+       rfc='RFC 9112 §5.2, §6.1', te_first=True)
 
 
 # Http11Probe: SMUG-TECL-SMUGGLED-GET, SMUG-TECL-DESYNC, SMUG-TECL-PIPELINE
@@ -112,7 +125,9 @@ _cl_te('-length-letters', 'A Content-Length with a letter after its digits '
       'first chunk-size line, the chunk holding a request (TE.CL): exactly '
       'one answer at most, then the connection closes')
 def desync_te_cl(probe):
-    smuggled = _hidden(probe)
+    # Http11Probe: the hidden request has a body of its own, the 7 bytes of
+    # framing that follow it
+    smuggled = _hidden(probe, headers=[('Content-Length', '7')])
     size_line = b'%x\r\n' % len(smuggled)
     expect_one_answer_then_close(probe, _send(probe, [
         b'Transfer-Encoding: chunked',
@@ -126,24 +141,28 @@ def desync_te_cl(probe):
 # the last, answers the hidden request: one case for each.
 
 
-def _two_lengths(suffix, zero_first):
-    # Http11Probe: SMUG-DUPLICATE-CL-SMUGGLED-GET, SMUG-DUPLICATE-CL
-    @case('RFC9112-6.3-desync-two-cl-zero-' + suffix, 'RFC 9112 §6.3',
-          MUST, 'Two Content-Length lines, "0" %s one that covers a hidden '
+def _two_lengths(suffix, short_first, prefix=b''):
+    """``prefix``: body bytes before the hidden request, which the shorter
+    length covers."""
+    @case('RFC9112-6.3-desync-two-cl-' + suffix, 'RFC 9112 §6.3',
+          MUST, 'Two Content-Length lines, "%d" %s one that covers a hidden '
           'request: 400, and no other answer before the connection closes'
-          % ('before' if zero_first else 'after'))
+          % (len(prefix), 'before' if short_first else 'after'))
     def check(probe):
-        smuggled = _hidden(probe)
-        lengths = [b'Content-Length: 0',
-                   b'Content-Length: %d' % len(smuggled)]
+        body = prefix + _hidden(probe)
+        lengths = [b'Content-Length: %d' % len(prefix),
+                   b'Content-Length: %d' % len(body)]
         reply = expect_one_answer_then_close(probe, _send(
-            probe, lengths if zero_first else lengths[::-1], smuggled))
+            probe, lengths if short_first else lengths[::-1], body))
         probe.expect_status(reply, 400)
     return check
 
 
-_two_lengths('first', True)
-_two_lengths('last', False)
+# Http11Probe: SMUG-DUPLICATE-CL
+_two_lengths('zero-first', True)
+_two_lengths('zero-last', False)
+# Http11Probe: SMUG-DUPLICATE-CL-SMUGGLED-GET, as it sends it
+_two_lengths('short-first', True, b'PING')
 
 
 # "Request message framing is independent of method semantics" (RFC 9112
@@ -165,13 +184,15 @@ def _body_on(method):
           'one is answered as itself (or the connection closed)' % (
               'An' if method[0] in 'AEIOU' else 'A', method))
     def check(probe):
-        smuggled = get_name(probe, SMUGGLED)
-        conn = probe.connect()
-        conn.send(probe.request(method, '/echo/path/first', [
-            ('Content-Length', len(smuggled))], smuggled) +
-            get_name(probe, 'second'))
-        reply = probe.read(conn, method)
-        expect_answered_as_itself(probe, conn, reply, 'second')
+        # the body a request (Http11Probe: SMUG-GET-CL-PREFIX-DESYNC's
+        # bytes too), then Http11Probe's "hello"
+        for body in (get_name(probe, SMUGGLED), b'hello'):
+            conn = probe.connect()
+            conn.send(probe.request(method, '/echo/path/first', [
+                ('Content-Length', len(body))], body) +
+                get_name(probe, 'second'))
+            reply = probe.read(conn, method)
+            expect_answered_as_itself(probe, conn, reply, 'second')
     return check
 
 

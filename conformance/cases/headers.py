@@ -54,8 +54,17 @@ def _rejected_or_cleaned(probe, reply, name, bad):
       'A request with whitespace between a field name and its colon is '
       'rejected with 400')
 def space_before_colon(probe):
-    reply = probe.exchange(_get(probe, b'X-Spaced : value'))
-    probe.expect_status(reply, 400)
+    # Http11Probe's three: RFC9110-5.6.2-SP-BEFORE-COLON,
+    # NORM-SP-BEFORE-COLON-CL (after a valid Content-Length),
+    # SMUG-TE-SP-BEFORE-COLON (before one)
+    hello = b'hello world'
+    for data in (_get(probe, b'X-Test : value'),
+                 probe.request('POST', '/echo', [b'Content-Length: 11',
+                                                 b'Content-Length : 5'], hello),
+                 probe.request('POST', '/echo/body', [
+                     b'Transfer-Encoding : chunked', b'Content-Length: 5'],
+                     b'hello')):
+        probe.expect_status(probe.exchange(data), 400)
 
 
 @case('RFC9112-5.2-obs-fold', 'RFC 9112 §5.2', MUST,
@@ -87,7 +96,7 @@ def whitespace_before_first_field(probe):
 @case('RFC9112-5-line-without-colon', 'RFC 9112 §5, §2.2', SHOULD,
       'A header line without a colon is refused with 400')
 def line_without_colon(probe):
-    reply = probe.exchange(_get(probe, b'X-No-Colon value'))
+    reply = probe.exchange(_get(probe, b'NoColonHere'))
     probe.expect_refused(reply, 400)
 
 
@@ -95,16 +104,21 @@ def line_without_colon(probe):
       'A header line with an empty field name (": value") is refused with '
       '400')
 def empty_field_name(probe):
-    reply = probe.exchange(_get(probe, b': value'))
+    reply = probe.exchange(_get(probe, b': empty-name'))
     probe.expect_refused(reply, 400)
 
 
 @case('RFC9110-5.1-name-not-token', 'RFC 9110 §5.1, RFC 9112 §2.2', SHOULD,
-      'A field name that is not a token ("X(Bad)", "X/Bad") is refused with '
-      '400')
+      'A field name that is not a token ("X(Bad)", "X/Bad", "Bad[Name", '
+      '"Content<HTAB>Length") is refused with 400')
 def name_not_token(probe):
-    probe.expect_each_refused([(line.decode(), _get(probe, line)) for line
-                               in (b'X(Bad): value', b'X/Bad: value')], 400)
+    requests = [(line.decode(), _get(probe, line)) for line in (
+        b'X(Bad): value', b'X/Bad: value', b'Bad[Name: value')]
+    # Http11Probe: NORM-TAB-IN-NAME, after a valid Content-Length
+    requests.append(('Content\\tLength: 99', probe.request(
+        'POST', '/echo', [b'Content-Length: 11', b'Content\tLength: 99'],
+        b'hello world')))
+    probe.expect_each_refused(requests, 400)
 
 
 @case('RFC9110-5.5-cr-in-value', 'RFC 9110 §5.5, RFC 9112 §2.2', MUST,
@@ -121,6 +135,9 @@ def cr_in_value(probe):
 def nul_in_value(probe):
     reply = probe.exchange(_get(probe, b'X-Nul: a\x00b'))
     _rejected_or_cleaned(probe, reply, 'X-Nul', '\x00')
+    # Http11Probe: COOK-NUL, in a Cookie
+    reply = probe.exchange(_get(probe, b'Cookie: foo=\x00bar'))
+    _rejected_or_cleaned(probe, reply, 'Cookie', '\x00')
 
 
 # Http11Probe: MAL-NON-ASCII-HEADER-NAME
@@ -128,7 +145,7 @@ def nul_in_value(probe):
       SHOULD, 'A field name holding non-ASCII bytes ("X-T\u00e9st", in UTF-8)'
       ' is no token: refused with 400')
 def non_ascii_field_name(probe):
-    reply = probe.exchange(_get(probe, b'X-T\xc3\xa9st: v'))
+    reply = probe.exchange(_get(probe, b'X-T\xc3\xabst: value'))
     probe.expect_refused(reply, 400)
 
 
@@ -155,16 +172,16 @@ def obs_text_value(probe):
                         _seen_value(probe, reply, 'X-Latin', False)))
 
 
-def _long_field(length):
-    """An X-Long field line of ``length`` bytes (without its CRLF)."""
-    return ('X-Long', 'a' * (length - len('X-Long: ')))
+def _long_field(length, name='X-Long'):
+    """A field line of ``length`` bytes (without its CRLF)."""
+    return (name, 'a' * (length - len(name) - len(': ')))
 
 
 @case('RFC9110-5.4-field-line-too-long', 'RFC 9110 §5.4, RFC 6585 §5', MUST,
       'A header line longer than the server processes (one byte over the '
       'profile\'s line_limit) gets a 4xx (431 is the precise one)')
 def field_line_too_long(probe):
-    field = _long_field(probe.limit('line_limit') + 1)
+    field = _long_field(probe.limit('line_limit') + 1, 'X-Big')
     probe.expect_status(probe.exchange(_get(probe, field)), '4xx')
 
 
@@ -185,12 +202,12 @@ def field_line_at_limit(probe):
       'A header line made long by its name (one byte over the profile\'s '
       'line_limit) gets a 4xx (431 is the precise one)')
 def long_field_name(probe):
-    name = 'X-' + 'n' * (probe.limit('line_limit') + 1 - len('X-: v'))
-    probe.expect_status(probe.exchange(_get(probe, (name, 'v'))), '4xx')
+    name = 'N' * (probe.limit('line_limit') + 1 - len(': val'))
+    probe.expect_status(probe.exchange(_get(probe, (name, 'val'))), '4xx')
 
 
 def _numbered_fields(count):
-    return [('X-Field-%d' % i, str(i)) for i in range(count)]
+    return [('X-H-%d' % i, 'value') for i in range(count)]
 
 
 # Http11Probe: MAL-MANY-HEADERS
@@ -256,7 +273,18 @@ def host_twice(probe):
     probe.expect_status(reply, 400)
 
 
-INVALID_HOSTS = ('bad/host', 'a b.test', 'example.test:8x', 'user@host')
+# Http11Probe: RFC9110-5.4-DUPLICATE-HOST
+@case('RFC9112-3.2-host-two-values', 'RFC 9112 §3.2', MUST,
+      'A request with two Host lines of different values (the target\'s '
+      'host, then "other.example.com") is answered with 400')
+def host_two_values(probe):
+    reply = probe.exchange(_get(probe, ('Host', 'other.example.com')))
+    probe.expect_status(reply, 400)
+
+
+# Http11Probe: COMP-HOST-WITH-USERINFO, COMP-HOST-WITH-PATH (around the
+# target's own host, as it sends them)
+INVALID_HOSTS = ('%s/path', 'a b.test', 'example.test:8x', 'user@%s')
 
 
 @case('RFC9112-3.2-host-invalid', 'RFC 9112 §3.2, RFC 9110 §7.2', MUST,
@@ -264,20 +292,23 @@ INVALID_HOSTS = ('bad/host', 'a b.test', 'example.test:8x', 'user@host')
       'userinfo) is answered with 400')
 def host_invalid(probe):
     wrong = []
-    for value in INVALID_HOSTS:
+    values = [v.replace('%s', probe.target.host_header) for v in INVALID_HOSTS]
+    for value in values:
         reply = probe.exchange(_get(probe, ('Host', value), host=False))
         if reply.status != 400:
             wrong.append('Host: %s -> %s' % (value, reply.describe()))
-    probe.expect(not wrong, 'status 400 for each of ' +
-                 ', '.join(INVALID_HOSTS), '; '.join(wrong) or 'all 400')
+    probe.expect(not wrong, 'status 400 for each of ' + ', '.join(values),
+                 '; '.join(wrong) or 'all 400')
 
 
+# Http11Probe: SMUG-MULTIPLE-HOST-COMMA, as it sends it
 @case('RFC9112-3.2-host-list', 'RFC 9112 §3.2, RFC 9110 §7.2', MUST,
-      'A Host holding a list ("a.test, b.test": one field, two hosts) has an '
-      'invalid value and is answered with 400')
+      'A Host holding a list (the target\'s host, then ", '
+      'other.example.com": one field, two hosts) has an invalid value and '
+      'is answered with 400')
 def host_list(probe):
-    reply = probe.exchange(_get(probe, ('Host', 'a.test, b.test'),
-                                host=False))
+    reply = probe.exchange(_get(probe, ('Host', probe.target.host_header +
+                                        ', other.example.com'), host=False))
     probe.expect_status(reply, 400)
 
 
@@ -356,7 +387,7 @@ def repeated_fields(probe):
 def no_1xx_to_http10(probe):
     method, path = probe.carrier('POST', '/echo/body')
     reply = probe.exchange(probe.request(method, path, [
-        ('Content-Length', '5'), ('Expect', '100-continue')], b'hello',
+        ('Expect', '100-continue'), ('Content-Length', '5')], b'hello',
         'HTTP/1.0'))
     probe.expect(not reply.interim, 'no 1xx before the final response',
                  '%s, then %s' % (' and '.join(quoted(head.split(
@@ -453,3 +484,113 @@ _no_server_error('unknown-content-type', 'RFC 9110 §15.5.16', (200, 415),
                  '("application/x-nonsense")', 'POST', '/echo/body',
                  [('Content-Length', '5'),
                   ('Content-Type', 'application/x-nonsense')], b'hello')
+
+
+# Http11Probe's own requests that no RFC keyword answers for the server,
+# sent as it sends them: it passes a 400 or a close and warns on (or
+# passes) a 2xx, and fails a server error. The contract's rule: a client's
+# error is a 4xx, and a valid request is served; never a 5xx.
+
+
+def _never_5xx(suffix, what, request, statuses=('2xx', '4xx')):
+    """``request(probe)``: the request bytes; ``statuses``: the answers
+    that pass beside a close (a redirect, too, for a target that a 301 may
+    mend, RFC 9112 §3)."""
+    @case('CONTRACT-no-5xx-' + suffix, SERVICE, MUST,
+          '%s is answered with a %s, or by a close; never a server error'
+          % (what, ' or a '.join(statuses)))
+    def check(probe):
+        data = request(probe)
+        reply = probe.exchange(data, method=data.split(b' ', 1)[0].decode())
+        probe.expect_refused(reply, *statuses)
+        probe.observe(reply.describe())
+    return check
+
+
+def _raw_request(method, target, *field_lines, body=b''):
+    """``request(probe)`` for _never_5xx: the lines as given, after Host."""
+    def request(probe):
+        return probe.request(method, target, list(field_lines), body)
+    return request
+
+
+def _with_trailer(field):
+    return _raw_request('POST', '/echo/body', b'Transfer-Encoding: chunked',
+                        body=b'5\r\nhello\r\n0\r\n' + field + b'\r\n\r\n')
+
+
+# Trailer fields a sender MUST NOT send (RFC 9110 §6.5.1), which a recipient
+# MUST NOT merge into the header section (RFC 9112 §7.1.2): Http11Probe's
+# SMUG-TRAILER-CL, -TE, -HOST, -AUTH, -CONTENT-TYPE.
+_never_5xx('trailer-content-length', 'A chunked POST with "Content-Length: '
+           '50" in its trailer section', _with_trailer(b'Content-Length: 50'))
+_never_5xx('trailer-transfer-encoding', 'A chunked POST with '
+           '"Transfer-Encoding: chunked" in its trailer section',
+           _with_trailer(b'Transfer-Encoding: chunked'))
+_never_5xx('trailer-host', 'A chunked POST with "Host: evil.example.com" '
+           'in its trailer section', _with_trailer(b'Host: evil.example.com'))
+_never_5xx('trailer-authorization', 'A chunked POST with "Authorization: '
+           'Bearer evil" in its trailer section',
+           _with_trailer(b'Authorization: Bearer evil'))
+_never_5xx('trailer-content-type', 'A chunked POST with "Content-Type: '
+           'text/evil" in its trailer section',
+           _with_trailer(b'Content-Type: text/evil'))
+# Content on methods whose semantics give it no meaning (RFC 9110 §9.3.1,
+# §9.3.2, §9.3.7): SMUG-HEAD-CL-BODY, SMUG-OPTIONS-CL-BODY,
+# SMUG-GET-CL-BODY-DESYNC, SMUG-OPTIONS-CL-BODY-DESYNC (their first step)
+for _method in ('GET', 'HEAD', 'OPTIONS'):
+    _never_5xx('%s-with-content' % _method.lower(), '%s / with '
+               '"Content-Length: 5" and "hello"' % _method, _raw_request(
+                   _method, '/', b'Content-Length: 5', body=b'hello'))
+# SMUG-CL0-BODY-POISON: a byte after an empty body, the start of a request
+_never_5xx('byte-after-empty-body', 'A POST with "Content-Length: 0" '
+           'followed by a byte ("X")', _raw_request(
+               'POST', '/echo/body', b'Content-Length: 0', body=b'X'))
+# SMUG-ABSOLUTE-URI-HOST-MISMATCH (RFC 9112 §3.2.2: the target's host is
+# used, and this server may not serve it)
+_never_5xx('absolute-form-other-host', 'GET http://other.example.com/ '
+           'beside this server\'s Host', _raw_request(
+               'GET', 'http://other.example.com/'))
+# COMP-EXPECT-UNKNOWN (RFC 9110 §10.1.1: a 417 MAY answer it)
+_never_5xx('unknown-expectation', 'GET / with "Expect: 200-ok"',
+           _raw_request('GET', '/', b'Expect: 200-ok'))
+# COMP-HTTP10-NO-HOST (Host is HTTP/1.1's)
+_never_5xx('http10-without-host', 'GET / in HTTP/1.0 without Host',
+           lambda probe: b'GET / HTTP/1.0\r\n\r\n')
+# COMP-DUPLICATE-CT, COMP-ACCEPT-NONSENSE, as Http11Probe sends them (the
+# CONTRACT- cases above answer them on a kept connection, never a close)
+_never_5xx('two-content-types', 'A POST with two Content-Type lines',
+           _raw_request('POST', '/echo/body', b'Content-Length: 5',
+                        b'Content-Type: text/plain',
+                        b'Content-Type: text/html', body=b'hello'))
+_never_5xx('unacceptable-accept', 'GET / with "Accept: '
+           'application/x-nonsense"', _raw_request(
+               'GET', '/', b'Accept: application/x-nonsense'))
+# Targets Http11Probe passes unless a server error comes: MAL-URL-BACKSLASH,
+# MAL-URL-PERCENT-NULL, MAL-URL-PERCENT-CRLF
+WITH_REDIRECT = ('2xx', '3xx', '4xx')
+_never_5xx('backslash-in-target', 'A target with a backslash',
+           _raw_request('GET', b'/echo/path/path\\file'), WITH_REDIRECT)
+_never_5xx('nul-escape-in-target', 'A file name with "%00" in it',
+           _raw_request('GET', '/static/readme.txt%00.html'), WITH_REDIRECT)
+_never_5xx('crlf-escape-in-target', 'A target with "%0d%0a" and a field '
+           'after it', _raw_request(
+               'GET', '/echo/path/path%0d%0aX-Injected:%20true'),
+           WITH_REDIRECT)
+# Http11Probe's Cookie suite (COOK-EMPTY, -MALFORMED, -MULTI-HEADER,
+# -PARSED-EMPTY-VAL, -PARSED-SPECIAL, -OVERSIZED, -MANY-PAIRS)
+_COOKIE_PAIRS = '; '.join('k%d=v%d' % (i, i) for i in range(1000))
+for _suffix, _what, _lines in (
+        ('empty-cookie', 'An empty Cookie', [b'Cookie: ']),
+        ('cookie-only-separators', 'A Cookie of "===;;;"',
+         [b'Cookie: ===;;;']),
+        ('two-cookie-lines', 'Two Cookie lines', [b'Cookie: a=1',
+                                                  b'Cookie: b=2']),
+        ('cookie-empty-value', 'A Cookie "foo=" (an empty value)',
+         [b'Cookie: foo=']),
+        ('cookie-space-and-equals', 'A Cookie "a=hello world; b=x=y"',
+         [b'Cookie: a=hello world; b=x=y']),
+        ('64k-cookie', 'A 64 KB Cookie', [b'Cookie: big=' + b'A' * 65536]),
+        ('1000-cookie-pairs', 'A Cookie of 1,000 pairs',
+         [b'Cookie: ' + _COOKIE_PAIRS.encode()])):
+    _never_5xx(_suffix, _what, _raw_request('GET', '/echo', *_lines))

@@ -28,6 +28,12 @@ def _post_get_only(probe):
         'POST', '/methods/get-only', [('Content-Length', '0')]))
 
 
+def _delete_get_only(probe):
+    """DELETE of /methods/get-only (Http11Probe: COMP-405-ALLOW sends
+    DELETE), which the contract answers with 405."""
+    return probe.exchange(probe.request('DELETE', '/methods/get-only'))
+
+
 def _expect_head_without_content(probe, path):
     # No bytes may follow the head: a client would take them for the start
     # of the next response.
@@ -79,20 +85,25 @@ for _method in ('POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'):
       'answered with 405')
 def status_405(probe):
     probe.expect_status(_post_get_only(probe), 405)
+    probe.expect_status(_delete_get_only(probe), 405)
 
 
 @case('RFC9110-15.5.6-405-allow', 'RFC 9110 §15.5.6', MUST,
       'A 405 response carries an Allow header listing the methods the '
       'resource supports')
 def allow_on_405(probe):
-    reply = _post_get_only(probe)
-    if reply.status != 405:
-        probe.not_applicable('POST /methods/get-only was answered with %s, '
-                             'not 405' % reply.describe())
-    allow = _allow_methods(reply)
-    probe.expect(allow is not None and 'GET' in allow,
-                 'an Allow header listing GET in the 405',
-                 header_text(reply, 'Allow'))
+    replies = [('POST', _post_get_only(probe)),
+               ('DELETE', _delete_get_only(probe))]
+    refused = [(method, r) for method, r in replies if r.status == 405]
+    if not refused:
+        probe.not_applicable('POST and DELETE of /methods/get-only were '
+                             'answered with %s, not 405' % ', '.join(
+                                 r.describe() for _, r in replies))
+    for method, reply in refused:
+        allow = _allow_methods(reply)
+        probe.expect(allow is not None and 'GET' in allow,
+                     'an Allow header listing GET in the 405 to %s' % method,
+                     header_text(reply, 'Allow'))
 
 
 @case('RFC9110-10.2.1-allow-excludes-refused', 'RFC 9110 §10.2.1', MAY,
@@ -110,7 +121,19 @@ def allow_excludes_refused(probe):
 @case('RFC9110-9.1-unknown-method-501', 'RFC 9110 §9.1', SHOULD,
       'A method the server does not recognise is answered with 501')
 def unknown_method(probe):
-    reply = probe.exchange(probe.request('FROBNICATE', probe.path))
+    reply = probe.exchange(probe.request('FOOBAR', probe.path))
+    probe.expect_status(reply, 501)
+
+
+# Http11Probe: COMP-METHOD-CASE (it passes 400, 405 and 501, warns on a
+# 2xx). A method is case-sensitive (RFC 9110 §9.1): "get" is a method no
+# server recognises, and "An origin server that receives a request method
+# that is unrecognized or not implemented SHOULD respond with the 501".
+@case('RFC9110-9.1-lower-case-method-501', 'RFC 9110 §9.1', SHOULD,
+      '"get" (methods are case-sensitive: not GET) is a method the server '
+      'does not recognise, answered with 501')
+def lower_case_method(probe):
+    reply = probe.exchange(probe.request('get', probe.path), method='get')
     probe.expect_status(reply, 501)
 
 
@@ -209,12 +232,12 @@ def options_asterisk(probe):
       'CONNECT, which asks a proxy for a tunnel, is refused by an origin '
       'server (400, 405, 501 or a close): never a 2xx, which would open one')
 def connect_refused(probe):
-    reply = probe.exchange(probe.request('CONNECT', 'example.test:443',
-                                         host='example.test:443'))
+    reply = probe.exchange(probe.request('CONNECT', 'example.com:443',
+                                         host='example.com:443'))
     probe.expect_refused(reply, 400, 405, 501)
 
 
-SECRET = 'conformance-secret-7b1d'
+SECRET = 'secret-token-123'  # Http11Probe's, in COMP-TRACE-SENSITIVE
 SENSITIVE = [('Authorization', 'Bearer ' + SECRET),
              ('Cookie', 'session=' + SECRET)]
 
@@ -227,6 +250,41 @@ def trace(probe):
     reply = probe.exchange(probe.request('TRACE', probe.path))
     probe.observe('%s, %s' % (reply.describe(),
                               header_text(reply, 'Content-Type')))
+
+
+# TRACE is optional (RFC 9110 §9.3.8). A server that does not implement it
+# "SHOULD respond with the 501 (Not Implemented)", one that implements it
+# but not for the resource "SHOULD respond with the 405 (Method Not
+# Allowed)" (§9.1); one that does reflects the request. Http11Probe:
+# COMP-METHOD-TRACE and COMP-TRACE-SENSITIVE (it passes 405, 501 or a
+# close, warns on a 2xx).
+@case('RFC9110-9.1-trace-405-or-501', 'RFC 9110 §9.1, §9.3.8', SHOULD,
+      'TRACE is reflected (a 2xx), or refused with 405 or 501 (or a close), '
+      'with or without an Authorization field')
+def trace_405_or_501(probe):
+    for fields in ([], [('Authorization', 'Bearer ' + SECRET)]):
+        reply = probe.exchange(probe.request('TRACE', probe.path, fields))
+        probe.expect(reply.status is not None and
+                     200 <= reply.status < 300 or
+                     probe.refused(reply, 405, 501), 'a 2xx, or status 405 '
+                     'or 501, or a close without a response',
+                     reply.describe())
+
+
+# Http11Probe: COMP-TRACE-WITH-BODY (it passes 400, 405 and 501, warns on a
+# 2xx). A client "MUST NOT send content in a TRACE request" (RFC 9110
+# §9.3.8): the server may take it for the client's error (400) too.
+@case('RFC9110-9.3.8-trace-with-content-refused', 'RFC 9110 §9.1, §9.3.8',
+      SHOULD, 'TRACE with content is reflected (a 2xx), or refused with 405 '
+      'or 501 (§9.1), or with 400 (content a client must not send), or by a '
+      'close')
+def trace_with_content_refused(probe):
+    reply = probe.exchange(probe.request('TRACE', probe.path, [
+        ('Content-Length', '5')], b'hello'))
+    probe.expect(reply.status is not None and 200 <= reply.status < 300 or
+                 probe.refused(reply, 400, 405, 501), 'a 2xx, or status '
+                 '400, 405 or 501, or a close without a response',
+                 reply.describe())
 
 
 # Http11Probe: COMP-TRACE-SENSITIVE
@@ -261,7 +319,7 @@ def trace_with_body(probe):
       'the connection closes)')
 def trace_content_framed(probe):
     conn = probe.connect()
-    conn.send(probe.request('TRACE', '/', [('Content-Length', '5')], b'hello')
+    conn.send(probe.request('TRACE', probe.path, [('Content-Length', '5')], b'hello')
               + probe.request('GET', '/echo/path/after'))
     reply = probe.read(conn, 'TRACE')
     if reply.closed or reply.status is None:
@@ -284,5 +342,5 @@ def range_on_post_ignored(probe):
     # method that is unrecognized or for which range handling is not
     # defined"; only GET defines it.
     reply = probe.exchange(post(probe, '/echo/body', b'hello', [
-        ('Content-Length', '5'), ('Range', 'bytes=0-1')]))
+        ('Content-Length', '5'), ('Range', 'bytes=0-10')]))
     expect_echo(probe, reply, b'hello')

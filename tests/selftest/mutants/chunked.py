@@ -115,6 +115,44 @@ def no_crlf_check(b):
     patch_chunk_line(b, broken)
 
 
+def data_end_unchecked(b):
+    # A line after chunk data is read as the next chunk-size line: the CRLF
+    # that should end the data is not asked for.
+    def broken(body, line, original):
+        if body.state == 'crlf' and line:
+            body.state = 'size'
+        return original(body, line)
+    patch_chunk_line(b, broken)
+
+
+def data_runs_to_crlf(b):
+    # Chunk data read up to the next CRLF, whatever its size says (the
+    # server is shown the body that parser frames).
+    def rewrite(data):
+        head, end, body = data.partition(b'\r\n\r\n')
+        if not end or b'chunked' not in head.lower():
+            return data
+        lines, pieces = body.split(b'\r\n'), []
+        while len(lines) > 1 and lines[0] not in (b'0', b''):
+            pieces.append(lines[1])
+            lines = lines[2:]
+        return head + end + b''.join(b'%x\r\n%s\r\n' % (len(p), p)
+                                     for p in pieces) + b'0\r\n\r\n'
+    b.incoming(rewrite)
+
+
+def chunk_lines_need_crlf(b):
+    # Chunk and trailer lines end at CRLF only: a bare LF is waited past.
+    original = microdot_http.Reader.line
+
+    def line(reader, limit, status):
+        if status == 400 and b'\r\n' not in reader.buf:
+            return None
+        return original(reader, limit, status)
+    b.attr(microdot_http.Reader, 'line', line)
+    waits_forever(b)
+
+
 def bare_cr_ends_lines(b):
     # A CR not followed by LF ends a line too.
     original = microdot_http.Reader.line
@@ -226,6 +264,10 @@ MUTANTS = {
     'RFC9112-2.2-chunk-size-bare-cr': bare_cr_ends_lines,
     'RFC9112-7.1-chunk-size-overflow': chunk_size_parsed_by(wraps_32_bits),
     'RFC9112-7.1-chunk-data-crlf': no_crlf_check,
+    'RFC9112-7.1-chunk-data-no-crlf': data_end_unchecked,
+    'RFC9112-7.1.1-chunk-ext-bare-semicolon-lf': extensions_unchecked,
+    'RFC9112-7.1-chunk-data-bare-lf': data_runs_to_crlf,
+    'RFC9112-7.1-chunk-trailer-bare-lf': chunk_lines_need_crlf,
     'RFC9112-7.1-chunk-bare-lf': stops_on_bare_lf_chunks,
     'RFC9112-7.1-chunked-incomplete-not-processed': eof_ends_chunked_body,
     'RFC9112-7.1.1-chunk-ext-64k': stalls_on_long_chunk_lines,

@@ -7,6 +7,23 @@ from mutants.framing import chunked_beats_length, length_beats_chunked, \
     lenient_length, padded_coding_ignored
 
 
+def unfolds_then_chunked_beats_length(b):
+    # obs-fold replaced by SP (RFC 9112 §5.2 allows it), the chunked coding
+    # then used beside the Content-Length, and the connection kept.
+    original = microdot_http.parse_head
+
+    def parse_head(lines, headers):
+        joined = lines[:1]
+        for line in lines[1:]:
+            if line[:1] in (b' ', b'\t') and len(joined) > 1:
+                joined[-1] += b' ' + line.strip()
+            else:
+                joined.append(line)
+        return original(joined, headers)
+    b.attr(microdot_http, 'parse_head', parse_head)
+    chunked_beats_length(b)
+
+
 def bodiless_methods_read_no_body(b):
     # GET, HEAD and OPTIONS are taken to have no body, whatever the
     # Content-Length says.
@@ -52,11 +69,15 @@ MUTANTS = {
     'RFC9112-6.1-desync-cl-te-tab': padded_coding_ignored,
     'RFC9112-6.1-desync-cl-te-length-plus': chunked_beats_length,
     'RFC9112-6.1-desync-cl-te-length-letters': chunked_beats_length,
+    'RFC9112-6.1-desync-cl-te-hidden-head': chunked_beats_length,
+    'RFC9112-6.1-desync-cl-te-obs-fold': unfolds_then_chunked_beats_length,
     'RFC9112-6.1-desync-te-cl': length_beats_chunked,
     'RFC9112-6.3-desync-two-cl-zero-first': lenient_length(
         lambda v: int(v.split(',')[0])),
     'RFC9112-6.3-desync-two-cl-zero-last': lenient_length(
         lambda v: int(v.split(',')[-1])),
+    'RFC9112-6.3-desync-two-cl-short-first': lenient_length(
+        lambda v: int(v.split(',')[0])),
     'RFC9112-6.3-get-body-framed': bodiless_methods_read_no_body,
     'RFC9112-6.3-head-body-framed': bodiless_methods_read_no_body,
     'RFC9112-6.3-options-body-framed': bodiless_methods_read_no_body,

@@ -153,7 +153,34 @@ def server_error_when(condition):
     return mutant
 
 
+def server_error_for_the_unusual(b):
+    # A 500 for every request but the plainest GET / (the liveness
+    # check's), refusals included: what the CONTRACT-no-5xx cases catch.
+    def plain(req):
+        return req is not None and req.method == 'GET' and \
+            req.path == '/' and req.http_version == '1.1' and \
+            [n.lower() for n in req.headers] == ['host'] and \
+            req.headers['Host'].startswith('127.0.0.1:')
+
+    def crash(res, req):
+        if not plain(req):
+            res.status_code, res.body = 500, b'Internal server error'
+            res.headers.pop('Content-Length')
+    b.before_send(crash)
+
+
+NO_5XX = ('trailer-content-length', 'trailer-transfer-encoding',
+          'trailer-host', 'trailer-authorization', 'trailer-content-type',
+          'get-with-content', 'head-with-content', 'options-with-content',
+          'byte-after-empty-body', 'absolute-form-other-host',
+          'unknown-expectation', 'http10-without-host', 'two-content-types',
+          'unacceptable-accept', 'backslash-in-target',
+          'nul-escape-in-target', 'crlf-escape-in-target', 'empty-cookie',
+          'cookie-only-separators', 'two-cookie-lines', 'cookie-empty-value',
+          'cookie-space-and-equals', '64k-cookie', '1000-cookie-pairs')
+
 MUTANTS = {
+    'RFC9112-3.2-host-two-values': first_host_wins,
     'RFC9112-5.1-space-before-colon': trim_name,
     'RFC9112-5.2-obs-fold': ignore_lines(lambda line: line[:1] in b' \t'),
     'RFC9112-2.2-whitespace-before-first-field': unfold_leading_whitespace,
@@ -194,3 +221,5 @@ MUTANTS = {
     'CONTRACT-unknown-content-type': server_error_when(
         lambda headers: 'x-nonsense' in headers.get('Content-Type', '')),
 }
+MUTANTS.update(('CONTRACT-no-5xx-' + suffix, server_error_for_the_unusual)
+               for suffix in NO_5XX)

@@ -213,7 +213,39 @@ def echo_http10(b):
                     else head)
 
 
+def bare_lf_kept_then_500(b):
+    # Lines end at CRLF only: a bare LF stays in its line (shown to the
+    # parser as a control byte), and the parser's refusal escapes as a
+    # server error.
+    b.incoming(lambda data: re.sub(rb'(?<!\r)\n(?!\r\n)', b'\x0b', data)
+               if b'\r\n\r\n' in data else data)
+    b.before_send(lambda res, req: setattr(res, 'status_code', 500)
+                  if res.status_code == 400 else None)
+
+
+def line_alone_is_a_request(b):
+    # A request line without a version is taken as a whole request
+    # (HTTP/0.9's), and its missing version escapes as a server error.
+    original = microdot_http.Reader.take_head
+
+    def take_head(reader):
+        lines = original(reader)
+        match = re.match(rb'^([A-Za-z]+ [^ \r\n]+)\r\n', reader.buf)
+        if lines is None and match:
+            reader.buf = reader.buf[match.end():]
+            return [match.group(1)]
+        return lines
+    b.attr(microdot_http.Reader, 'take_head', take_head)
+    request_line_errors_are_500(b)
+
+
 MUTANTS = {
+    'RFC9112-2.2-bare-lf-request-line': bare_lf_kept_then_500,
+    'RFC9112-2.2-bare-lf-field-line': bare_lf_kept_then_500,
+    'RFC9112-3-double-space-or-400': request_line_errors_are_500,
+    'RFC9112-3-tab-separator-or-400': request_line_errors_are_500,
+    'RFC9112-3-http09-request-line': line_alone_is_a_request,
+    'RFC9112-2.3-version-leading-zeros': loose_version,
     'RFC9112-3-request-line-valid': drop_query,
     'RFC9112-3-missing-version': default_version,
     'RFC9112-3-double-space': stall_on(b'GET  /'),
