@@ -6,7 +6,13 @@ several areas live here::
     expect_echo(probe, reply, b'hello')
     reply, extra = ask(probe, '/bytes/10')   # and what came after it
 """
+from mpy_http_conformance import fixture_module
+
 from conformance.probe import quoted
+
+# the contract's numbers (fixtures/contract_numbers.py): the ones the
+# cases use that no profile declares (abort and redirect codes, /bytes' cap)
+NUMBERS = fixture_module('contract_numbers')
 
 
 def post(probe, path, body, headers=None, version='HTTP/1.1'):

@@ -3,6 +3,7 @@
 import re
 
 from conformance.case import MAY, MUST, SHOULD, case
+from conformance.contract import NUMBERS
 from conformance.probe import header_text, quoted
 
 # status-line = HTTP-version SP status-code SP [ reason-phrase ]
@@ -34,9 +35,7 @@ STANDARD_REASONS = {
     505: 'HTTP Version Not Supported', 511: 'Network Authentication Required',
 }
 
-# Codes an application may abort with and that need no header of their own
-# (401 needs WWW-Authenticate, 405 Allow, 416 Content-Range, 426 Upgrade).
-ABORT_CODES = (400, 403, 404, 409, 410, 422, 429, 432, 500, 503, 599)
+ABORT_CODES = NUMBERS.ABORT_CODES  # see fixtures/contract_numbers.py
 
 
 def _get(probe, path):
