@@ -24,7 +24,8 @@ PASS = 'PASS'
 FAIL = 'FAIL'                # a MUST broken (or the server misbehaved)
 NON_STRICT = 'NON-STRICT'    # a SHOULD broken; fails the run with --strict
 INFO = 'INFO'                # MAY or unspecified: what happened is recorded
-UNSUPPORTED = 'UNSUPPORTED'  # the target's profile declares it absent
+UNSUPPORTED = 'UNSUPPORTED'  # the target's profile declares it absent, or
+#                              sets the case aside (unsupported_cases)
 ERROR = 'ERROR'              # the harness or the network failed: no verdict
 VERDICTS = (PASS, FAIL, NON_STRICT, INFO, UNSUPPORTED, ERROR)
 
@@ -151,6 +152,10 @@ def run_case(case, target, options=None):
     if missing:
         return Result(case, UNSUPPORTED, observed='the %s profile declares '
                       'no %s' % (target.profile.name, ', '.join(missing)))
+    set_aside = target.profile.unsupported_case(case.id)
+    if set_aside is not None:
+        return Result(case, UNSUPPORTED, observed='the %s profile sets this '
+                      'case aside: %s' % (target.profile.name, set_aside))
     try:
         probe = Probe(target, case, options)
     except HarnessError as exc:

@@ -233,7 +233,8 @@ def host_of(probe):
       'line ends) get a well-formed answer or a clean close, and the '
       'server keeps serving')
 def fuzz_request_line(probe):
-    lines = request_lines(probe.profile.line_limit, host_of(probe))
+    lines = request_lines(probe.profile.line_at_limit('request_line_limit'),
+                          host_of(probe))
     Fuzz(probe).run(lines, exchange)
 
 
@@ -244,7 +245,8 @@ def fuzz_request_line(probe):
 def fuzz_header_fields(probe):
     host = host_of(probe)
     requests = st.builds(lambda lines, post: with_headers(lines, post, host),
-                         header_lines(probe.profile.line_limit),
+                         header_lines(probe.profile.line_at_limit(
+                             'field_line_limit')),
                          st.booleans())
     Fuzz(probe).run(requests, exchange)
 

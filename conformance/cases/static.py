@@ -637,17 +637,18 @@ def _overlapping(line_limit):
 
 # Http11Probe: MAL-RANGE-OVERLAPPING. It sends 1000 ranges, a line longer
 # than the contract's line_limit, which a 4xx refuses before any range is
-# read; ours sends as many as the profile's line_limit holds. RFC 9110
+# read; ours sends as many as a line of the profile's field_line_limit
+# holds. RFC 9110
 # §14.2 lets a server ignore or reject them, and §14.6 coalesce them into
 # a 206.
 @case('RFC9110-14.2-range-overlapping', 'RFC 9110 §14.2; '
       'fixtures/CONTRACT.md (Service)', MAY,
       'A Range of many overlapping ranges ("0-", up to %d times, as many as '
-      'a line of line_limit holds) is ignored (200, the whole file), served '
+      'a line of field_line_limit holds) is ignored (200, the whole file), served '
       '(206) or rejected (416, or another 4xx); which is recorded, with the '
       'size of a 206 (never a 5xx)' % OVERLAPPING_RANGES)
 def range_overlapping(probe):
-    spec = _overlapping(probe.profile.line_limit)
+    spec = _overlapping(probe.profile.line_at_limit('field_line_limit'))
     reply = _ranged(probe, spec)
     if reply.status == 206:
         probe.observe('206 with %d bytes of content, %s' % (
