@@ -49,8 +49,10 @@ from conformance.targets import make_target
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRESS_EVERY = 10.0  # seconds between progress lines of a running peer
 PEER_TIMEOUT = 900  # seconds: a run that takes longer is stopped
-CASE_LINE = re.compile(r'^conformance::\S+ (PASSED|FAILED|SKIPPED|XFAIL|'
-                       r'XPASS|ERROR)\b')
+# a case's line in pytest -v; its node id starts with a path when pytest
+# took an argument's folder (a report or profile path) for its rootdir
+CASE_LINE = re.compile(r'^(\S*/)?conformance::\S+ (PASSED|FAILED|SKIPPED|'
+                       r'XFAIL|XPASS|ERROR)\b')
 COLLECTED = re.compile(r'collected (\d+) items?')
 CHECK_FAILED = 'adapter check failed'
 PROBLEMS_SHOWN = 3  # an adapter's problems named in its column's header
