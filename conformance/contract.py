@@ -10,9 +10,11 @@ from mpy_http_conformance import fixture_module
 
 from conformance.probe import quoted
 
-# the contract's numbers (fixtures/contract_numbers.py): the ones the
-# cases use that no profile declares (abort and redirect codes, /bytes' cap)
-NUMBERS = fixture_module('contract_numbers')
+
+def numbers():
+    """The contract's numbers (``fixtures/contract_numbers.py``): what the
+    cases use that no profile declares (abort codes, /bytes' cap...)."""
+    return fixture_module('contract_numbers')
 
 
 def post(probe, path, body, headers=None, version='HTTP/1.1'):

@@ -42,7 +42,6 @@ import os
 from device_runner.arguments import MIN_HEAP_SIZE
 from mpy_http_conformance import MissingFiles, fixture_module, fixture_path
 
-CONTRACT = fixture_module('contract_numbers')
 
 FIELDS = {
     'name': str,
@@ -67,9 +66,8 @@ FIELDS = {
 }
 REQUIRED = ('name', 'read_timeout')
 # what a profile that says nothing of them declares: the contract's numbers
-CONTRACT_DEFAULTS = {'body_limit': CONTRACT.BODY_LIMIT,
-                     'body_buffer': CONTRACT.BODY_BUFFER,
-                     'line_limit': CONTRACT.LINE_LIMIT}
+CONTRACT_DEFAULTS = {'body_limit': 'BODY_LIMIT', 'body_buffer': 'BODY_BUFFER',
+                     'line_limit': 'LINE_LIMIT'}
 LINE_KINDS = ('request_line_limit', 'field_line_limit')
 # MicroPython cannot import the server in less; a smaller figure is most
 # likely kilobytes written where bytes belong.
@@ -79,9 +77,20 @@ class ProfileError(Exception):
     pass
 
 
+def contract_numbers():
+    """``fixtures/contract_numbers.py``; ProfileError when the installation
+    lost it."""
+    try:
+        return fixture_module('contract_numbers')
+    except MissingFiles as exc:
+        raise ProfileError(str(exc))
+
+
 class Profile:
     def __init__(self, values):
-        values = dict(CONTRACT_DEFAULTS, **{
+        contract = contract_numbers()
+        values = dict({field: getattr(contract, name) for field, name in
+                       CONTRACT_DEFAULTS.items()}, **{
             k: v for k, v in values.items()
             if not (k in CONTRACT_DEFAULTS and v is None)})
         for kind in LINE_KINDS:  # absent: line_limit; null: no limit
@@ -151,7 +160,7 @@ class Profile:
         """The length of a line of ``kind`` ('request_line_limit' or
         'field_line_limit') that must be accepted: the declared limit, or
         the contract's line where the server declares none."""
-        return getattr(self, kind) or CONTRACT.LINE_LIMIT
+        return getattr(self, kind) or contract_numbers().LINE_LIMIT
 
     def replace(self, **changes):
         """A copy with some fields changed (the runner learns some facts,

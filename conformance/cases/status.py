@@ -3,7 +3,7 @@
 import re
 
 from conformance.case import MAY, MUST, SHOULD, case
-from conformance.contract import NUMBERS
+from conformance.contract import numbers
 from conformance.probe import header_text, quoted
 
 # status-line = HTTP-version SP status-code SP [ reason-phrase ]
@@ -34,8 +34,6 @@ STANDARD_REASONS = {
     502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
     505: 'HTTP Version Not Supported', 511: 'Network Authentication Required',
 }
-
-ABORT_CODES = NUMBERS.ABORT_CODES  # see fixtures/contract_numbers.py
 
 
 def _get(probe, path):
@@ -116,7 +114,7 @@ def handler_exception(probe):
       'GET /error/abort/<code> is answered with the status code the '
       'application aborted with')
 def abort_status(probe):
-    for code in ABORT_CODES:
+    for code in numbers().ABORT_CODES:
         reply = _get(probe, '/error/abort/%d' % code)
         probe.expect(reply.status == code, 'status %d' % code,
                      'GET /error/abort/%d: %s' % (code, reply.describe()))
