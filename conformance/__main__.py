@@ -5,6 +5,7 @@
     python -m conformance replay CASE --target local
     python -m conformance serve [--port 8080] [--micropython [--heap-size BYTES]]
     python -m conformance matrix [--peers reference,microdot-2.7]
+    python -m conformance limits --base-url http://192.168.1.50 [--profile P]
 
 ``replay`` runs one case and prints its verdict with the bytes exchanged;
 the exit status is 1 for FAIL or ERROR (and NON-STRICT with --strict).
@@ -12,7 +13,10 @@ the exit status is 1 for FAIL or ERROR (and NON-STRICT with --strict).
 (until Ctrl-C), for curl, a browser or ``pytest --target=url``.
 ``matrix`` runs the suite against every implementation (``--peers`` picks
 them) and writes ``reports/matrix/`` (``conformance.matrix``); its exit
-status is 1 when a reference column is not clean.
+status is 1 when a reference column is not clean. ``limits`` measures the
+longest request line and header line, the most header lines and the
+largest body a server accepts (``conformance.limits``) and prints them
+beside its profile's; its exit status is 1 when they differ.
 """
 import argparse
 import difflib
@@ -69,6 +73,12 @@ def main(argv=None):
     matrix.add_argument('--jobs', type=positive(int),
                         help='implementations tested at once (default: one '
                         'per core)')
+    limits = commands.add_parser('limits', help='measure the limits a '
+                                 'server holds to, beside its profile\'s')
+    limits.add_argument('--base-url', help='a running server (target url)')
+    limits.add_argument('--target', help='local or micropython: start the '
+                        'reference (or a board target)')
+    limits.add_argument('--profile', help='profile name or path')
     args = parser.parse_args(argv)
     if args.command == 'list':
         return list_cases(args.area)
@@ -77,6 +87,8 @@ def main(argv=None):
             return serve_fixture(args)
         if args.command == 'matrix':
             return matrix_command(args)
+        if args.command == 'limits':
+            return limits_command(args)
         return replay_case(args)
     except (HarnessError, ProfileError, MissingFiles, ProcessError) as exc:
         print('error: %s' % exc, file=sys.stderr)
@@ -128,11 +140,50 @@ def matrix_command(args):
 
 
 def reference_clean(column):
-    """True when a column ran with no FAIL, ERROR or NON-STRICT."""
+    """True when a column ran with no FAIL, ERROR or NON-STRICT, and the
+    limits measured were the ones its profile declares."""
     summary = column['summary']
     return summary is not None and not any(
         count for verdict, count in summary.items()
-        if fails_run(verdict, strict=True))
+        if fails_run(verdict, strict=True)) and not (
+            column.get('limits') or {}).get('differ')
+
+
+def _started_target(args, report_dir):
+    name = args.target or ('url' if args.base_url else None)
+    if name is None:
+        raise HarnessError('give --base-url URL or --target local|micropython')
+    profile = load_profile(args.profile or targets.default_profile(name))
+    target = targets.make_target(name, {'base_url': args.base_url,
+                                        'path': getattr(args, 'path', None),
+                                        'contract': getattr(
+                                            args, 'contract', 'auto')},
+                                 profile, os.path.join('reports', report_dir))
+    target.start()
+    return target
+
+
+def limits_command(args):
+    from conformance.limits import KINDS, declared_text, differing, \
+        measure_limits
+    target = _started_target(args, 'limits')
+    try:
+        target.measure_round_trip()
+        measured, notes = measure_limits(target)
+    finally:
+        target.stop()
+    differ = differing(target.profile, measured)
+    print('limits of %s (profile %s), in the contract\'s units:' % (
+        target.base_url, target.profile.name))
+    for kind in KINDS:
+        print('  %-13s declared %-12s measured %s%s' % (
+            kind.label, declared_text(kind, getattr(target.profile,
+                                                     kind.field)),
+            measured[kind.name].text(), '   <- differs' if kind in differ
+            else ''))
+    for note in notes:
+        print('  note: ' + note)
+    return 1 if differ else 0
 
 
 def replay_case(args):
@@ -146,15 +197,8 @@ def replay_case(args):
     if REGISTRY[args.case].is_rule:
         raise HarnessError('%s is a rule judged over a whole run; replay the '
                            'cases its report names' % args.case)
-    name = args.target or ('url' if args.base_url else None)
-    if name is None:
-        raise HarnessError('give --base-url URL or --target local|micropython')
-    profile = load_profile(args.profile or targets.default_profile(name))
-    target = targets.make_target(name, {'base_url': args.base_url,
-                                        'path': args.path,
-                                        'contract': args.contract}, profile,
-                                 os.path.join('reports', 'replay'))
-    target.start()
+    target = _started_target(args, 'replay')
+    profile = target.profile
     try:
         result = run_case(REGISTRY[args.case], target, {
             'fuzz_examples': args.fuzz_examples or profile.fuzz_examples,

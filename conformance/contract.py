@@ -6,9 +6,17 @@ several areas live here::
     expect_echo(probe, reply, b'hello')
     reply, extra = ask(probe, '/bytes/10')   # and what came after it
 """
+from mpy_http_conformance import fixture_module
+
 from conformance.exchanges import NEEDS_CONTRACT
 from conformance.verdicts import Unsupported
 from conformance.wire import quoted
+
+
+def numbers():
+    """The contract's numbers (``fixtures/contract_numbers.py``): what the
+    cases use that no profile declares (abort codes, /bytes' cap...)."""
+    return fixture_module('contract_numbers')
 
 
 def post(probe, path, body, headers=None, version='HTTP/1.1',

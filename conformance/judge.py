@@ -76,6 +76,10 @@ def run_case(case, target, options=None):
     if missing:
         return Result(case, UNSUPPORTED, observed='the %s profile declares '
                       'no %s' % (target.profile.name, ', '.join(missing)))
+    set_aside = target.profile.unsupported_case(case.id)
+    if set_aside is not None:
+        return Result(case, UNSUPPORTED, observed='the %s profile sets this '
+                      'case aside: %s' % (target.profile.name, set_aside))
     try:
         probe = Probe(target, case, options)
     except HarnessError as exc:

@@ -1,10 +1,18 @@
 """The suite against every peer at once: ``python -m conformance matrix``.
 
-Each peer (``conformance.peers``) is installed if it is not yet, and the
-suite run against it as a user would run it::
+Each peer (``conformance.peers``) is installed if it is not yet, its server
+started once to prove its adapter (``conformance.adapter_check``: a column
+whose adapter fails it publishes no verdicts, only why) and to measure its
+limits (``conformance.limits``), and then the suite run against it as a
+user would run it::
 
     pytest -p conformance.peer_targets --target=PEER --profile PROFILE \\
         --report-dir reports/matrix/PEER
+
+where PROFILE is the peer's own, or, when the limits measured differ from
+the ones it declares, a copy with the measured ones
+(``reports/matrix/<peer>/profile.json``): the limit cases then judge the
+server at its real limits, and the column's header shows both figures.
 
 The peer's target starts its server on a free loopback port and restarts it
 whenever it stops serving (the reference runs on the suite's own ``local``
@@ -29,16 +37,25 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from conformance.adapter_check import check_adapter
+from conformance.verdicts import HarnessError
+from conformance.limits import limits_report, measure_limits, measured_profile
 from conformance.matrix_report import peer_column, write_matrix
 from conformance.peer_install import InstallError
-from conformance.peers import PEERS, find_peer
+from conformance.peers import PEERS, PeerTarget, find_peer
+from conformance.profile import load_profile
+from conformance.targets import make_target
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRESS_EVERY = 10.0  # seconds between progress lines of a running peer
 PEER_TIMEOUT = 900  # seconds: a run that takes longer is stopped
-CASE_LINE = re.compile(r'^conformance::\S+ (PASSED|FAILED|SKIPPED|XFAIL|'
-                       r'XPASS|ERROR)\b')
+# a case's line in pytest -v; its node id starts with a path when pytest
+# took an argument's folder (a report or profile path) for its rootdir
+CASE_LINE = re.compile(r'^(\S*/)?conformance::\S+ (PASSED|FAILED|SKIPPED|'
+                       r'XFAIL|XPASS|ERROR)\b')
 COLLECTED = re.compile(r'collected (\d+) items?')
+CHECK_FAILED = 'adapter check failed'
+PROBLEMS_SHOWN = 3  # an adapter's problems named in its column's header
 
 
 class PeerRun:
@@ -57,6 +74,9 @@ class PeerRun:
         self.process = None
         self.finished = False
         self.duration = 0.0
+        self.checked = None   # what the adapter check found
+        self.limits = None    # declared and measured limits
+        self.profile = peer.profile  # the --profile of the suite's run
 
     def install(self):
         try:
@@ -74,18 +94,58 @@ class PeerRun:
             os.makedirs(self.dir)
             self.started = time.monotonic()
             try:
-                self._test()
+                self._prepare()
+                if self.status == 'ran':
+                    self._test()
             finally:
                 self.duration = time.monotonic() - self.started
                 self.finished = True
         return peer_column(self.peer, self.status, self.problem,
-                           self._results(), self.duration)
+                           self._results(), self.duration,
+                           self.checked.as_dict() if self.checked else None,
+                           self.limits)
+
+    def _prepare(self):
+        """Start the peer's server once: prove its adapter, then measure
+        its limits; a profile with the measured ones when they differ."""
+        declared = load_profile(self.peer.profile)
+        where = os.path.join(self.dir, 'check')
+        target = PeerTarget(self.peer, {}, declared, where) \
+            if self.peer.adapted else \
+            make_target(self.peer.target, {}, declared, where)
+        self.say('matrix: %s: checking its adapter and measuring its limits'
+                 % self.peer.name)
+        try:
+            target.start()
+            target.measure_round_trip()
+            self.checked = check_adapter(target)
+            if self.checked.passed:
+                measured, notes = measure_limits(target)
+        except HarnessError as exc:
+            self.status, self.problem = 'did not start', str(exc)
+            return
+        finally:
+            target.stop()
+        if not self.checked.passed:
+            problems = self.checked.problems
+            self.status = CHECK_FAILED
+            self.problem = '; '.join(problems[:PROBLEMS_SHOWN]) + (
+                ' (and %d more)' % (len(problems) - PROBLEMS_SHOWN)
+                if len(problems) > PROBLEMS_SHOWN else '')
+            return
+        self.limits = limits_report(declared, measured, notes)
+        used = measured_profile(declared, measured)
+        if used is not declared:
+            self.profile = os.path.abspath(os.path.join(self.dir,
+                                                        'profile.json'))
+            with open(self.profile, 'w') as f:
+                json.dump(used.as_dict(), f, indent=2)
 
     def _test(self):
         argv = [sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider',
                 '-p', 'conformance.peer_targets', '-v',
-                '--target=%s' % self.peer.target, '--profile',
-                self.peer.profile, '--report-dir', self.dir]
+                '--target=%s' % self.peer.target, '--profile', self.profile,
+                '--report-dir', self.dir]
         self._pytest(argv + self.pytest_args)
         self._lift_reports()
 

@@ -6,9 +6,13 @@ evidence in that implementation's own report
 (``<peer>/index.html#case-<ID>``). Per column: the counts of each verdict
 and the MUST and SHOULD pass rates, where a rate counts the cases of that
 level that were judged (PASS, FAIL, NON-STRICT, ERROR), leaving out those
-that did not apply (INFO) or were declared unsupported::
+that did not apply (INFO) or were declared unsupported; and the limits its
+profile declares beside the ones measured, the differing ones marked (the
+suite then ran with the measured ones). A column whose adapter failed its
+check has no verdicts, only the problems found::
 
-    column = peer_column(peer, 'ran', None, results_json, 25.1)
+    column = peer_column(peer, 'ran', None, results_json, 25.1,
+                         checked.as_dict(), limits_report(...))
     write_matrix('reports/matrix', {'generated': ..., 'duration': ...,
                                     'command': ..., 'peers': [column, ...]})
 """
@@ -16,6 +20,7 @@ import html
 import json
 
 from conformance.case import all_cases
+from conformance.limits import KINDS
 from conformance.verdicts import (ERROR, FAIL, MUST, NON_STRICT, PASS, SHOULD,
                                   VERDICTS)
 from conformance.report import COLOURS, CSS, write_files
@@ -24,12 +29,15 @@ JUDGED = (PASS, FAIL, NON_STRICT, ERROR)
 RATE_LEVELS = (MUST, SHOULD)
 
 
-def peer_column(peer, status, problem, results, duration):
+def peer_column(peer, status, problem, results, duration, checked=None,
+                limits=None):
     """One implementation's column, from its ``results.json`` (None when
-    the suite did not run against it)."""
+    the suite did not run against it), what its adapter check found and
+    its limits (``conformance.limits.limits_report``)."""
     column = dict(peer.describe(), status=status, problem=problem,
                   duration=round(duration, 1), report=None, summary=None,
-                  rates=None, verdicts={}, missing_routes=[])
+                  rates=None, verdicts={}, missing_routes=[],
+                  adapter_check=checked, limits=limits)
     if results is None:
         return column
     column['missing_routes'] = results['profile'].get('missing_routes') or []
@@ -79,6 +87,20 @@ def _state(column):
     return '%s: %s' % (column['status'], column['problem'] or '')
 
 
+def limits_text(column):
+    """The column's limits in a few words: 'as declared', or each that
+    differs as 'header line: 2048 declared, 4069 measured'."""
+    limits = column.get('limits')
+    if not limits:
+        return '-'
+    if not limits['differ']:
+        return 'as declared'
+    return '; '.join('%s: %s declared, %s measured' % (
+        kind['label'], kind['declared_text'], kind['measured']['text'])
+        for name, kind in limits['kinds'].items()
+        if name in limits['differ'])
+
+
 def summary_markdown(matrix):
     """A Markdown table, one row per implementation, for a CI job summary
     or a pull-request comment."""
@@ -86,23 +108,27 @@ def summary_markdown(matrix):
     lines = ['### HTTP conformance matrix', '',
              '%d cases against %d implementations (`%s`, %s); every cell '
              'of the full matrix links to its evidence: '
-             '`reports/matrix/index.html`.' % (
+             '`reports/matrix/index.html`. Limits: those the profile '
+             'declares, or where the ones measured differ, both (the suite '
+             'then ran with the measured ones).' % (
                  len(matrix['cases']), len(matrix['peers']),
                  matrix['command'], matrix['generated']), '',
              '| implementation | runtime | MUST passed | SHOULD passed | ' +
-             ' | '.join(shown) + ' |',
-             '|---|---|---|---|' + '---:|' * len(shown)]
+             ' | '.join(shown) + ' | limits |',
+             '|---|---|---|---|' + '---:|' * len(shown) + '---|']
     for column in matrix['peers']:
         if column['summary'] is None:
             lines.append('| %s | %s | %s |' % (
                 _md(column['label']), _md(column['runtime']),
-                _md(_state(column))) + ' |' * (len(shown) + 1))
+                _md(_state(column))) + ' |' * (len(shown) + 2))
             continue
         rates = column['rates']
-        lines.append('| %s | %s | %s | %s | %s |' % (
+        differ = bool(column.get('limits') and column['limits']['differ'])
+        lines.append('| %s | %s | %s | %s | %s | %s |' % (
             _md(column['label']), _md(column['runtime']),
             rate_text(rates[MUST]), rate_text(rates[SHOULD]),
-            ' | '.join(str(column['summary'][v]) for v in shown)))
+            ' | '.join(str(column['summary'][v]) for v in shown),
+            ('**%s**' if differ else '%s') % _md(limits_text(column))))
     return '\n'.join(lines) + '\n'
 
 
@@ -137,11 +163,10 @@ def _html(matrix):
                    '<span class="runtime">%s</span>%s</th>' % (
                        _e(column['name']), _e(title), name,
                        _e(column['runtime']),
-                       '' if column['status'] == 'ran' else
-                       '<br><span class="problem">%s</span>' %
-                       _e(_state(column))))
+                       _html_header_note(column)))
     out.append('</tr></thead><tbody>')
     out += _html_totals(columns)
+    out += _html_limits(columns)
     area = None
     for case in matrix['cases']:
         if case['area'] != area:
@@ -151,6 +176,43 @@ def _html(matrix):
         out.append(_html_case_row(case, columns))
     out.append('</tbody></table></body></html>\n')
     return '\n'.join(out)
+
+
+def _html_header_note(column):
+    """Under a column's name: why it did not run, or that its limits
+    differ from its profile's."""
+    if column['status'] != 'ran':
+        return '<br><span class="problem">%s</span>' % _e(_state(column))
+    limits = column.get('limits')
+    if limits and limits['differ']:
+        return ('<br><span class="limits-differ" data-limits="differ">'
+                'limits differ from the profile: %s</span>' % _e(
+                    limits_text(column)))
+    return ''
+
+
+def _html_limits(columns):
+    """One row per limit: declared / measured in each column, the cells
+    that differ marked."""
+    rows = []
+    for kind in KINDS:
+        cells = []
+        for c in columns:
+            found = (c.get('limits') or {}).get('kinds', {}).get(kind.name)
+            if found is None:
+                cells.append('<td data-peer="%s" data-limit="%s">-</td>' % (
+                    _e(c['name']), kind.name))
+                continue
+            differ = kind.name in c['limits']['differ']
+            cells.append('<td data-peer="%s" data-limit="%s"%s>%s / %s</td>'
+                         % (_e(c['name']), kind.name,
+                            ' class="differ"' if differ else '',
+                            _e(found['declared_text']),
+                            _e(found['measured']['text'])))
+        rows.append('<tr class="limit"><th colspan="2">%s limit<br><span '
+                    'class="runtime">declared / measured</span></th>%s</tr>'
+                    % (_e(kind.label), ''.join(cells)))
+    return rows
 
 
 def _html_totals(columns):
@@ -204,5 +266,8 @@ padding:0 4px;font-weight:600;font-size:11px;text-align:center;
 white-space:nowrap}
 tr.area th{background:#f6f8fa;font-size:13px;padding-top:8px}
 tr.total td{text-align:center;font-weight:600}td.none{color:#6e7781;
-text-align:center}thead th{position:sticky;top:0;background:#fff}
+text-align:center}tr.limit td{text-align:center;font-size:11px;
+white-space:nowrap}tr.limit td.differ,.limits-differ{background:#fff8c5;
+color:#9a6700;font-weight:600}.limits-differ{display:block;font-size:11px}
+thead th{position:sticky;top:0;background:#fff}
 '''

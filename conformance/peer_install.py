@@ -6,13 +6,20 @@ environment: each set into a virtualenv of its own under ``.peers/``::
     venv.site_packages   # on MICROPYPATH, for MicroPython peers
 
 The first call installs; later calls find the same requirements installed
-and return at once. ``pip_install`` is the one place pip runs (also for
-``bench/upstream.py``'s ``--target`` folders).
+and return at once. Processes that ask for one virtualenv at once (tests
+in parallel workers) take turns: the first installs, the others find it.
+``pip_install`` is the one place pip runs (also for ``bench/upstream.py``'s
+``--target`` folders).
 """
 import glob
 import os
 import subprocess
 import sys
+
+try:
+    import fcntl
+except ImportError:  # Windows: no locks, and no parallel installs either
+    fcntl = None
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEERS_DIR = os.path.join(ROOT, '.peers')
@@ -67,6 +74,16 @@ def install_venv(name, requirements, root=None):
     venv = Venv(os.path.join(root or PEERS_DIR, name))
     if venv.installed(requirements):
         return venv
+    os.makedirs(os.path.dirname(venv.folder), exist_ok=True)
+    with open(venv.folder + '.lock', 'w') as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another may be installing it
+        if not venv.installed(requirements):
+            _install(venv, requirements)
+    return venv
+
+
+def _install(venv, requirements):
     made = subprocess.run([sys.executable, '-m', 'venv', '--clear',
                            '--without-pip', venv.folder],
                           capture_output=True, text=True)
@@ -77,7 +94,6 @@ def install_venv(name, requirements, root=None):
         pip_install(requirements, python=venv.python)
     with open(os.path.join(venv.folder, STAMP), 'w') as f:
         f.write('\n'.join(requirements) + '\n')
-    return venv
 
 
 def _last_words(text):

@@ -5,10 +5,11 @@
     ready.base_url, ready.clock_set
 
 The steps: interrupt whatever runs, enter the raw REPL, check free flash,
-copy what differs (reference/ to /lib, the app as /conformance_app.py, its
-files to /files, the board entry as /main.py; optionally compiled to .mpy),
-write /settings.json, hard-reset, and wait for the ready line. The WiFi
-password goes into /settings.json and nowhere else.
+copy what differs (reference/ and the contract's numbers to /lib, the app
+as /conformance_app.py, its files to /files, the board entry as /main.py;
+optionally compiled to .mpy), write /settings.json, hard-reset, and wait
+for the ready line. The WiFi password goes into /settings.json and nowhere
+else.
 """
 import glob
 import hashlib
@@ -27,6 +28,7 @@ from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 
 from device_runner.board import BoardError
 REFERENCE = ('microdot.py', 'microdot_http.py', 'microdot_server.py')
+FIXTURE_LIBRARY = ('contract_numbers.py',)  # what the app imports, to /lib
 READY = 'CONFORMANCE READY '
 FAILURES = ('CONFORMANCE WIFI-FAILED', 'CONFORMANCE SETTINGS-FAILED')
 READY_LINE = re.compile(r'^CONFORMANCE READY (http://\S+) clock=(set|unset)$')
@@ -84,7 +86,8 @@ class Ready:
 def files_to_copy(compiled_dir=None):
     """(local path, path on the board) for everything the board needs."""
     try:
-        source = compiled_dir or reference_path()
+        library = [reference_path(n) for n in REFERENCE] + \
+            [fixture_path(n) for n in FIXTURE_LIBRARY]
         app = os.path.join(compiled_dir, 'app.mpy') if compiled_dir else \
             fixture_path('app.py')
         files = sorted(glob.glob(fixture_path('files', '*')))
@@ -93,8 +96,12 @@ def files_to_copy(compiled_dir=None):
     except MissingFiles as exc:
         raise BoardError(str(exc))
     ext = '.mpy' if compiled_dir else '.py'
-    plan = [(os.path.join(source, name[:-3] + ext), '/lib/' + name[:-3] + ext)
-            for name in REFERENCE]
+    plan = []
+    for path in library:
+        module = os.path.basename(path)[:-3]
+        if compiled_dir:
+            path = os.path.join(compiled_dir, module + ext)
+        plan.append((path, '/lib/' + module + ext))
     plan.append((app, '/conformance_app' + ext))
     plan += [(path, '/files/' + os.path.basename(path)) for path in files]
     plan.append((canary, '/canary.txt'))  # beside /files: must stay unserved
@@ -116,7 +123,7 @@ def compile_mpy(into):
     mpy_cross = _mpy_cross()
     try:
         sources = [reference_path(n) for n in REFERENCE]
-        sources.append(fixture_path('app.py'))
+        sources += [fixture_path(n) for n in FIXTURE_LIBRARY + ('app.py',)]
     except MissingFiles as exc:
         raise BoardError(str(exc))
     for source in sources:
@@ -242,6 +249,6 @@ def _remove_stale(board, mpy):
     # A .py beside a .mpy of the same module (or the reverse) would shadow
     # the fresh copy: remove the other form.
     other = '.py' if mpy else '.mpy'
-    for name in REFERENCE:
+    for name in REFERENCE + FIXTURE_LIBRARY:
         board.remove('/lib/' + name[:-3] + other)
     board.remove('/conformance_app' + other)

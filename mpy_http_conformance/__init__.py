@@ -8,7 +8,9 @@ the runner can find them without importing each other::
 
     fixture_path('app.py')        # .../fixtures/app.py
     reference_path()              # .../reference
+    fixture_module('contract_numbers').BODY_LIMIT   # the contract's numbers
 """
+import importlib.util
 import os
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,3 +38,19 @@ def fixture_path(*parts):
 def reference_path(*parts):
     """A path inside ``reference/``."""
     return os.path.join(_folder('reference'), *parts)
+
+
+_MODULES = {}
+
+
+def fixture_module(name):
+    """A module of ``fixtures/`` (plain Python that a board runs too),
+    loaded from its file once; the suite reads the contract's numbers so
+    (``fixture_module('contract_numbers')``)."""
+    if name not in _MODULES:
+        spec = importlib.util.spec_from_file_location(
+            'fixtures_' + name, fixture_path(name + '.py'))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _MODULES[name] = module
+    return _MODULES[name]

@@ -8,6 +8,7 @@ import zlib
 
 from conformance.case import MUST, case
 from conformance.contract import echoed, expect_echo, post, post_chunked
+from conformance.limits import body_pattern as _pattern
 from conformance.probe import quoted
 from conformance.wire import chunked
 
@@ -17,11 +18,6 @@ CONTRACT = 'fixtures/CONTRACT.md (Routes)'
 def _streamed_size(profile):
     # above what the server buffers, within what it accepts
     return (profile.body_buffer + profile.body_limit) // 2
-
-
-def _pattern(size):
-    # every byte value, in an order that a dropped or repeated piece shows
-    return bytes((i * 7 + i // 256) % 256 for i in range(size))
 
 
 def _text(value):

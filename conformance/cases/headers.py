@@ -6,6 +6,7 @@ import re
 
 from conformance.case import MAY, MUST, SHOULD, case
 from conformance.contract import echoed_header, expect_echo, post
+from conformance.limits import long_field, numbered_fields
 from conformance.probe import header_text, quoted
 
 
@@ -172,24 +173,21 @@ def obs_text_value(probe):
                         _seen_value(probe, reply, 'X-Latin', False)))
 
 
-def _long_field(length, name='X-Long'):
-    """A field line of ``length`` bytes (without its CRLF)."""
-    return (name, 'a' * (length - len(name) - len(': ')))
-
-
 @case('RFC9110-5.4-field-line-too-long', 'RFC 9110 §5.4, RFC 6585 §5', MUST,
       'A header line longer than the server processes (one byte over the '
-      'profile\'s line_limit) gets a 4xx (431 is the precise one)')
+      'profile\'s field_line_limit) gets a 4xx (431 is the precise one)',
+      needs=('field_line_limit',))
 def field_line_too_long(probe):
-    field = _long_field(probe.limit('line_limit') + 1, 'X-Big')
+    field = long_field(probe.limit('field_line_limit') + 1, 'X-Big')
     probe.expect_status(probe.exchange(_get(probe, field)), '4xx')
 
 
 @case('CONTRACT-field-line-at-limit', 'fixtures/CONTRACT.md (Limits)', MUST,
-      'A header line of exactly the profile\'s line_limit (without its '
-      'CRLF) is accepted, its value whole')
+      'A header line of exactly the profile\'s field_line_limit (without '
+      'its CRLF; the contract\'s line_limit where it declares none) is '
+      'accepted, its value whole')
 def field_line_at_limit(probe):
-    name, value = _long_field(probe.profile.line_limit)
+    name, value = long_field(probe.profile.line_at_limit('field_line_limit'))
     reply = probe.exchange(_get(probe, (name, value)))
     probe.expect_status(reply, 200)
     seen = echoed_header(probe, reply, name) or ''
@@ -200,14 +198,11 @@ def field_line_at_limit(probe):
 # Http11Probe: MAL-LONG-HEADER-NAME
 @case('RFC9110-5.4-long-field-name', 'RFC 9110 §5.4, RFC 6585 §5', MUST,
       'A header line made long by its name (one byte over the profile\'s '
-      'line_limit) gets a 4xx (431 is the precise one)')
+      'field_line_limit) gets a 4xx (431 is the precise one)',
+      needs=('field_line_limit',))
 def long_field_name(probe):
-    name = 'N' * (probe.limit('line_limit') + 1 - len(': val'))
+    name = 'N' * (probe.limit('field_line_limit') + 1 - len(': val'))
     probe.expect_status(probe.exchange(_get(probe, (name, 'val'))), '4xx')
-
-
-def _numbered_fields(count):
-    return [('X-H-%d' % i, 'value') for i in range(count)]
 
 
 # Http11Probe: MAL-MANY-HEADERS
@@ -217,7 +212,7 @@ def _numbered_fields(count):
       needs=('max_headers',))
 def too_many_fields(probe):
     # with Host, max_headers + 1 field lines
-    fields = _numbered_fields(probe.profile.max_headers)
+    fields = numbered_fields(probe.profile.max_headers)
     probe.expect_status(probe.exchange(_get(probe, *fields)), '4xx')
 
 
@@ -225,7 +220,7 @@ def too_many_fields(probe):
       'A request with exactly the profile\'s max_headers header lines (Host '
       'among them) is accepted', needs=('max_headers',))
 def fields_at_limit(probe):
-    fields = _numbered_fields(probe.profile.max_headers - 1)
+    fields = numbered_fields(probe.profile.max_headers - 1)
     reply = probe.exchange(_get(probe, *fields))
     probe.expect_status(reply, 200)
     name, value = fields[-1]
@@ -324,10 +319,11 @@ def _long_host(length):
 # (MicroPython's re recurses once a character) and drop the connection.
 @case('RFC9110-5.4-long-host', 'RFC 9110 §5.4, §7.2; RFC 9112 §3.2', MUST,
       'A valid Host of about a thousand characters (within the profile\'s '
-      'line_limit) is served, or refused with a 4xx by a server that does '
+      'field_line_limit) is served, or refused with a 4xx by a server that does '
       'not wish to process it; never a dropped connection or a 5xx')
 def long_host(probe):
-    value = _long_host(min(1000, probe.profile.line_limit - len('Host: ')))
+    value = _long_host(min(1000, probe.profile.line_at_limit(
+        'field_line_limit') - len('Host: ')))
     reply = probe.exchange(_get(probe, ('Host', value), host=False))
     probe.expect_status(reply, 200, '4xx')
 

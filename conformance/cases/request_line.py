@@ -3,6 +3,7 @@ RFC 9110 §6.2)."""
 import json
 
 from conformance.case import MAY, MUST, SHOULD, case
+from conformance.limits import long_target
 
 ECHO_NAME = '/echo/path/'  # the fixture echoes the last segment as 'name'
 # RFC 9112 §3: "Recipients of an invalid request-line SHOULD respond with
@@ -197,16 +198,17 @@ def no_unsupported_version(probe):
 
 def _line_of(probe, length):
     """GET /echo/path/aaa... whose request line (without its CRLF) is
-    ``length`` bytes long."""
-    name = 'a' * (length - len('GET  HTTP/1.1') - len(ECHO_NAME))
-    return probe.request('GET', ECHO_NAME + name), name
+    ``length`` bytes long (the shape the limits probe measures with)."""
+    target, name = long_target(length)
+    return probe.request('GET', target), name
 
 
 @case('RFC9112-3-target-too-long-414', 'RFC 9112 §3', MUST,
       'A request-target longer than the server parses (a request line one '
-      'byte over the profile\'s line_limit) is answered with 414')
+      'byte over the profile\'s request_line_limit) is answered with 414',
+      needs=('request_line_limit',))
 def target_too_long(probe):
-    length = probe.limit('line_limit') + 1
+    length = probe.limit('request_line_limit') + 1
     segment = _named(probe, b'')
     name = b'a' * (length - len('GET  HTTP/1.1') - len(segment))
     data = probe.request('GET', (segment + name).decode())
@@ -214,10 +216,12 @@ def target_too_long(probe):
 
 
 @case('CONTRACT-request-line-at-limit', 'fixtures/CONTRACT.md (Limits)',
-      MUST, 'A request line of exactly the profile\'s line_limit (without '
-      'its CRLF) is accepted')
+      MUST, 'A request line of exactly the profile\'s request_line_limit '
+      '(without its CRLF; the contract\'s line_limit where it declares none) '
+      'is accepted')
 def request_line_at_limit(probe):
-    data, name = _line_of(probe, probe.profile.line_limit)
+    data, name = _line_of(probe,
+                          probe.profile.line_at_limit('request_line_limit'))
     reply = probe.exchange(data)
     probe.expect_status(reply, 200)
     seen = _echoed_name(probe, reply)
@@ -549,7 +553,7 @@ def only_empty_lines(probe):
 def long_method(probe):
     # half the line limit where it is the server's: well within it; else a
     # length any request line has room for
-    method = 'M' * (probe.profile.line_limit // 2
+    method = 'M' * (probe.profile.line_at_limit('request_line_limit') // 2
                     if probe.target.limits_declared else 100)
     reply = probe.exchange(probe.request(method, probe.path),
                            method=method)

@@ -248,7 +248,8 @@ def _on_own_path(probe, data):
       'server keeps serving')
 def fuzz_request_line(probe):
     echo = b'/echo' if probe.target.contract else probe.path.encode()
-    lines = request_lines(probe.profile.line_limit, host_of(probe), echo)
+    lines = request_lines(probe.profile.line_at_limit('request_line_limit'),
+                          host_of(probe), echo)
     Fuzz(probe).run(lines, exchange)
 
 
@@ -260,7 +261,8 @@ def fuzz_header_fields(probe):
     host = host_of(probe)
     requests = st.builds(lambda lines, post: _on_own_path(
         probe, with_headers(lines, post, host)),
-        header_lines(probe.profile.line_limit), st.booleans())
+        header_lines(probe.profile.line_at_limit('field_line_limit')),
+        st.booleans())
     Fuzz(probe).run(requests, exchange)
 
 

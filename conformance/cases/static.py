@@ -657,16 +657,17 @@ def range_invalid(probe):
 
 # Http11Probe: MAL-RANGE-OVERLAPPING. It sends 1000 ranges, a line longer
 # than the contract's line_limit, which a 4xx refuses before any range is
-# read; ours sends as many as the profile's line_limit holds. RFC 9110
+# read; ours sends as many as a line of the profile's field_line_limit
+# holds. RFC 9110
 # §14.2 lets a server ignore or reject them, and §14.6 coalesce them into
 # a 206.
 @case('RFC9110-14.2-range-overlapping', 'RFC 9110 §14.2, §14.6', MAY,
       'A Range of many overlapping ranges ("0-", up to %d times, as many as '
-      'a line of line_limit holds) is ignored (200, the whole file), served '
+      'a line of field_line_limit holds) is ignored (200, the whole file), served '
       '(206) or rejected (416, or another 4xx); which is recorded, with the '
       'size of a 206' % OVERLAPPING_RANGES)
 def range_overlapping(probe):
-    spec = _overlapping(probe.profile.line_limit)
+    spec = _overlapping(probe.profile.line_at_limit('field_line_limit'))
     reply = _ranged(probe, spec)
     probe.expect(_ignored_or_rejected(probe, reply, True), 'the whole file '
                  '(200), a 206, or a 4xx or a close', reply.describe())

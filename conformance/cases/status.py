@@ -3,6 +3,7 @@
 import re
 
 from conformance.case import MAY, MUST, SHOULD, case
+from conformance.contract import numbers
 from conformance.probe import header_text, quoted
 
 # status-line = HTTP-version SP status-code SP [ reason-phrase ]
@@ -33,10 +34,6 @@ STANDARD_REASONS = {
     502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
     505: 'HTTP Version Not Supported', 511: 'Network Authentication Required',
 }
-
-# Codes an application may abort with and that need no header of their own
-# (401 needs WWW-Authenticate, 405 Allow, 416 Content-Range, 426 Upgrade).
-ABORT_CODES = (400, 403, 404, 409, 410, 422, 429, 432, 500, 503, 599)
 
 
 def _get(probe, path):
@@ -142,7 +139,7 @@ def handler_exception(probe):
       'GET /error/abort/<code> is answered with the status code the '
       'application aborted with')
 def abort_status(probe):
-    for code in ABORT_CODES:
+    for code in numbers().ABORT_CODES:
         reply = _get(probe, '/error/abort/%d' % code)
         probe.expect(reply.status == code, 'status %d' % code,
                      'GET /error/abort/%d: %s' % (code, reply.describe()))

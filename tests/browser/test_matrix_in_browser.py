@@ -118,10 +118,28 @@ def test_every_cell_shows_its_verdict(matrix):
     for column in matrix['peers']:
         cells = [text for a, text in page.elements(tag='td')
                  if a.get('data-peer') == column['name'] and
-                 'data-count' not in a and 'data-rate' not in a]
+                 'data-count' not in a and 'data-rate' not in a and
+                 'data-limit' not in a]
         expected = [column['verdicts'].get(c['id'], '-')
                     for c in matrix['cases']]
         assert cells == expected, column['name']
+
+
+def test_every_limit_shows_declared_and_measured(matrix):
+    page = rendered_matrix()
+    for column in matrix['peers']:
+        limits = column.get('limits')
+        for kind in ('request_line', 'field_line', 'fields', 'body'):
+            [(attrs, text)] = page.elements(**{'data-peer': column['name'],
+                                               'data-limit': kind})
+            if not limits:
+                assert text == '-'
+                continue
+            found = limits['kinds'][kind]
+            assert text == '%s / %s' % (found['declared_text'],
+                                        found['measured']['text'])
+            assert (attrs.get('class') == 'differ') == \
+                (kind in limits['differ']), (column['name'], kind)
 
 
 def evidence_link(column, page):

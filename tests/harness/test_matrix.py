@@ -1,6 +1,7 @@
-"""python -m conformance matrix: columns, the three files it writes, and a
-real run against the reference and http.server beside a peer that cannot be
-installed."""
+"""python -m conformance matrix: columns, the three files it writes, a real
+run against the reference and http.server beside a peer that cannot be
+installed, a column whose adapter fails its check, and one whose measured
+limits differ from its profile's."""
 import json
 import os
 import subprocess
@@ -8,13 +9,14 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
+from mpy_http_conformance import fixture_path
 
 from conformance import peer_install
 from conformance.case import all_cases
 from conformance.verdicts import VERDICTS, HarnessError
 from conformance.matrix import PeerRun, run_matrix
 from conformance.matrix_report import pass_rate, peer_column, write_matrix
-from conformance.peers import MICROPYTHON, Peer, PeerTarget, find_peer
+from conformance.peers import MICROPYTHON, PYTHON, Peer, PeerTarget, find_peer
 from conformance.profile import load_profile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -123,6 +125,23 @@ def test_every_column_has_its_status(real_matrix):
     assert any(' cases ' in line or 'ran in' in line for line in said)
 
 
+def test_each_column_was_checked_and_measured_first(real_matrix):
+    out, matrix, said = real_matrix
+    for column in matrix['peers'][:2]:
+        check = column['adapter_check']
+        assert check['passed'] and check['requests'] > 40, check
+        limits = column['limits']
+        assert limits['differ'] == [], limits  # the profiles are true
+        assert set(limits['kinds']) == {'request_line', 'field_line',
+                                        'fields', 'body'}
+    http_server = matrix['peers'][1]['limits']['kinds']
+    assert http_server['request_line']['measured']['value'] == 65534
+    assert http_server['fields']['measured']['value'] == 99
+    assert matrix['peers'][2]['adapter_check'] is None
+    summary = (out / 'summary.md').read_text()
+    assert '| as declared |' in summary
+
+
 def test_cells_link_to_rows_of_the_peer_reports(real_matrix):
     out, matrix, _ = real_matrix
     page = Elements((out / 'index.html').read_text())
@@ -143,6 +162,60 @@ def test_the_per_peer_reports_are_the_usual_ones(real_matrix):
         assert {'index.html', 'results.json', 'junit.xml', 'server.log',
                 'pytest.log'} <= files, files
     assert not os.path.exists(out / 'uninstallable')
+
+
+def test_a_column_whose_adapter_fails_its_check_has_no_verdicts(tmp_path):
+    script = tmp_path / 'no_own_date.py'
+    script.write_text('import sys\nsys.path.insert(0, %r)\n'
+                      'import http_server_peer as peer\n'
+                      'peer.ROUTES[:] = [r for r in peer.ROUTES if '
+                      'r[1].pattern != "^/own-date$"]\npeer.main()\n'
+                      % fixture_path('peers'))
+    broken = Peer('broken', 'broken', PYTHON, 'http.server',
+                  app=str(script), venv='http-server')
+    matrix = run_matrix([broken], str(tmp_path / 'out'), jobs=1,
+                        say=lambda line: None)
+    column = matrix['peers'][0]
+    assert column['status'] == 'adapter check failed'
+    assert column['problem'] == ('GET /own-date: status 200 expected, got '
+                                 'HTTP/1.1 404 Not Found')
+    assert column['summary'] is None and column['verdicts'] == {}
+    assert not os.path.exists(tmp_path / 'out' / 'broken' / 'pytest.log')
+    summary = (tmp_path / 'out' / 'summary.md').read_text()
+    assert '| adapter check failed: GET /own-date: status 200 expected' \
+        in summary
+    page = (tmp_path / 'out' / 'index.html').read_text()
+    assert 'adapter check failed: GET /own-date' in page
+
+
+def test_limits_that_differ_are_shown_and_used(tmp_path):
+    # http.server judged with a profile that declares the contract's limits
+    # (2048-byte lines, no count of header lines): measured, they differ
+    wrong = Peer('http.server', 'http.server', PYTHON, 'generic',
+                 app=find_peer('http.server').app, venv='http-server')
+    out = tmp_path / 'out'
+    matrix = run_matrix([wrong], str(out), jobs=1, say=lambda line: None,
+                        pytest_args=['-k', 'at-limit or too-long or '
+                                     'too-many or long-field-name'])
+    column = matrix['peers'][0]
+    limits = column['limits']
+    assert limits['differ'] == ['request_line', 'field_line', 'fields']
+    line = limits['kinds']['request_line']
+    assert (line['declared'], line['measured']['value']) == (2048, 65534)
+    # the run used the measured limits: the at-limit cases pass
+    assert column['verdicts']['CONTRACT-request-line-at-limit'] == 'PASS'
+    assert column['verdicts']['CONTRACT-fields-at-limit'] == 'PASS'
+    used = json.loads((out / 'http.server' / 'profile.json')
+                      .read_text())
+    assert (used['request_line_limit'], used['max_headers']) == (65534, 99)
+    assert 'declared 2048 bytes' in used['description']
+    summary = (out / 'summary.md').read_text()
+    assert '**request line: 2048 bytes declared, 65534 bytes measured; ' \
+        'header line: 2048 bytes declared, 65534 bytes measured; header ' \
+        'lines: none declared, 99 lines measured**' in summary
+    page = Elements((out / 'index.html').read_text())
+    assert page.where(**{'data-limit': 'fields', 'class': 'differ'})
+    assert page.where(**{'data-limits': 'differ'})
 
 
 def test_command_line_refuses_an_unknown_peer():

@@ -1,5 +1,6 @@
 """A route a target's profile declares missing makes the cases that ask for
-it UNSUPPORTED, with the profile's reason; never FAIL."""
+it UNSUPPORTED, with the profile's reason; never FAIL. So does a case the
+profile sets aside (``unsupported_cases``)."""
 import json
 
 import pytest
@@ -27,10 +28,11 @@ class StubTarget:
         return None
 
 
-def profile_with(tmp_path, gaps):
+def profile_with(tmp_path, gaps, aside=()):
     with open(fixture_path('profiles', 'generic.json')) as f:
         values = json.load(f)
     values['missing_routes'] = gaps
+    values['unsupported_cases'] = list(aside)
     path = tmp_path / 'gaps.json'
     path.write_text(json.dumps(values))
     return load_profile(str(path))
@@ -73,3 +75,14 @@ def test_other_routes_are_judged_as_ever(tmp_path):
 def test_malformed_missing_routes_are_refused(tmp_path, gaps):
     with pytest.raises(ProfileError, match='missing_routes'):
         profile_with(tmp_path, gaps)
+
+
+def test_a_case_set_aside_is_unsupported_with_the_reason(tmp_path):
+    target = StubTarget(profile_with(tmp_path, [], [
+        {'cases': ['CONTRACT-x*'], 'why': 'the adapter decides it'}]))
+    result = run_case(asking_for('/echo'), target)
+    assert result.verdict == UNSUPPORTED
+    assert 'sets this case aside: the adapter decides it' in result.observed
+    other = Case('CONTRACT-y', 'here', MUST, 'r',
+                 lambda probe: probe.expect(False, 'x', 'y'), 'static')
+    assert run_case(other, target).verdict == FAIL

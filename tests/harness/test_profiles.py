@@ -1,8 +1,11 @@
 """Profiles: loading, validation, and the errors a user sees."""
+import fnmatch
 import json
 
 import pytest
+from mpy_http_conformance import fixture_module
 
+from conformance.case import all_cases
 from conformance.profile import ProfileError, load_profile, profile_names
 from conformance.targets import default_profile
 
@@ -20,6 +23,8 @@ def test_unknown_profile_names_the_known_ones():
 
 @pytest.mark.parametrize('values, message', [
     ({'name': 'x', 'body_limit': 1, 'line_limit': 1}, 'missing'),
+    ({'name': 'x', 'read_timeout': 1, 'field_line_limit': '1'},
+     'field_line_limit must be int'),
     ({'name': 'x', 'body_limit': '1', 'line_limit': 1, 'read_timeout': 1},
      'body_limit must be int'),
     ({'name': 'x', 'body_limit': 1, 'line_limit': 1, 'read_timeout': 1,
@@ -94,3 +99,63 @@ def test_each_board_target_has_its_own_profile():
     assert default_profile('rp2') == 'rp2'
     assert default_profile('micropython') == 'reference-micropython'
     assert 'board' not in profile_names()
+
+
+def test_the_contracts_numbers_are_the_defaults(tmp_path):
+    contract = fixture_module('contract_numbers')
+    path = tmp_path / 'plain.json'
+    path.write_text(json.dumps({'name': 'plain', 'read_timeout': 1}))
+    profile = load_profile(str(path))
+    assert (profile.body_limit, profile.body_buffer, profile.line_limit) == (
+        contract.BODY_LIMIT, contract.BODY_BUFFER, contract.LINE_LIMIT)
+    # line_limit stands for both kinds of line unless one is said
+    assert profile.request_line_limit == profile.field_line_limit == \
+        contract.LINE_LIMIT
+    assert load_profile('reference').line_limit == contract.LINE_LIMIT
+
+
+def test_each_kind_of_line_has_its_limit_or_none(tmp_path):
+    path = tmp_path / 'lines.json'
+    path.write_text(json.dumps(dict(BASE, line_limit=100,
+                                    field_line_limit=None)))
+    profile = load_profile(str(path))
+    assert profile.request_line_limit == 100
+    assert profile.field_line_limit is None  # declared: no such limit
+    assert not profile.supports('field_line_limit')
+    # a line that must be accepted: the declared limit, else the contract's
+    assert profile.line_at_limit('request_line_limit') == 100
+    assert profile.line_at_limit('field_line_limit') == \
+        fixture_module('contract_numbers').LINE_LIMIT
+    again = profile.replace(read_timeout=2)  # a copy keeps "none"
+    assert again.field_line_limit is None and again.request_line_limit == 100
+
+
+@pytest.mark.parametrize('entries', [
+    [{'cases': 'CONTRACT-*', 'why': 'w'}], [{'cases': [], 'why': 'w'}],
+    [{'cases': ['CONTRACT-*']}], [{'cases': ['CONTRACT-*'], 'why': ''}],
+    [{'cases': [''], 'why': 'w'}], ['CONTRACT-*']])
+def test_malformed_unsupported_cases_are_refused(tmp_path, entries):
+    path = tmp_path / 'bad.json'
+    path.write_text(json.dumps(dict(BASE, unsupported_cases=entries)))
+    with pytest.raises(ProfileError, match='unsupported_cases'):
+        load_profile(str(path))
+
+
+def test_cases_set_aside_by_pattern(tmp_path):
+    path = tmp_path / 'aside.json'
+    path.write_text(json.dumps(dict(BASE, unsupported_cases=[
+        {'cases': ['RFC9112-6.3-cl-*', 'CONTRACT-413-chunked'],
+         'why': 'the adapter reads bodies'}])))
+    profile = load_profile(str(path))
+    assert profile.unsupported_case('RFC9112-6.3-cl-plus') == \
+        'the adapter reads bodies'
+    assert profile.unsupported_case('CONTRACT-413-chunked')
+    assert profile.unsupported_case('CONTRACT-413-content-length') is None
+
+
+@pytest.mark.parametrize('name', profile_names())
+def test_every_pattern_a_profile_sets_aside_names_cases(name):
+    ids = [c.id for c in all_cases()]
+    for entry in load_profile(name).unsupported_cases:
+        for pattern in entry['cases']:
+            assert fnmatch.filter(ids, pattern), (name, pattern)
