@@ -32,7 +32,7 @@ from conformance.wire import Connection, build_request, show_bytes
 
 # how the set-asides of a server with its own application read
 NEEDS_CONTRACT = 'needs the fixture contract'
-NEEDS_LIMITS = 'needs the server\'s limits'
+NEEDS_PROFILE = 'needs a profile of the server\'s own'
 MISSING_PATH = '/no/such/resource'  # a path no server is asked to serve
 SETTLE_FLOOR = 0.3  # seconds
 SETTLE_ROUND_TRIPS = 10
@@ -40,6 +40,15 @@ CLOSE_FLOOR = 2.0  # seconds allowed for a staged close
 # A short wait stays below this share of any timeout of the server's own,
 # so that the server's timeout never decides what the wait sees
 CLEAR_OF_TIMEOUT = 0.8
+
+
+def profile_needed(what, profile):
+    """Why a case is set aside on a server with its own application whose
+    profile (``profile``, the default) declares nothing of it."""
+    return ('%s: its %s (the %s profile holds the contract\'s figures and '
+            'features, not those of a server with its own application: '
+            'declare them in a profile of its own, --profile)' % (
+                NEEDS_PROFILE, what, profile))
 
 
 def longest_wait(profile, round_trip):
@@ -101,11 +110,7 @@ class Exchanges:
         them; the default profile of a server with its own application
         holds only the contract's, so the case is set aside."""
         if not self.target.limits_declared:
-            raise Unsupported(
-                '%s: the server\'s %s; its profile (%s) holds the contract\'s '
-                'limits, not those of a server with its own application: '
-                'declare them in a profile of its own (--profile)' % (
-                    NEEDS_LIMITS, name, self.profile.name))
+            raise Unsupported(profile_needed(name, self.profile.name))
         return getattr(self.profile, name)
 
     def carrier(self, method, path):

@@ -66,12 +66,15 @@ class Result:
 
 def run_case(case, target, options=None):
     """Run one case against a target; returns a Result, never raises."""
-    from conformance.exchanges import NEEDS_CONTRACT
+    from conformance.exchanges import NEEDS_CONTRACT, profile_needed
     from conformance.probe import Probe
     if not case.any_server and not target.contract:
         return Result(case, UNSUPPORTED, observed='%s: a rule of '
                       'fixtures/CONTRACT.md about its routes (the server '
                       'serves its own application)' % NEEDS_CONTRACT)
+    if case.needs and not target.limits_declared:
+        return Result(case, UNSUPPORTED, observed=profile_needed(
+            ', '.join(case.needs), target.profile.name))
     missing = [f for f in case.needs if not target.profile.supports(f)]
     if missing:
         return Result(case, UNSUPPORTED, observed='the %s profile declares '

@@ -13,7 +13,7 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
-from conformance.exchanges import NEEDS_CONTRACT, NEEDS_LIMITS
+from conformance.exchanges import NEEDS_CONTRACT, NEEDS_PROFILE
 from conformance.verdicts import (BLOCKED, ERROR, FAIL, INFO, NON_STRICT,
                                   PASS, UNSUPPORTED, VERDICTS, fails_run)
 
@@ -46,10 +46,10 @@ def judged_line(run):
     parts = ['judged %d of %d cases' % (judged, len(results))]
     if aside:
         why = [sum(r.observed.startswith(reason) for r in aside)
-               for reason in (NEEDS_CONTRACT, NEEDS_LIMITS)]
+               for reason in (NEEDS_CONTRACT, NEEDS_PROFILE)]
         parts.append('set aside %d (%s)' % (len(aside), ', '.join(
             '%d %s' % (n, reason) for n, reason in (
-                (why[0], NEEDS_CONTRACT), (why[1], NEEDS_LIMITS),
+                (why[0], NEEDS_CONTRACT), (why[1], NEEDS_PROFILE),
                 (len(aside) - sum(why), 'not offered by the profile'))
             if n)))
     if blocked:

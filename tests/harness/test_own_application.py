@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 TWO_ROUTES = os.path.join(ROOT, 'tests', 'harness', 'apps', 'two_routes.py')
 # protocol defects of microdot 1.3.4 that need no contract route to show
 MICRODOT_1_DEFECTS = ['RFC9112-3.2-host-missing',
-                      'RFC9110-9.1-method-case-sensitive',
+                      'RFC9112-3.2-host-twice',
                       'RFC9112-6.3-cl-underscore',
                       # "GET http://host/ HTTP/1.1" is answered 404
                       'RFC9112-3.2.2-absolute-form']

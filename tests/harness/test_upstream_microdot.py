@@ -17,7 +17,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 # Defects each version is known to have (see its source): each must FAIL.
 COMMON_DEFECTS = [
     'RFC9110-15.5.6-405-allow',           # 405 without Allow
-    'RFC9110-9.1-method-case-sensitive',  # "get" served as GET
     # Content-Length read with int(): "1_0" is 10, a fullwidth "5" is 5
     'RFC9112-6.3-cl-underscore',
     'RFC9112-6.3-cl-fullwidth-digit',
