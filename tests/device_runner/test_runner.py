@@ -18,6 +18,7 @@ import urllib.request
 import pytest
 
 from device_runner.emulator import Emulator
+from device_runner.provision import reference_modules
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -193,7 +194,7 @@ def test_the_wifi_demo_runs_unchanged(tmp_path):
     host_port = free_port()
     flash = tmp_path / 'flash'
     (flash / 'lib').mkdir(parents=True)
-    for name in ('microdot.py', 'microdot_http.py', 'microdot_server.py'):
+    for name in reference_modules():
         shutil.copy(os.path.join(ROOT, 'reference', name), flash / 'lib')
     shutil.copy(os.path.join(HERE, 'wifi_demo.py'), flash / 'main.py')
     with Emulator(flash, wifi_ssid='ssid', wifi_password='password',
