@@ -6,6 +6,7 @@ against it, and PASS (or INFO) against the reference as it is.
 """
 import pytest
 
+import app as fixture  # fixtures/app.py
 from breakage import Breakage
 from conformance.case import (ERROR, FAIL, INFO, NON_STRICT, PASS,
                               UNSUPPORTED, REGISTRY, all_cases, run_case)
@@ -28,10 +29,10 @@ def test_case_fails_against_its_mutant(case):
     mutant = MUTANTS.get(case.id)
     assert mutant is not None, 'no mutant in tests/selftest/mutants proves ' \
         'that %s can fail' % case.id
-    breakage = Breakage()
+    breakage = Breakage(fixture.app)
     try:
         mutant(breakage)
-        with serving() as target:
+        with serving(breakage.server_class()) as target:
             result = run_case(case, target, OPTIONS)
     finally:
         breakage.undo()
