@@ -285,9 +285,21 @@ class Response:
 
     A response whose ``takeover`` is set is given the connection once its
     head (and body, if any) are written: the server awaits
-    ``takeover(request, connection)`` (a coroutine function; ``connection``
-    offers ``recv()``, ``write(data)``, ``drain()`` and ``sock``), then
-    closes the connection. A protocol upgrade (101) is written so.
+    ``takeover(request, connection, received)`` (a coroutine function;
+    ``received`` holds what the client sent after the request, already
+    received; ``connection`` offers ``await recv()``, ``write(data)``,
+    ``await drain()`` and ``sock``), then closes the connection. A
+    protocol upgrade (101) is written so::
+
+        async def echo(request, connection, received):
+            while received:
+                connection.write(received)
+                await connection.drain()
+                received = await connection.recv()
+
+        res = Response(status_code=101, headers={'Upgrade': 'echo',
+                                                 'Connection': 'Upgrade'})
+        res.takeover = echo
     """
     #: File extensions and their content types, for ``send_file``.
     types_map = {'css': 'text/css', 'gif': 'image/gif', 'html': 'text/html',

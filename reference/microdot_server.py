@@ -333,8 +333,12 @@ class Server:
                 else:
                     sock, peer = await loop.sock_accept(listener)
                 sock.setblocking(False)
-                asyncio.create_task(self.handle(
-                    self.connection_class(sock, peer, ssl)))
+                handler = self.handle(self.connection_class(sock, peer, ssl))
+                try:
+                    asyncio.create_task(handler)
+                except BaseException:
+                    handler.close()  # never started
+                    raise
             except asyncio.CancelledError:
                 if self.stopping:
                     return  # stop() asked for it
@@ -457,7 +461,8 @@ class Server:
                                     req.path if req else '-',
                                     res.status_code))
             if res.takeover is not None:
-                await res.takeover(req, conn)
+                data, p.buf = p.buf, b''
+                await res.takeover(req, conn, data)
                 return False
             conn.expect(IDLE)
         if app.shutdown_requested and app.server is self:

@@ -813,3 +813,33 @@ def test_plain_handler_raising_stopiteration_is_500(serve):
     assert c.response().status == 500
     c.get('/')
     assert c.response().body == b'index'
+
+
+def test_a_response_takes_the_connection_over(serve):
+    # a protocol upgrade over a real connection: after the 101 the taker
+    # reads and writes the socket itself, then the server closes it
+    app = basic_app()
+
+    async def echo(req, conn, received):
+        while received != b'bye':
+            if received:
+                conn.write(received.upper())
+                await conn.drain()
+            received = await conn.recv()
+
+    @app.route('/upgrade')
+    def upgrade(req):
+        res = Response(status_code=101, headers={'Upgrade': 'echo',
+                                                 'Connection': 'Upgrade'})
+        res.takeover = echo
+        return res
+
+    c = serve(app).client()
+    c.send(b'GET /upgrade HTTP/1.1\r\nHost: a\r\nUpgrade: echo\r\n\r\nhi')
+    res = c.response(head=True)
+    assert (res.status, res.headers['upgrade']) == (101, 'echo')
+    assert c.take(2) == b'HI'
+    c.send(b'there')
+    assert c.take(5) == b'THERE'
+    c.send(b'bye')
+    assert c.closed_by_server(2)
