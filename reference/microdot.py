@@ -222,15 +222,7 @@ class Request:
         elif name == 'after_request_handlers':
             value = []
         elif name in ('args', 'cookies', 'json', 'form'):
-            forms = load('microdot_forms')
-            if name == 'args':
-                value = forms.MultiDict()
-            elif name == 'cookies':
-                value = forms.parse_cookies(self.headers.get('Cookie', ''))
-            else:
-                value = forms.parsed_body(self, 'application/json'
-                                          if name == 'json' else
-                                          'application/x-www-form-urlencoded')
+            value = load('microdot_forms').request_attribute(self, name)
         else:
             raise AttributeError(name)
         setattr(self, name, value)
@@ -537,15 +529,7 @@ class Microdot:
     def mount(self, subapp, url_prefix=''):
         """Add a sub-application's routes (under ``url_prefix``), hooks and
         error handlers to this application."""
-        for methods, pattern, handler in subapp.url_map:
-            self.url_map.append(
-                (methods, URLPattern(url_prefix + pattern.url_pattern),
-                 handler))
-        self.before_request_handlers += subapp.before_request_handlers
-        self.after_request_handlers += subapp.after_request_handlers
-        self.after_error_request_handlers += \
-            subapp.after_error_request_handlers
-        self.error_handlers.update(subapp.error_handlers)
+        load('microdot_routing').mount(self, subapp, url_prefix)
 
     @staticmethod
     def abort(status_code, reason=None):
@@ -578,17 +562,7 @@ class Microdot:
     def allowed_methods(self, path):
         """The methods the routes matching ``path`` (all routes for ``*``)
         allow, with HEAD beside GET and OPTIONS; empty when none match."""
-        allow = []
-        for methods, pattern, _ in self.url_map:
-            if path == '*' or pattern.match(path) is not None:
-                for m in methods:
-                    if m not in allow:
-                        allow.append(m)
-        if allow:
-            if 'GET' in allow and 'HEAD' not in allow:
-                allow.append('HEAD')
-            allow.append('OPTIONS')
-        return allow
+        return load('microdot_routing').allowed_methods(self, path)
 
     def default_options_handler(self, req):
         allow = self.allowed_methods(req.path)

@@ -2,8 +2,9 @@
 microdot_chunked: chunked request bodies (RFC 9112 section 7.1), decoded
 ========================================================================
 
-Loaded by ``microdot_http`` with the first chunked body, so that a server
-that never gets one does not hold this code. The decoder reads from its
+Loaded by ``microdot_http`` with the first request that has a
+Transfer-Encoding (``check_codings``), so that a server that never gets
+one does not hold this code. The decoder reads from its
 ``Protocol``'s buffer and hands out the chunks' data; the protocol's
 ``body(n)`` asks it::
 
@@ -106,6 +107,23 @@ class Chunked:
         """A trailer line, dropped; True for the empty one that ends the
         body."""
         return not line
+
+
+def check_codings(coding):
+    """A request's Transfer-Encoding: chunked must be its only coding, and
+    last (else 400); another coding before it is not implemented (501). The
+    elements are trimmed of SP and HTAB only ('chunked\\xa0' is not
+    'chunked'); empty ones are ignored (``, chunked`` is chunked: RFC 9110
+    5.6.1)."""
+    codings = []
+    for c in coding.lower().split(','):
+        c = c.strip(' \t')
+        if c:
+            codings.append(c)
+    if not codings or codings[-1] != 'chunked':
+        raise HTTPError(400)
+    if len(codings) > 1:
+        raise HTTPError(501)
 
 
 def _skip(data, i, chars):

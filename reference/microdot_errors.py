@@ -38,7 +38,7 @@ async def error_response(app, req, status_code, reason=None):
     if status_code in app.error_handlers:
         try:
             res = microdot_server.make_response(await microdot_server.invoke(
-                app.error_handlers[status_code], req))
+                app.error_handlers[status_code], req, None))
         except Exception as exc:
             print_exception(exc)
     if res is None:
@@ -61,7 +61,7 @@ async def exception_response(app, req, exc):
             try:
                 return microdot_server.make_response(
                     await microdot_server.invoke(app.error_handlers[cls],
-                                                 req, exc))
+                                                 req, None, exc))
             except Exception as exc2:
                 print_exception(exc2)
             break

@@ -167,6 +167,17 @@ class BytesStream:
         return self.data
 
 
+def request_attribute(request, name):
+    """What ``request.args``, ``.cookies``, ``.json`` or ``.form`` holds
+    (see ``microdot.Request``), made when first asked for."""
+    if name == 'args':
+        return MultiDict()
+    if name == 'cookies':
+        return parse_cookies(request.headers.get('Cookie', ''))
+    return parsed_body(request, 'application/json' if name == 'json' else
+                       'application/x-www-form-urlencoded')
+
+
 _PARSERS = {'application/json': json.loads,
             'application/x-www-form-urlencoded': parse_urlencoded}
 

@@ -357,15 +357,8 @@ class Protocol:
             # Both framings at once is how requests are smuggled: refuse it.
             if length is not None or version == '1.0':
                 raise HTTPError(400)
-            codings = []
-            for c in coding.lower().split(','):
-                c = c.strip(' \t')
-                if c:
-                    codings.append(c)
-            if not codings or codings[-1] != 'chunked':
-                raise HTTPError(400)
-            if len(codings) > 1:
-                raise HTTPError(501)
+            import microdot_chunked
+            microdot_chunked.check_codings(coding)
             return None
         if length is None:
             return 0

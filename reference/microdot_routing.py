@@ -1,9 +1,11 @@
 """
-microdot_routing: URL patterns with arguments
-=============================================
+microdot_routing: URL patterns with arguments, and the rarer routing
+=====================================================================
 
 ``microdot.URLPattern`` compares a static pattern itself, and hands a
-pattern with ``<arguments>`` to this module (loaded with the first one)::
+pattern with ``<arguments>`` to this module (loaded with the first one);
+``Microdot`` hands it what routing few requests need: the methods a path
+allows (OPTIONS, 405) and mounting a sub-application::
 
     >>> from microdot import URLPattern
     >>> URLPattern('/files/<path:name>').match('/files/a/b%20c.txt')
@@ -15,7 +17,7 @@ path segment would exhaust its stack: the built-in types (``string``,
 only a pattern that needs one (``re:`` or ``path`` before the end) gets a
 compiled regular expression (it also costs heap).
 """
-from microdot import HTTPException, load
+from microdot import HTTPException, URLPattern, load
 
 _TYPES = {'string': '[^/]+', 'int': '-?[0-9]+', 'path': '.+'}
 
@@ -109,3 +111,32 @@ def split(segments, path):
                     return None
             found.append(part)
     return found
+
+
+def allowed_methods(app, path):
+    """``Microdot.allowed_methods``: the methods the routes matching
+    ``path`` (all routes for ``*``) allow, with HEAD beside GET and
+    OPTIONS; empty when none match."""
+    allow = []
+    for methods, pattern, _ in app.url_map:
+        if path == '*' or pattern.match(path) is not None:
+            for m in methods:
+                if m not in allow:
+                    allow.append(m)
+    if allow:
+        if 'GET' in allow and 'HEAD' not in allow:
+            allow.append('HEAD')
+        allow.append('OPTIONS')
+    return allow
+
+
+def mount(app, subapp, url_prefix):
+    """``Microdot.mount``: a sub-application's routes (under
+    ``url_prefix``), hooks and error handlers added to ``app``'s."""
+    for methods, pattern, handler in subapp.url_map:
+        app.url_map.append(
+            (methods, URLPattern(url_prefix + pattern.url_pattern), handler))
+    app.before_request_handlers += subapp.before_request_handlers
+    app.after_request_handlers += subapp.after_request_handlers
+    app.after_error_request_handlers += subapp.after_error_request_handlers
+    app.error_handlers.update(subapp.error_handlers)

@@ -602,12 +602,16 @@ async def dispatch(app, req, stream=None):
         if isinstance(f, dict):
             res = Response(headers=f)
         else:
+            # req.stream follows the kind of code that reads it: awaited
+            # in async code, blocking in plain functions
             for handler in app.before_request_handlers:
-                res = await _call(handler, req, stream)
+                req.set_blocking(not is_async(handler))
+                res = await invoke(handler, req, stream)
                 if res:
                     break
             if not res:
-                res = await _call(f, req, stream, **req.url_args)
+                req.set_blocking(not is_async(f))
+                res = await invoke(f, req, stream, **req.url_args)
         res = make_response(res)
         after = app.after_request_handlers
         # the request's own, if it registered any (asking for the attribute
@@ -616,7 +620,7 @@ async def dispatch(app, req, stream=None):
         if own:
             after = after + own
         for handler in after:
-            res = make_response(await invoke(handler, req, res) or res)
+            res = make_response(await invoke(handler, req, None, res) or res)
         return res
     except HTTPException as exc:
         res = await load('microdot_errors').error_response(
@@ -631,7 +635,7 @@ async def dispatch(app, req, stream=None):
                                                                exc)
     for handler in app.after_error_request_handlers:
         try:
-            res = make_response(await invoke(handler, req, res) or res)
+            res = make_response(await invoke(handler, req, None, res) or res)
         except Exception as exc:
             print_exception(exc)
     return res
@@ -650,29 +654,17 @@ def make_response(res):
     return Response(res)
 
 
-async def invoke(f, *args, **kwargs):
-    """Call a handler or hook, plain or async, and wait for its result. On
-    CPython a plain function runs in a worker thread (microdot_cpython), so
-    that blocking work leaves the event loop free; MicroPython has no
-    threads to spare, so there it runs in place."""
+async def invoke(f, req, stream, *args, **kwargs):
+    """Call a handler or hook, ``f(req, *args, **kwargs)``, plain or async,
+    and wait for its result. On CPython a plain function runs in a worker
+    thread (microdot_cpython), so that blocking work leaves the event loop
+    free; MicroPython has no threads to spare, so there it runs in place,
+    after the request's body (``stream``, or None) is received: a plain
+    function's read never waits for the client."""
     if is_async(f):
-        return await f(*args, **kwargs)
-    if MICROPYTHON:
-        return f(*args, **kwargs)
-    return await load('microdot_cpython').invoke(f, *args, **kwargs)
-
-
-async def _call(f, req, stream, **kwargs):
-    # Call a route handler or before-request hook. ``req.stream`` follows
-    # its kind: awaited reads for async code, blocking ones for plain code.
-    # MicroPython runs plain code in the event loop, so there the body is
-    # received first: a plain handler's read never waits for the client.
-    if is_async(f):
-        req.set_blocking(False)
-        return await f(req, **kwargs)
-    req.set_blocking(True)
-    if MICROPYTHON:
-        if stream is not None and not stream.done:
-            await stream.read_ahead()
-        return f(req, **kwargs)
-    return await invoke(f, req, **kwargs)
+        return await f(req, *args, **kwargs)
+    if not MICROPYTHON:
+        return await load('microdot_cpython').invoke(f, req, *args, **kwargs)
+    if stream is not None and not stream.done:
+        await stream.read_ahead()
+    return f(req, *args, **kwargs)
