@@ -34,13 +34,16 @@ client that finds no place within ``ADMIT_WAIT`` seconds gets ``BUSY``.
 
 The server closes a connection in stages (RFC 9112 9.6), so that input it
 left unread does not turn the close into a reset that destroys the last
-response on its way (see ``Connection.close``).
+response on its way (see ``Connection.close`` and
+``microdot_body.linger``).
 
-Seams: a subclass of ``Server`` may change ``head`` (a response's head
-bytes), ``send`` (writing a response), ``send_pieces``, ``admit`` and
-``BUSY``, and give other classes in ``protocol_class`` (the
-``microdot_http.Protocol`` of each connection), ``connection_class`` and
-``stream_class`` (a request's body, as handlers read it).
+Seams: a subclass of ``Server`` may change ``read_request``, ``head`` (a
+response's head bytes), ``send`` (writing a response), ``send_pieces``,
+``admit`` and ``BUSY``, and give other classes in ``protocol_class`` (the
+``microdot_http.Protocol`` of each connection), ``connection_class`` (on
+CPython, a subclass of ``microdot_cpython.Connection``) and
+``stream_class`` (``microdot_body.Stream``: a request's body, as handlers
+read it).
 
 Applications do not import this module: ``app.run()`` and
 ``app.start_server()`` do.
@@ -135,6 +138,7 @@ class Connection:
     (``expire``), and ``recv`` raises HTTPError(408). ``write`` sends what
     the socket takes at once and keeps the rest for ``drain``.
     """
+
     def __init__(self, sock, peer, ssl=None):
         self.sock = sock
         self.peer = peer
@@ -343,8 +347,9 @@ class Server:
                 if self.stopping:
                     return  # stop() asked for it
                 raise
-            except OSError:
-                pass  # the client left before it was accepted
+            except OSError:  # the client left before it was served
+                if sock is not None:
+                    sock.close()
             except Exception as exc:  # MemoryError, most likely
                 gc.collect()
                 if sock is not None:
