@@ -34,16 +34,17 @@ def ratios(results):
             found.append(_ratio('p99 latency ms', interpreter, scenario,
                                 baseline, pair[0]['latency_ms']['p99'],
                                 pair[1]['latency_ms']['p99']))
-    heap = {(r['implementation'], r['form']): r
-            for r in results.get('heap', [])}
-    for (implementation, form), row in sorted(heap.items()):
-        base = heap.get((MICRODOT_1, form))
-        if implementation != 'reference' or base is None:
-            continue
-        for measure in ('defined', 'serving'):
-            found.append(_ratio('heap %s (%s)' % (measure, form),
-                                'micropython', '', MICRODOT_1,
-                                row[measure], base[measure]))
+    for app, name in (('two_route', ''), ('fixture', 'fixture app ')):
+        heap = {(r['implementation'], r['form']): r
+                for r in results.get('heap', {}).get(app, [])}
+        for (implementation, form), row in sorted(heap.items()):
+            base = heap.get((MICRODOT_1, form))
+            if implementation != 'reference' or base is None:
+                continue
+            for measure in ('defined', 'serving'):
+                found.append(_ratio('heap %s%s (%s)' % (name, measure, form),
+                                    'micropython', '', MICRODOT_1,
+                                    row[measure], base[measure]))
     smallest = {r['implementation']: r['heap_size']
                 for r in results.get('min_heap', [])}
     if smallest.get('reference') and smallest.get(MICRODOT_1):

@@ -107,17 +107,18 @@ class Server(ServerProcess):
 
 @contextlib.contextmanager
 def serving(implementation, interpreter, script=HELLO_APP, heap_size=None,
-            folder=None, fixture=False, ready_path='/'):
+            folder=None, fixture=False, ready_path='/', args=()):
     """A running server, answering ``GET ready_path``; stopped on exit.
-    With ``fixture``, the script is the conformance fixture app."""
+    With ``fixture``, the script is the conformance fixture app; else it
+    gets ``args`` and the port as its arguments."""
     port = free_port()
     if fixture:
         argv, env = fixture_command(_target_name(interpreter), port,
                                     heap_size=heap_size,
                                     modules=folder or modules(implementation))
     else:
-        argv, env = command(implementation, interpreter, script, [str(port)],
-                            heap_size, folder)
+        argv, env = command(implementation, interpreter, script,
+                            list(args) + [str(port)], heap_size, folder)
     with tempfile.TemporaryDirectory(prefix='bench-') as tmp:
         server = Server(argv, env, port, os.path.join(tmp, 'server.log'))
         try:

@@ -2,7 +2,7 @@
 
     python -m device_runner provision --port /dev/ttyUSB0 --wifi-ssid lab
     python -m device_runner provision --port emu     # an emulated board, until Ctrl-C
-    python -m device_runner provision --port emu --heap-size 196608   # ... with an ESP32's heap
+    python -m device_runner provision --port emu --heap-size 163840   # ... with an ESP32's heap
     python -m device_runner monitor --port /dev/ttyUSB0 --seconds 30
     python -m device_runner reset --port /dev/ttyUSB0 --wait
     python -m device_runner status --port /dev/ttyUSB0

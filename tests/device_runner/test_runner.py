@@ -18,6 +18,7 @@ import urllib.request
 import pytest
 
 from device_runner.emulator import Emulator
+from device_runner.provision import FIXTURE_LIBRARY, reference_modules
 from mpy_http_conformance.process import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -86,11 +87,14 @@ def test_provision_serves_the_fixture_and_skips_unchanged_files(tmp_path):
         url = done.stdout.split('READY ', 1)[1].split()[0]
         assert url.startswith('http://127.0.0.1:')
         assert get(url + '/') == 'conformance fixture'
-        assert '15 of 15 files differ' in done.stdout
+        # the reference's modules and the app's library, the app, main.py,
+        # its files, the canary
+        files = len(reference_modules()) + len(FIXTURE_LIBRARY) + 11
+        assert '%d of %d files differ' % (files, files) in done.stdout
 
         again, _ = provision(emulator.port, tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
-        assert '0 of 15 files differ' in again.stdout
+        assert '0 of %d files differ' % files in again.stdout
         log = (tmp_path / 'serial.log').read_text()
         assert 'CONFORMANCE READY' in log and '# ' in log
 
@@ -188,7 +192,7 @@ def test_the_wifi_demo_runs_unchanged(tmp_path):
     host_port = free_port()
     flash = tmp_path / 'flash'
     (flash / 'lib').mkdir(parents=True)
-    for name in ('microdot.py', 'microdot_http.py', 'microdot_server.py'):
+    for name in reference_modules():
         shutil.copy(os.path.join(ROOT, 'reference', name), flash / 'lib')
     shutil.copy(os.path.join(HERE, 'wifi_demo.py'), flash / 'main.py')
     with Emulator(flash, wifi_ssid='ssid', wifi_password='password',
@@ -246,8 +250,9 @@ def test_mpy_provisioning(tmp_path):
         assert done.returncode == 0, done.stdout + done.stderr
         assert 'compiling to .mpy' in done.stdout
         lib = sorted(os.listdir(emulator.flash_dir / 'lib'))
-        assert lib == ['contract_numbers.mpy', 'microdot.mpy',
-                       'microdot_http.mpy', 'microdot_server.mpy']
+        assert lib == sorted(name[:-3] + '.mpy' for name in
+                             reference_modules() + list(FIXTURE_LIBRARY))
+        assert 'microdot_test_client.mpy' not in lib
         url = done.stdout.split('READY ', 1)[1].split()[0]
         assert json.loads(get(url + '/echo/path/J%C3%B6rg')) == {
             'name': 'J\u00f6rg'}

@@ -96,10 +96,19 @@ def test_a_short_bench_run_writes_its_json(tmp_path):
         assert r['survived'] is True
 
     heap = results['heap']
-    assert [(r['implementation'], r['form']) for r in heap] == [
-        ('reference', '.py'), ('reference', '.mpy')]
-    for r in heap:
-        assert 0 < r['defined'] < r['serving'] and r['growth_requests'] == 200
+    for app in ('two_route', 'fixture'):
+        assert [(r['implementation'], r['form']) for r in heap[app]] == [
+            ('reference', '.py'), ('reference', '.mpy')]
+        for r in heap[app]:
+            assert 0 < r['defined'] < r['serving']
+    assert [r['growth_requests'] for r in heap['two_route']] == [200, 200]
+    # the fixture loads what the two routes never need
+    assert all(f['serving'] > t['serving']
+               for t, f in zip(heap['two_route'], heap['fixture']))
+    modules = [r['module'] for r in heap['modules']]
+    assert modules[:4] == ['microdot', 'asyncio', 'microdot_http',
+                           'microdot_server']
+    assert all(r['bytes'] >= 0 for r in heap['modules'])
 
     # reference / bare on both interpreters, each scenario, two measures
     throughput = [r for r in results['ratios'] if r['scenario']]

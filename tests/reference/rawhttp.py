@@ -72,6 +72,10 @@ class Client:
         data, self.buf = self.buf[:n], self.buf[n:]
         return data
 
+    def take(self, n):
+        """The next ``n`` bytes the server sends, whatever they are."""
+        return self._take(n)
+
     def response(self, head=False):
         version, status, reason = self._line().decode().split(' ', 2)
         assert version == 'HTTP/1.1'

@@ -1175,3 +1175,160 @@ def test_dispatch_request_runs_the_route(app):
                   NoCaseDict({'Host': 'a'}))
     res = asyncio.run(app.dispatch_request(req))
     assert (res.status_code, res.body) == (200, b'{"n": 7}')
+
+
+# ------------------------------------------------------------- the clock
+
+@pytest.mark.parametrize('year, weekday, date', [
+    (2025, 1, 'Tue, 04 Mar 2025 05:06:07 GMT'),
+    (2024, 0, 'Mon, 04 Mar 2024 05:06:07 GMT'),
+    (2023, 5, None), (2000, 5, None), (1970, 2, None)])
+def test_date_only_when_the_clock_is_set(app, client, monkeypatch, year,
+                                         weekday, date):
+    # a board without a time source starts in 2000 (or 1970): no Date
+    import time
+    fake = time.struct_time((year, 3, 4, 5, 6, 7, weekday, 63, 0))
+    monkeypatch.setattr(time, 'time', lambda: 1e9 + year)
+    monkeypatch.setattr(time, 'gmtime', lambda *a: fake)
+    app.route('/')(lambda req: 'x')
+    assert client.get('/').headers.get('Date') == date
+
+
+def test_the_date_is_made_once_a_second(app, monkeypatch):
+    import time
+    calls = []
+    gmtime = time.gmtime
+    monkeypatch.setattr(time, 'gmtime', lambda *a: calls.append(a) or
+                        gmtime(*a))
+    monkeypatch.setattr(time, 'time', lambda: 1750000000.5)
+    app.route('/')(lambda req: 'x')
+    raw = exchange(app, b'GET / HTTP/1.1\r\nHost: a\r\n\r\n' * 3)
+    assert raw.count(b'Date: Sun, 15 Jun 2025 15:06:40 GMT') == 3
+    assert len(calls) == 1
+
+
+# ------------------------------------------------ what the head says of it
+
+class ClosingBody:
+    closed = False
+
+    def read(self, n):
+        return b'content'
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize('body', ['status 205', ['a', 'b'], ClosingBody()])
+def test_205_drops_its_content_and_says_so(app, body):
+    # RFC 9110 15.3.6: a 205 has no content; a length of 0 tells the client
+    res = Response(body, 205, {'Transfer-Encoding': 'chunked'})
+    given = res.body
+    app.route('/')(lambda req: res)
+    status, headers, content = split_response(exchange(
+        app, b'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'))
+    assert status == 'HTTP/1.1 205 Reset Content'
+    assert 'Content-Length: 0' in headers and content == b''
+    assert not [h for h in headers if h.startswith('Transfer-Encoding')]
+    if isinstance(body, ClosingBody):
+        assert body.closed
+    assert res.body is given  # the application's response is left alone
+
+
+def test_the_response_is_not_changed_by_sending_it(app, client):
+    res = Response('hi', headers={'X-A': '1'})
+    app.route('/')(lambda req: res)
+    assert client.get('/').headers['Content-Length'] == '2'
+    assert dict(res.headers) == {'X-A': '1'}
+
+
+def test_default_content_type_with_charset_is_kept(app, client):
+    Response.default_content_type = 'text/html; charset=latin-1'
+    app.route('/')(lambda req: 'x')
+    assert client.get('/').headers['Content-Type'] == \
+        'text/html; charset=latin-1'
+
+
+def test_complete_fills_in_what_the_body_implies():
+    res = Response('h\xe9')
+    res.complete()
+    assert dict(res.headers) == {'Content-Length': '3',
+                                 'Content-Type': 'text/plain; charset=UTF-8'}
+
+
+# --------------------------------------------------- taking the connection
+
+def test_a_response_can_take_the_connection_over(app):
+    # e.g. a protocol upgrade: the 101's head goes out, then the taker has
+    # the connection, then the server closes it
+    async def takeover(req, conn, received):
+        conn.write(b'echo:' + received)
+        await conn.drain()
+
+    @app.route('/upgrade')
+    def upgrade(req):
+        res = Response(status_code=101, headers={'Upgrade': 'echo',
+                                                 'Connection': 'Upgrade'})
+        res.takeover = takeover
+        return res
+
+    raw = exchange(app, b'GET /upgrade HTTP/1.1\r\nHost: a\r\n'
+                   b'Upgrade: echo\r\n\r\nhello')
+    head, _, rest = raw.partition(b'\r\n\r\n')
+    assert head.startswith(b'HTTP/1.1 101 Switching Protocols\r\n')
+    assert rest == b'echo:hello'
+
+
+# ---------------------------------------------------- bodies as a stream
+
+class PiecesConnection:
+    """The server's view of a client that sends ``pieces`` one by one."""
+
+    def __init__(self, *pieces):
+        self.pieces = list(pieces)
+
+    def recv_now(self):
+        return self.pieces.pop(0) if self.pieces else b''
+
+    async def recv(self):
+        return self.recv_now()
+
+
+def stream_of(length, *pieces):
+    import microdot_body
+    import microdot_http
+    p = microdot_http.Protocol({}, NoCaseDict)
+    framing = b'Transfer-Encoding: chunked' if length is None else \
+        b'Content-Length: %d' % length
+    p.feed(b'POST / HTTP/1.1\r\nHost: a\r\n' + framing + b'\r\n\r\n')
+    p.head()
+    return microdot_body.Stream(PiecesConnection(*pieces), p)
+
+
+def test_stream_reads_wait_for_more_data():
+    stream = stream_of(None, b'3\r\nab', b'c\r\n0\r\n', b'\r\n')
+    assert asyncio.run(stream.read()) == b'abc'
+    assert stream.done
+
+
+def test_plain_stream_reads_block():
+    assert stream_of(3, b'a', b'bc').plain().read(10) == b'abc'
+
+
+def test_stream_reads_give_n_bytes_then_the_rest_then_nothing():
+    stream = stream_of(8, b'abc', b'defgh')
+    assert [asyncio.run(stream.read(3)) for _ in range(4)] == [
+        b'abc', b'def', b'gh', b'']
+
+
+def test_pieces_read_ahead_are_given_back_first():
+    stream = stream_of(6, b'ab', b'cd', b'ef')
+    asyncio.run(stream.read_ahead(piece=1))
+    assert stream.done and not stream.conn.pieces
+    assert stream.plain().read(3) == b'abc'
+    assert stream.plain().read() == b'def'
+
+
+def test_a_stream_cut_short_by_the_client_raises_eoferror():
+    with pytest.raises(EOFError):
+        asyncio.run(stream_of(10, b'abc').read())

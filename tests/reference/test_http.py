@@ -1,5 +1,7 @@
-"""Exhaustive tests of ``microdot_http``: HTTP/1.1 syntax with no I/O."""
-import asyncio
+"""Exhaustive tests of ``microdot_http``, HTTP/1.1 syntax with no I/O (and
+of the chunked decoder it loads, ``microdot_chunked``): bytes in, events
+out; response values in, bytes out."""
+import ast
 import datetime
 import email.utils
 import time
@@ -7,16 +9,12 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import microdot_chunked
+import microdot_cookies
 import microdot_http as http
-from microdot import NoCaseDict, Response
+from microdot import NoCaseDict
 
 FAST = settings(database=None, deadline=None, max_examples=150)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    """Each test starts with no cached names, values, hosts or Date."""
-    http.clear_caches()
 
 
 def status_of(f, *args):
@@ -26,42 +24,35 @@ def status_of(f, *args):
     return info.value.status
 
 
-class FakeConnection:
-    """Hands out the given pieces of bytes, one per recv; then EOF."""
-
-    def __init__(self, *pieces):
-        self.pieces = list(pieces)
-
-    def recv_now(self, n):
-        if not self.pieces:
-            return b''
-        piece = self.pieces.pop(0)
-        if len(piece) > n:
-            self.pieces.insert(0, piece[n:])
-            piece = piece[:n]
-        return piece
-
-    async def recv(self, n):
-        return self.recv_now(n)
-
-
-def reader_with(data=b'', *pieces, **limits):
-    reader = http.Reader(FakeConnection(*pieces), **limits)
-    reader.buf = data
-    return reader
+def protocol(data=b'', **limits):
+    """A fresh protocol (and cache) with ``data`` received."""
+    p = http.Protocol({}, NoCaseDict, **limits)
+    if data:  # b'' would say the client closed
+        p.feed(data)
+    return p
 
 
 def head_of(lines):
-    """``parse_head`` with a NoCaseDict, as the server calls it:
-    ``(method, target, version, headers)``."""
-    headers = NoCaseDict()
-    return http.parse_head(lines, headers) + (headers,)
+    """``(method, target, version, headers)`` of a head's lines."""
+    return protocol().head_fields(lines)
 
 
 def test_the_parser_needs_nothing_from_the_framework():
     source = open(http.__file__).read()
     assert 'import microdot\n' not in source
     assert 'from microdot import' not in source
+
+
+def test_the_protocol_holds_no_connection_awaits_nothing_reads_no_clock():
+    for module in (http, microdot_chunked):
+        tree = ast.parse(open(module.__file__).read())
+        for node in ast.walk(tree):
+            assert not isinstance(node, (ast.Await, ast.AsyncFunctionDef))
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] + [
+                    getattr(node, 'module', None)]
+                assert not {'time', 'socket', 'select', 'asyncio'} & set(
+                    names)
 
 
 # ------------------------------------------------------------ request line
@@ -78,11 +69,11 @@ def test_the_parser_needs_nothing_from_the_framework():
     (b'GET / HTTP/1.9', ('GET', '/', '1.9')),
 ])
 def test_request_line_valid(line, expected):
-    assert http.parse_request_line(line) == expected
+    assert protocol().request_line(line) == expected
 
 
 def test_lowercase_method_is_just_another_token():
-    assert http.parse_request_line(b'get / HTTP/1.1') == ('get', '/', '1.1')
+    assert protocol().request_line(b'get / HTTP/1.1') == ('get', '/', '1.1')
 
 
 @pytest.mark.parametrize('line', [
@@ -117,20 +108,21 @@ def test_lowercase_method_is_just_another_token():
     b'GET http://a/#f HTTP/1.1',
 ])
 def test_request_line_malformed_is_400(line):
-    assert status_of(http.parse_request_line, line) == 400
+    assert status_of(protocol().request_line, line) == 400
 
 
 @pytest.mark.parametrize('version', [b'HTTP/2.0', b'HTTP/0.9', b'HTTP/3.0'])
 def test_request_line_other_major_version_is_505(version):
-    assert status_of(http.parse_request_line, b'GET / ' + version) == 505
+    assert status_of(protocol().request_line, b'GET / ' + version) == 505
 
 
 # ------------------------------------------------------------ header fields
 
 def fields(*lines):
     headers = NoCaseDict()
+    p = protocol()
     for line in lines:
-        http.parse_field(line, headers)
+        p.field(line, headers)
     return headers
 
 
@@ -174,13 +166,13 @@ def test_field_valid(line, name, value):
     b'X-A: a\x7f',
 ])
 def test_field_malformed_is_400(line):
-    assert status_of(http.parse_field, line, NoCaseDict()) == 400
+    assert status_of(protocol().field, line, NoCaseDict()) == 400
 
 
 @pytest.mark.parametrize('line', [
     b'N\xffme: x', b'Caf\xc3\xa9: x', b'\x80: x'])
 def test_field_name_with_non_ascii_bytes_is_400(line):
-    assert status_of(http.parse_field, line, NoCaseDict()) == 400
+    assert status_of(protocol().field, line, NoCaseDict()) == 400
 
 
 def test_repeated_fields_are_joined_with_comma():
@@ -197,7 +189,7 @@ def test_repeated_cookie_fields_are_joined_with_semicolon():
 @pytest.mark.parametrize('second', [b'Host: b', b'host: a', b'HOST:'])
 def test_second_host_is_400(second):
     headers = fields(b'Host: a')
-    assert status_of(http.parse_field, second, headers) == 400
+    assert status_of(protocol().field, second, headers) == 400
 
 
 # -------------------------------------------------------------- whole head
@@ -280,7 +272,8 @@ def test_bad_field_in_head_is_400():
     ('OPTIONS', '/x', '/x'),
 ])
 def test_origin_form(method, target, expected):
-    assert http.origin_form(method, target) == expected
+    assert head_of([('%s %s HTTP/1.1' % (method, target)).encode(),
+                    b'Host: example.com'])[1] == expected
 
 
 @pytest.mark.parametrize('method, target, status', [
@@ -294,13 +287,14 @@ def test_origin_form(method, target, expected):
     ('CONNECT', 'example.com:443', 501),
 ])
 def test_origin_form_refused(method, target, status):
-    assert status_of(http.origin_form, method, target) == status
+    assert status_of(head_of, [('%s %s HTTP/1.1' % (method, target)).encode(),
+                               b'Host: example.com']) == status
 
 
 # -------------------------------------------------------------- body length
 
 def length_of(version='1.1', **headers):
-    return http.body_length(NoCaseDict(
+    return protocol().framing_of(NoCaseDict(
         {k.replace('_', '-'): v for k, v in headers.items()}), version)
 
 
@@ -367,7 +361,7 @@ def test_other_transfer_coding_is_501(coding):
 def test_any_head_is_parsed_or_refused_with_a_status(lines):
     try:
         method, target, version, headers = head_of(lines)
-        http.body_length(headers, version)
+        protocol().framing_of(headers, version)
     except http.HTTPError as exc:
         assert 400 <= exc.status <= 505
 
@@ -377,7 +371,7 @@ def test_any_head_is_parsed_or_refused_with_a_status(lines):
     b'\r\n', b'0', b';', b'5', b'a', b' ', b'\n', b'ff'])), max_size=20))
 def test_any_chunked_body_is_decoded_or_refused(parts):
     try:
-        http.Body(reader_with(b''.join(parts)), None).read_now()
+        read_body(None, [b''.join(parts)])
     except EOFError:
         pass  # the client closed before the end of the body
     except http.HTTPError as exc:
@@ -386,9 +380,9 @@ def test_any_chunked_body_is_decoded_or_refused(parts):
 
 def test_two_content_length_fields_must_agree():
     same = fields(b'Content-Length: 5', b'content-length: 5')
-    assert http.body_length(same, '1.1') == 5
+    assert protocol().framing_of(same, '1.1') == 5
     different = fields(b'Content-Length: 5', b'Content-Length: 6')
-    assert status_of(http.body_length, different, '1.1') == 400
+    assert status_of(protocol().framing_of, different, '1.1') == 400
 
 
 def test_chunked_from_http10_is_400():
@@ -398,13 +392,6 @@ def test_chunked_from_http10_is_400():
 
 
 # --------------------------------------------------------------- keep-alive
-
-class FakeRequest:
-    def __init__(self, version, connection=None):
-        self.http_version = version
-        self.headers = NoCaseDict(
-            {} if connection is None else {'Connection': connection})
-
 
 @pytest.mark.parametrize('version, connection, expected', [
     ('1.1', None, True),
@@ -419,137 +406,163 @@ class FakeRequest:
     ('1.0', 'foo , keep-alive', True),
 ])
 def test_keep_alive(version, connection, expected):
-    assert http.keep_alive(FakeRequest(version, connection)) is expected
+    assert http.keep_alive(version, connection) is expected
 
 
-# ------------------------------------------------------------ Reader.line
+# ------------------------------------------------------------ head events
 
-def test_line_splits_on_crlf_and_bare_lf():
-    reader = reader_with(b'abc\r\ndef\nghi')
-    assert reader.line(100, 431) == b'abc'
-    assert reader.line(100, 431) == b'def'
-    assert reader.line(100, 431) is None
-    assert reader.buf == b'ghi'
-
-
-def test_line_keeps_a_cr_that_is_not_before_lf():
-    assert reader_with(b'a\rb\r\n').line(100, 431) == b'a\rb'
+def test_head_waits_for_the_whole_head():
+    p = protocol(b'GET / HTTP/1.1\r\nHo')
+    assert p.head() is None
+    p.feed(b'st: a\r\n\r\nNEXT')
+    method, target, version, headers = p.head()
+    assert (method, target, version, dict(headers)) == (
+        'GET', '/', '1.1', {'Host': 'a'})
+    assert (p.length, p.reading, p.buf) == (0, False, b'NEXT')
 
 
-def test_line_at_the_limit_is_accepted():
-    assert reader_with(b'x' * 10 + b'\r\n').line(10, 431) == b'x' * 10
+def test_head_of_a_request_with_a_body_says_how_long():
+    p = protocol(b'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n')
+    assert p.head()[0] == 'POST'
+    assert (p.length, p.reading) == (3, True)
+    p = protocol(b'POST / HTTP/1.1\r\nHost: a\r\n'
+                 b'Transfer-Encoding: chunked\r\n\r\n')
+    p.head()
+    assert (p.length, p.reading) == (None, True)
 
 
-@pytest.mark.parametrize('status', [414, 431, 400])
-def test_line_over_the_limit_raises_the_given_status(status):
-    reader = reader_with(b'x' * 11 + b'\r\n')
-    assert status_of(reader.line, 10, status) == status
+def test_a_client_that_closes_between_requests_is_closed():
+    p = protocol()
+    p.feed(b'')
+    assert p.head() is http.CLOSED
 
 
-def test_unfinished_line_waits_until_it_cannot_fit():
-    assert reader_with(b'x' * 10 + b'\r').line(10, 431) is None
-    assert status_of(reader_with(b'x' * 12).line, 10, 414) == 414
+def test_a_client_that_closes_in_the_middle_of_a_head_is_400():
+    p = protocol(b'GET / HTTP/1.1\r\nHost: a\r\n')
+    p.feed(b'')
+    assert status_of(p.head) == 400
 
 
-def test_fill_now_appends_and_eof_raises():
-    reader = reader_with(b'a', b'bc')
-    reader.fill_now()
-    assert reader.buf == b'abc'
-    with pytest.raises(EOFError):
-        reader.fill_now()
+def test_empty_lines_then_a_close_is_a_close():
+    p = protocol(b'\r\n\r\n')
+    assert p.head() is None
+    p.feed(b'')
+    assert p.head() is http.CLOSED
 
 
-def test_take_hands_out_buffered_bytes():
-    reader = reader_with(b'abcdef')
-    assert reader.take(4) == b'abcd'
-    assert reader.take(4) == b'ef'
-    assert reader.take(4) == b''
+def test_heads_follow_one_another_on_a_connection():
+    p = protocol(b'GET /a HTTP/1.1\r\nHost: a\r\n\r\n'
+                 b'GET /b HTTP/1.1\r\nHost: a\r\n\r\nGET /c')
+    assert [p.head()[1], p.head()[1], p.head()] == ['/a', '/b', None]
 
 
-# ------------------------------------------------------------- take_head
-
-def test_take_head_waits_for_the_whole_head():
-    reader = reader_with(b'GET / HTTP/1.1\r\nHo')
-    assert reader.take_head() is None
-    reader.buf += b'st: a\r\n\r\nNEXT'
-    assert reader.take_head() == [b'GET / HTTP/1.1', b'Host: a']
-    assert reader.buf == b'NEXT'
+def test_head_lines_take_bare_lf_line_ends():
+    p = protocol(b'GET / HTTP/1.1\nHost: a\r\nX: 1\n\nNEXT')
+    assert p.head_lines() == [b'GET / HTTP/1.1', b'Host: a', b'X: 1']
+    assert p.buf == b'NEXT'
 
 
-def test_take_head_takes_bare_lf_line_ends():
-    reader = reader_with(b'GET / HTTP/1.1\nHost: a\r\nX: 1\n\nNEXT')
-    assert reader.take_head() == [b'GET / HTTP/1.1', b'Host: a', b'X: 1']
-    assert reader.buf == b'NEXT'
+def test_head_lines_end_at_the_first_empty_line():
+    p = protocol(b'GET / HTTP/1.1\nHost: a\n\r\nX: 1\r\n\r\n')
+    assert p.head_lines() == [b'GET / HTTP/1.1', b'Host: a']
+    assert p.buf == b'X: 1\r\n\r\n'
 
 
-def test_take_head_ends_at_the_first_empty_line():
-    reader = reader_with(b'GET / HTTP/1.1\nHost: a\n\r\nX: 1\r\n\r\n')
-    assert reader.take_head() == [b'GET / HTTP/1.1', b'Host: a']
-    assert reader.buf == b'X: 1\r\n\r\n'
+def test_head_lines_skip_leading_empty_lines():
+    p = protocol(b'\r\n\n\r\nGET / HTTP/1.0\r\n\r\n')
+    assert p.head_lines() == [b'GET / HTTP/1.0']
 
 
-def test_take_head_skips_leading_empty_lines():
-    reader = reader_with(b'\r\n\n\r\nGET / HTTP/1.0\r\n\r\n')
-    assert reader.take_head() == [b'GET / HTTP/1.0']
+def test_head_lines_refuse_endless_empty_lines():
+    p = protocol(b'\r\n' * 9 + b'GET / HTTP/1.0\r\n\r\n')
+    assert status_of(p.head_lines) == 400
 
 
-def test_take_head_refuses_endless_empty_lines():
-    reader = reader_with(b'\r\n' * 9 + b'GET / HTTP/1.0\r\n\r\n')
-    assert status_of(reader.take_head) == 400
+def test_head_lines_long_request_line_is_414():
+    p = protocol(b'GET /' + b'a' * 64 + b' HTTP/1.1\r\n\r\n', max_line=64)
+    assert status_of(p.head_lines) == 414
 
 
-def test_take_head_long_request_line_is_414():
-    reader = reader_with(b'GET /' + b'a' * 64 + b' HTTP/1.1\r\n\r\n',
-                         max_line=64)
-    assert status_of(reader.take_head) == 414
+def test_head_lines_long_request_line_without_lf_is_414():
+    p = protocol(b'GET /' + b'a' * 100, max_line=64)
+    assert status_of(p.head_lines) == 414
 
 
-def test_take_head_long_request_line_without_lf_is_414():
-    reader = reader_with(b'GET /' + b'a' * 100, max_line=64)
-    assert status_of(reader.take_head) == 414
+def test_head_lines_long_header_line_is_431():
+    p = protocol(b'GET / HTTP/1.1\r\nX: ' + b'a' * 64 + b'\r\n\r\n',
+                 max_line=64)
+    assert status_of(p.head_lines) == 431
 
 
-def test_take_head_long_header_line_is_431():
-    reader = reader_with(b'GET / HTTP/1.1\r\nX: ' + b'a' * 64 + b'\r\n\r\n',
-                         max_line=64)
-    assert status_of(reader.take_head) == 431
+def test_head_lines_long_unfinished_header_line_is_431():
+    p = protocol(b'GET / HTTP/1.1\r\nX: ' + b'a' * 100, max_line=64)
+    assert status_of(p.head_lines) == 431
 
 
-def test_take_head_long_unfinished_header_line_is_431():
-    reader = reader_with(b'GET / HTTP/1.1\r\nX: ' + b'a' * 100, max_line=64)
-    assert status_of(reader.take_head) == 431
-
-
-def test_take_head_too_many_header_lines_is_431():
+def test_head_lines_too_many_header_lines_is_431():
     head = b'GET / HTTP/1.1\r\n' + b'X: 1\r\n' * 4 + b'\r\n'
-    assert status_of(reader_with(head, max_headers=3).take_head) == 431
+    assert status_of(protocol(head, max_headers=3).head_lines) == 431
     ok = b'GET / HTTP/1.1\r\n' + b'X: 1\r\n' * 3 + b'\r\n'
-    assert reader_with(ok, max_headers=3).take_head()
+    assert protocol(ok, max_headers=3).head_lines()
 
 
-def test_take_head_bounds_the_whole_head():
+def test_head_lines_bound_the_whole_head():
     # each line within the line limit, all of them together past the
     # head limit: 431, whether the head is whole or still coming
     lines = b'GET / HTTP/1.1\r\n' + b'X-Field: ' + b'v' * 500 + b'\r\n'
     whole = lines + b'X-Field: ' + b'v' * 500 + b'\r\n' * 2 + b'\r\n'
-    assert status_of(reader_with(whole, max_head=1024).take_head) == 431
-    assert reader_with(whole, max_head=1100).take_head()
+    assert status_of(protocol(whole, max_head=1024).head_lines) == 431
+    assert protocol(whole, max_head=1100).head_lines()
     coming = lines + (b'X-Field: ' + b'v' * 500 + b'\r\n') * 3
-    assert status_of(reader_with(coming, max_head=1024).take_head) == 431
+    assert status_of(protocol(coming, max_head=1024).head_lines) == 431
 
 
 @FAST
 @given(st.binary(max_size=64), st.integers(min_value=1, max_value=63))
-def test_take_head_gives_the_same_lines_however_the_bytes_arrive(junk, cut):
+def test_heads_are_the_same_however_the_bytes_arrive(junk, cut):
     data = b'GET / HTTP/1.1\r\nHost: a\r\nX: ' + junk.replace(
         b'\n', b'') + b'\r\n\r\n'
-    whole = reader_with(data)
-    pieces = reader_with(data[:cut])
-    first = pieces.take_head()
-    pieces.buf += data[cut:]
-    assert first is None or first == whole.take_head()
+    whole = protocol(data)
+    pieces = protocol(data[:cut])
+    first = pieces.head_lines()
+    pieces.feed(data[cut:])
+    assert first is None or first == whole.head_lines()
     if first is None:
-        assert pieces.take_head() == whole.take_head()
+        assert pieces.head_lines() == whole.head_lines()
+
+
+# ------------------------------------------------------------------ caches
+
+def test_the_cache_is_the_servers_own_dict():
+    cache = {}
+    p = http.Protocol(cache, NoCaseDict)
+    p.feed(b'GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+    p.head()
+    assert cache[0] == (b'GET / HTTP/1.1', ('GET', '/', '1.1'))
+    assert cache[b'Host: a'] == ('Host', 'a')
+    other = http.Protocol(cache)  # another connection of the same server
+    assert other.request_line(b'GET / HTTP/1.1') == ('GET', '/', '1.1')
+
+
+def test_a_header_line_spelled_like_the_last_request_line_is_400():
+    p = protocol(b'GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+    p.head()
+    p.feed(b'GET / HTTP/1.1\r\nGET / HTTP/1.1\r\n\r\n')
+    assert status_of(p.head) == 400
+
+
+def test_the_cache_stays_small():
+    p = protocol()
+    for i in range(100):
+        p.field(b'X-%d: v' % i, NoCaseDict())
+    assert len(p.cache) <= 10
+
+
+def test_long_lines_are_not_cached():
+    p = protocol()
+    p.field(b'X: ' + b'v' * 200, NoCaseDict())
+    p.request_line(b'GET /' + b'a' * 200 + b' HTTP/1.1')
+    assert p.cache == {}
 
 
 # ------------------------------------------------------------------ bodies
@@ -574,18 +587,36 @@ def split_at(data, cuts):
     return [data[a:b] for a, b in zip([0] + cuts, cuts + [len(data)])]
 
 
-def read_body(length, pieces, n=-1):
-    """Read a whole body from a connection that delivers ``pieces``."""
-    reader = reader_with(b'', *pieces)
-    body = http.Body(reader, length)
+def body_protocol(length, data=b'', **limits):
+    """A protocol that has read the head of a request whose body is
+    ``length`` bytes long (None: chunked), with ``data`` received after."""
+    framing = b'Transfer-Encoding: chunked' if length is None else \
+        b'Content-Length: %d' % length
+    p = protocol(b'POST / HTTP/1.1\r\nHost: a\r\n' + framing + b'\r\n\r\n',
+                 **limits)
+    p.head()
+    if data:
+        p.feed(data)
+    return p
+
+
+def read_body(length, pieces, n=1024, **limits):
+    """The whole body, fed ``pieces`` one at a time when it asks for more
+    (then EOF), and what is left in the buffer."""
+    p = body_protocol(length, **limits)
+    pieces = list(pieces)
     out = b''
     while True:
-        data = body.read_now(n)
-        if not data:
+        data = p.body(n)
+        if data is None:
+            p.feed(pieces.pop(0) if pieces else b'')
+        elif not data:
             break
-        out += data
-    assert body.done
-    return out, reader.buf
+        else:
+            assert len(data) <= n
+            out += data
+    assert not p.reading
+    return out, p.buf + b''.join(pieces)
 
 
 def test_chunked_body_decoded():
@@ -603,7 +634,7 @@ def test_chunked_body_one_byte_at_a_time():
 @given(data=st.binary(max_size=300),
        sizes=st.lists(st.integers(1, 40), max_size=12),
        cuts=st.lists(st.integers(0, 2000), max_size=20),
-       n=st.sampled_from([-1, 1, 3, 7, 100]),
+       n=st.sampled_from([1, 3, 7, 100]),
        trailer=st.sampled_from([b'', b'X-T: 1\r\n', b'A: b\r\nC: d\r\n']),
        extension=st.sampled_from([b'', b';a=b', b' ;x', b';q="1;2"']))
 def test_chunked_body_in_any_split(data, sizes, cuts, n, trailer, extension):
@@ -612,18 +643,18 @@ def test_chunked_body_in_any_split(data, sizes, cuts, n, trailer, extension):
     pieces = split_at(encoded + after, cuts)
     decoded, rest = read_body(None, pieces, n)
     assert decoded == data
-    assert after.startswith(rest)  # nothing of the next request was eaten
+    assert rest == after  # nothing of the next request was eaten
 
 
 @FAST
 @given(data=st.binary(min_size=1, max_size=200),
        cuts=st.lists(st.integers(0, 300), max_size=10),
-       n=st.sampled_from([-1, 1, 5, 1000]))
+       n=st.sampled_from([1, 5, 1000]))
 def test_length_body_in_any_split(data, cuts, n):
     after = b'NEXT'
     decoded, rest = read_body(len(data), split_at(data + after, cuts), n)
     assert decoded == data
-    assert after.startswith(rest)
+    assert rest == after
 
 
 @pytest.mark.parametrize('extension', [
@@ -641,15 +672,15 @@ def test_chunk_extensions_are_ignored(extension):
 def test_invalid_chunk_extensions_are_400(extension):
     # RFC 9112 7.1.1: a chunk extension is a token, optionally "=" and a
     # token or quoted-string; anything else is not chunked coding
-    reader = reader_with(b'5' + extension + b'\r\nhello\r\n0\r\n\r\n')
-    assert status_of(http.Body(reader, None).read_now) == 400
+    p = body_protocol(None, b'5' + extension + b'\r\nhello\r\n0\r\n\r\n')
+    assert status_of(p.body, 100) == 400
 
 
 @pytest.mark.parametrize('extension', [
     b';a', b' ; a = b', b';a=b;c=d', b';a="";b', b';a="x\\"y;z"',
     b';a="\xc3\xa9 \t"', b";!#$%&'*+-.^_`|~=~"])
 def test_chunk_extension_syntax(extension):
-    assert http.chunk_ext_valid(extension)
+    assert microdot_chunked.extensions_valid(extension)
 
 
 def test_trailer_fields_are_consumed():
@@ -668,237 +699,222 @@ def test_upper_and_lower_case_hex_sizes():
     b'g', b'', b'-5', b'+5', b'0x5', b' 5', b'5 ', b'5\t', b'123456789',
     b'5 5', b'\xff', b';ext'])
 def test_bad_chunk_size_is_400(size_line):
-    reader = reader_with(size_line + b'\r\nhello\r\n0\r\n\r\n')
-    assert status_of(http.Body(reader, None).read_now) == 400
+    p = body_protocol(None, size_line + b'\r\nhello\r\n0\r\n\r\n')
+    assert status_of(p.body, 100) == 400
 
 
 def test_chunk_data_not_followed_by_crlf_is_400():
-    reader = reader_with(b'5\r\nhelloX\r\n0\r\n\r\n')
-    assert status_of(http.Body(reader, None).read_now) == 400
+    p = body_protocol(None, b'5\r\nhelloX\r\n0\r\n\r\n')
+    assert status_of(read_body_of, p) == 400
+
+
+def read_body_of(p):
+    out = b''
+    data = p.body(100)
+    while data:
+        out += data
+        data = p.body(100)
+    return out
+
+
+def test_chunk_lines_end_in_crlf_or_a_bare_lf():
+    data, _ = read_body(None, [b'3\nabc\n0\n\n'])
+    assert data == b'abc'
+
+
+def test_a_cr_that_is_not_before_lf_does_not_end_a_chunk_line():
+    p = body_protocol(None, b'3\rx\r\nabc\r\n0\r\n\r\n')
+    assert status_of(p.body, 100) == 400
 
 
 def test_long_chunk_size_line_is_400():
-    reader = reader_with(b'5;' + b'x' * 40 + b'\r\nhello\r\n0\r\n\r\n',
-                         max_line=32)
-    assert status_of(http.Body(reader, None).read_now) == 400
+    p = body_protocol(None, b'5;' + b'x' * 40 + b'\r\nhello\r\n0\r\n\r\n',
+                      max_line=32)
+    assert status_of(p.body, 100) == 400
 
 
-def test_chunked_body_over_max_content_length_is_413():
-    ok = reader_with(chunked(b'x' * 10, [4, 4, 2]))
-    assert http.Body(ok, None, 10).read_now() == b'x' * 10
-    over = reader_with(chunked(b'x' * 11, [4, 4, 3]))
-    assert status_of(http.Body(over, None, 10).read_now) == 413
+def test_unfinished_chunk_line_is_400_once_it_cannot_fit():
+    assert body_protocol(None, b'5;' + b'x' * 30, max_line=32).body(
+        100) is None
+    assert status_of(body_protocol(None, b'5;' + b'x' * 40,
+                                   max_line=32).body, 100) == 400
+
+
+def test_chunked_body_over_max_body_is_413():
+    data, _ = read_body(None, [chunked(b'x' * 10, [4, 4, 2])], max_body=10)
+    assert data == b'x' * 10
+    p = body_protocol(None, chunked(b'x' * 11, [4, 4, 3]), max_body=10)
+    assert status_of(read_body_of, p) == 413
 
 
 def test_single_huge_chunk_is_413_before_its_data():
-    reader = reader_with(b'ffffffff\r\nabc')
-    assert status_of(http.Body(reader, None, 100).read_now) == 413
+    p = body_protocol(None, b'ffffffff\r\nabc', max_body=100)
+    assert status_of(p.body, 100) == 413
 
 
 def test_body_cut_short_by_eof_raises_eoferror():
-    reader = reader_with(b'', b'abc')
+    p = body_protocol(10, b'abc')
+    assert p.body(100) == b'abc'
+    p.feed(b'')
     with pytest.raises(EOFError):
-        http.Body(reader, 10).read_now()
+        p.body(100)
+    p = body_protocol(None, b'5\r\nab')
+    assert p.body(100) == b'ab'
+    p.feed(b'')
     with pytest.raises(EOFError):
-        http.Body(reader_with(b'', b'5\r\nab'), None).read_now()
+        p.body(100)
 
 
 def test_length_body_reads_in_pieces_and_then_empty():
-    reader = reader_with(b'abcdefghNEXT')
-    body = http.Body(reader, 8)
-    assert not body.done
-    assert body.read_now(3) == b'abc'
-    assert body.read_now(3) == b'def'
-    assert body.read_now(3) == b'gh'
-    assert body.done
-    assert body.read_now(3) == b''
-    assert reader.buf == b'NEXT'
+    p = body_protocol(8, b'abcdefghNEXT')
+    assert p.reading
+    assert p.body(3) == b'abc'
+    assert p.body(3) == b'def'
+    assert p.body(3) == b'gh'
+    assert not p.reading
+    assert p.body(3) == b''
+    assert p.buf == b'NEXT'
 
 
-def test_empty_body_is_done_at_once():
-    body = http.Body(reader_with(b'GET'), 0)
-    assert body.done
-    assert body.read_now() == b''
-
-
-def test_pieces_read_ahead_are_given_back_first():
-    body = http.Body(reader_with(b'', b'def'), 6)
-    body.ahead = [b'a', b'bc']
-    body.left = 3
-    assert body.read_now(2) == b'ab'
-    assert body.read_now() == b'cdef'
-
-
-def test_async_read_waits_for_more_data():
-    reader = reader_with(b'', b'3\r\nab', b'c\r\n0\r\n', b'\r\n')
-    body = http.Body(reader, None)
-    assert asyncio.run(body.read()) == b'abc'
-    assert body.done
-
-
-def test_plain_body_reads_blocking():
-    plain = http.Body(reader_with(b'', b'abc'), 3).plain()
-    assert plain.read(10) == b'abc'
+def test_starved_body_asks_for_more():
+    p = body_protocol(4, b'ab')
+    assert p.body(10) == b'ab'
+    assert p.body(10) is None
+    p.feed(b'cd')
+    assert p.body(10) == b'cd'
 
 
 # ----------------------------------------------------------------- framing
 
-def req(version='1.1', method='GET'):
-    r = FakeRequest(version)
-    r.method = method
-    return r
-
-
-def gen_body():
-    yield b'a'
-
-
-def test_bytes_body_is_framed_by_length():
-    res = Response('h\xe9')
-    assert http.framing(res, req()) == 'length'
-    assert res.headers['Content-Length'] == '3'
-    assert res.headers['Content-Type'] == 'text/plain; charset=UTF-8'
-
-
-def test_content_type_of_default_with_charset_is_kept():
-    Response.default_content_type = 'text/html; charset=latin-1'
-    res = Response('x')
-    http.framing(res, req())
-    assert res.headers['Content-Type'] == 'text/html; charset=latin-1'
-
-
-def test_given_content_type_is_kept():
-    res = Response('x', headers={'content-type': 'text/csv'})
-    http.framing(res, req())
-    assert dict(res.headers) == {'content-type': 'text/csv',
-                                 'Content-Length': '1'}
-
-
-def test_unknown_length_is_chunked_for_http11():
-    res = Response(gen_body())
-    assert http.framing(res, req('1.1')) == 'chunked'
-    assert res.headers['Transfer-Encoding'] == 'chunked'
-    assert 'Content-Length' not in res.headers
-
-
-@pytest.mark.parametrize('request_', [req('1.0'), None])
-def test_unknown_length_is_framed_by_close_otherwise(request_):
-    res = Response(gen_body())
-    assert http.framing(res, request_) == 'close'
-    assert 'Transfer-Encoding' not in res.headers
-
-
-def test_length_given_by_application_is_used():
-    res = Response(gen_body(), headers={'Content-Length': '1'})
-    assert http.framing(res, req()) == 'length'
-    assert 'Transfer-Encoding' not in res.headers
-
-
-@pytest.mark.parametrize('status', [100, 101, 204])
-def test_bodiless_statuses_drop_framing_headers(status):
-    res = Response('x', status, {'Content-Length': '1',
-                                 'Transfer-Encoding': 'chunked'})
-    assert http.framing(res, req()) == 'none'
-    assert 'Content-Length' not in res.headers
-    assert 'Transfer-Encoding' not in res.headers
-
-
-def test_304_keeps_the_length_of_the_200():
-    res = Response(b'', 304, {'Content-Length': '1234'})
-    assert http.framing(res, req()) == 'none'
-    assert res.headers['Content-Length'] == '1234'
-
-
-class ClosingBody:
-    closed = False
-
-    def read(self, n):
-        return b'content'
-
-    def close(self):
-        self.closed = True
-
-
-@pytest.mark.parametrize('body', ['status 205', gen_body(), ClosingBody()])
-def test_205_drops_its_content_and_says_so(body):
-    # RFC 9110 15.3.6: a 205 has no content; a length of 0 tells the client
-    res = Response(body, 205, {'Transfer-Encoding': 'chunked'})
-    assert http.framing(res, req()) == 'length'
-    assert (res.body, res.headers['Content-Length']) == (b'', '0')
-    assert 'Transfer-Encoding' not in res.headers
-    if isinstance(body, ClosingBody):
-        assert body.closed
+@pytest.mark.parametrize('status, length, version, frame', [
+    (200, 3, '1.1', http.LENGTH), (200, 0, '1.0', http.LENGTH),
+    (200, None, '1.1', http.CHUNKED), (200, None, '1.0', http.CLOSE),
+    (404, None, '1.1', http.CHUNKED),
+    (100, None, '1.1', http.NONE), (101, 5, '1.1', http.NONE),
+    (204, 5, '1.1', http.NONE), (304, 1234, '1.1', http.NONE),
+    (205, None, '1.1', http.LENGTH), (205, 10, '1.0', http.LENGTH),
+])
+def test_framing(status, length, version, frame):
+    assert http.framing(status, length, version) == frame
 
 
 # ----------------------------------------------------------- response head
 
-def head_lines(res, request_=None, keep=True):
-    raw = http.response_head(res, request_ or req(), keep)
+DATE = 'Tue, 04 Mar 2025 05:06:07 GMT'
+
+
+def response_head(status=200, headers=None, reason=None, frame=http.LENGTH,
+                  length=0, version='1.1', keep=True, date=None,
+                  idle_timeout=None, content_type='text/plain; charset=UTF-8',
+                  p=None):
+    return (p or protocol()).response_head(
+        status, reason, NoCaseDict(headers), frame, length, version, keep,
+        date, idle_timeout, content_type)
+
+
+def head_lines(**kwargs):
+    raw = response_head(**kwargs)
     assert raw.endswith(b'\r\n\r\n')
     return raw[:-4].decode().split('\r\n')
 
 
-@pytest.fixture
-def no_clock(monkeypatch):
-    monkeypatch.setattr(http, 'CLOCK_VALID_FROM', 10000)
-
-
-def test_status_line_and_headers(no_clock):
-    res = Response('hi', headers={'X-A': '1'})
-    http.framing(res, req())
-    assert head_lines(res) == [
+def test_status_line_and_headers():
+    assert head_lines(headers={'X-A': '1'}, length=2) == [
         'HTTP/1.1 200 OK', 'X-A: 1', 'Content-Length: 2',
         'Content-Type: text/plain; charset=UTF-8']
+
+
+def test_the_applications_headers_are_left_as_they_are():
+    headers = NoCaseDict({'X-A': '1', 'Content-Length': '99',
+                          'Transfer-Encoding': 'gzip'})
+    copy = dict(headers)
+    protocol().response_head(200, None, headers, http.LENGTH, 2, '1.1', True,
+                             DATE, 5, 'text/plain')
+    assert dict(headers) == copy
+
+
+def test_framing_fields_follow_the_framing_not_the_application():
+    lines = head_lines(headers={'Content-Length': '99',
+                                'Transfer-Encoding': 'gzip'}, length=2)
+    assert 'Content-Length: 2' in lines and 'Content-Length: 99' not in lines
+    assert not [x for x in lines if x.startswith('Transfer-Encoding')]
+    lines = head_lines(frame=http.CHUNKED, length=None)
+    assert 'Transfer-Encoding: chunked' in lines
+    assert not [x for x in lines if x.startswith('Content-Length')]
+
+
+@pytest.mark.parametrize('status', [100, 101, 204])
+def test_bodiless_statuses_have_no_framing_fields(status):
+    lines = head_lines(status=status, frame=http.NONE, length=5, headers={
+        'Content-Length': '5', 'Transfer-Encoding': 'chunked'})
+    assert not [x for x in lines if x.startswith(('Content-Length',
+                                                  'Transfer-Encoding',
+                                                  'Content-Type'))]
+
+
+def test_304_keeps_the_length_of_the_200():
+    assert 'Content-Length: 1234' in head_lines(status=304, frame=http.NONE,
+                                                length=1234)
+
+
+def test_205_says_it_has_no_content():
+    lines = head_lines(status=205, length=10)
+    assert 'Content-Length: 0' in lines
+
+
+def test_content_type_given_is_kept():
+    lines = head_lines(headers={'content-type': 'text/csv'}, length=1)
+    assert [x for x in lines if x.lower().startswith('content-type')] == [
+        'content-type: text/csv']
 
 
 @pytest.mark.parametrize('status, reason', [
     (404, 'Not Found'), (405, 'Method Not Allowed'),
     (413, 'Content Too Large'), (503, 'Service Unavailable'),
     (299, 'Success'), (499, 'Client Error')])
-def test_status_line_has_standard_reason(no_clock, status, reason):
-    assert head_lines(Response('', status))[0] == \
+def test_status_line_has_standard_reason(status, reason):
+    assert head_lines(status=status)[0] == \
         'HTTP/1.1 %d %s' % (status, reason)
 
 
-def test_custom_reason(no_clock):
-    assert head_lines(Response('', 200, reason='Fine'))[0] == \
-        'HTTP/1.1 200 Fine'
+def test_custom_reason():
+    assert head_lines(reason='Fine')[0] == 'HTTP/1.1 200 Fine'
 
 
-def test_list_header_value_becomes_several_lines(no_clock):
-    res = Response('', headers={'Set-Cookie': ['a=1', 'b=2'], 'X': 3})
-    assert head_lines(res)[1:] == ['Set-Cookie: a=1', 'Set-Cookie: b=2',
-                                   'X: 3']
+def test_list_header_value_becomes_several_lines():
+    assert head_lines(headers={'Set-Cookie': ['a=1', 'b=2'], 'X': 3},
+                      content_type=None)[1:4] == [
+        'Set-Cookie: a=1', 'Set-Cookie: b=2', 'X: 3']
 
 
-def test_tab_in_header_value_is_allowed(no_clock):
-    assert head_lines(Response('', headers={'X': 'a\tb'}))[1] == 'X: a\tb'
+def test_tab_in_header_value_is_allowed():
+    assert head_lines(headers={'X': 'a\tb'})[1] == 'X: a\tb'
 
 
 @pytest.mark.parametrize('value', [
     'a\r\nInjected: 1', 'a\nb', 'a\rb', 'a\x00b', 'a\x7f', ['ok', 'x\ny']])
 def test_control_character_in_header_value_is_valueerror(value):
     with pytest.raises(ValueError):
-        http.response_head(Response('', headers={'X': value}), req(), True)
+        response_head(headers={'X': value})
 
 
 @pytest.mark.parametrize('name', [
     'X A', 'X:A', 'X\r\nY', '', 'X(A)', 'X-A\n', 'X-A\r'])
 def test_header_name_not_a_token_is_valueerror(name):
     with pytest.raises(ValueError):
-        http.response_head(Response('', headers={name: 'v'}), req(), True)
+        response_head(headers={name: 'v'})
 
 
 @pytest.mark.parametrize('reason', ['OK\r\nX: 1', 'a\nb', 'a\x00'])
 def test_control_character_in_reason_is_valueerror(reason):
     with pytest.raises(ValueError):
-        http.response_head(Response('', reason=reason), req(), True)
+        response_head(reason=reason)
 
 
 @pytest.mark.parametrize('status', [99, 600, 0, -200, '200', 200.0, None])
 def test_invalid_status_code_is_valueerror(status):
-    with pytest.raises(ValueError):
-        http.response_head(Response('', status), req(), True)
+    with pytest.raises((ValueError, TypeError)):
+        response_head(status=status)
 
 
 @pytest.mark.parametrize('version, keep, expected', [
@@ -907,43 +923,46 @@ def test_invalid_status_code_is_valueerror(status):
     ('1.0', True, 'keep-alive'),
     ('1.0', False, 'close'),
 ])
-def test_connection_header(no_clock, version, keep, expected):
-    lines = head_lines(Response(''), req(version), keep)
+def test_connection_header(version, keep, expected):
+    lines = head_lines(version=version, keep=keep)
     found = [line[12:] for line in lines if line.startswith('Connection: ')]
     assert found == ([expected] if expected else [])
 
 
-def test_connection_close_without_request(no_clock):
-    assert 'Connection: close' in head_lines(Response('', 400), None, False)
+@pytest.mark.parametrize('idle, expected', [
+    (5, ['Keep-Alive: timeout=5']), (1, ['Keep-Alive: timeout=1']),
+    (0, []), (0.5, []), (None, [])])
+def test_keep_alive_announces_the_idle_timeout(idle, expected):
+    lines = head_lines(idle_timeout=idle)
+    assert [x for x in lines if x.startswith('Keep-Alive')] == expected
+    assert not [x for x in head_lines(idle_timeout=idle, keep=False)
+                if x.startswith('Keep-Alive')]
 
 
-def test_date_when_clock_is_valid(monkeypatch):
-    monkeypatch.setattr(http.time, 'gmtime',
-                        lambda *a: time.struct_time(
-                            (2025, 3, 4, 5, 6, 7, 1, 63, 0)))
-    assert 'Date: Tue, 04 Mar 2025 05:06:07 GMT' in head_lines(Response(''))
-
-
-@pytest.mark.parametrize('year', [1970, 2000, 2023])
-def test_no_date_when_clock_is_not_set(monkeypatch, year):
-    monkeypatch.setattr(http.time, 'gmtime',
-                        lambda *a: time.struct_time(
-                            (year, 1, 1, 0, 0, 0, 5, 1, 0)))
-    assert not [x for x in head_lines(Response('')) if x.startswith('Date')]
-    assert http.date_header() is None
-
-
-def test_date_with_the_real_clock():
-    lines = head_lines(Response(''))
-    dates = [x for x in lines if x.startswith('Date: ')]
-    assert len(dates) == 1
-    parsed = email.utils.parsedate_to_datetime(dates[0][6:])
-    assert abs(parsed.timestamp() - time.time()) < 5
+def test_date_is_the_one_given():
+    assert 'Date: ' + DATE in head_lines(date=DATE)
+    assert not [x for x in head_lines() if x.startswith('Date')]
 
 
 def test_application_date_is_not_doubled():
-    lines = head_lines(Response('', headers={'Date': 'x'}))
+    lines = head_lines(headers={'Date': 'x'}, date=DATE)
     assert [x for x in lines if x.startswith('Date')] == ['Date: x']
+
+
+def test_a_repeated_head_comes_from_the_cache():
+    p = protocol()
+    first = response_head(headers={'X-A': '1'}, date=DATE, p=p)
+    assert p.cache[None][3] == b'HTTP/1.1 200 OK\r\nX-A: 1\r\n'
+    p.field_line = None  # were the fields checked again, this would fail
+    assert response_head(headers={'X-A': '1'}, date=DATE, p=p) == first
+
+
+def test_a_head_with_other_headers_is_not_taken_from_the_cache():
+    p = protocol()
+    response_head(headers={'X-A': '1'}, p=p)
+    assert b'X-A: 2' in response_head(headers={'X-A': '2'}, p=p)
+    with pytest.raises(ValueError):
+        response_head(headers={'X-A': 'a\nb'}, p=p)
 
 
 # ----------------------------------------------------------------- cookies
@@ -965,16 +984,16 @@ def test_application_date_is_not_doubled():
      'SameSite=Lax'),
 ])
 def test_set_cookie_attributes(kwargs, expected):
-    assert http.set_cookie_value('n', 'v', **kwargs) == expected
+    assert microdot_cookies.set_cookie_value('n', 'v', **kwargs) == expected
 
 
 def test_set_cookie_doc_example():
-    assert http.set_cookie_value('id', 'a3f', path='/', http_only=True) == \
+    assert microdot_cookies.set_cookie_value('id', 'a3f', path='/', http_only=True) == \
         'id=a3f; Path=/; HttpOnly'
 
 
 def test_set_cookie_value_not_a_string():
-    assert http.set_cookie_value('n', 42) == 'n=42'
+    assert microdot_cookies.set_cookie_value('n', 42) == 'n=42'
 
 
 @pytest.mark.parametrize('expires, expected', [
@@ -987,7 +1006,7 @@ def test_set_cookie_value_not_a_string():
     (1700000000, 'Tue, 14 Nov 2023 22:13:20 GMT'),
 ])
 def test_set_cookie_expires(expires, expected):
-    assert http.set_cookie_value('n', 'v', expires=expires) == \
+    assert microdot_cookies.set_cookie_value('n', 'v', expires=expires) == \
         'n=v; Expires=' + expected
 
 
@@ -1002,14 +1021,14 @@ def test_set_cookie_expires(expires, expected):
 def test_set_cookie_refuses_unsafe_values(kwargs):
     kwargs.setdefault('value', 'v')
     with pytest.raises(ValueError):
-        http.set_cookie_value('n', **kwargs)
+        microdot_cookies.set_cookie_value('n', **kwargs)
 
 
 @pytest.mark.parametrize('name', [
     '', 'a b', 'a=b', 'a;b', 'a\r\n', 'a\n', '\xe9'])
 def test_set_cookie_refuses_bad_names(name):
     with pytest.raises(ValueError):
-        http.set_cookie_value(name, 'v')
+        microdot_cookies.set_cookie_value(name, 'v')
 
 
 # ----------------------------------------------------- reasons and dates
@@ -1052,7 +1071,7 @@ def test_reason_phrase_of_rare_codes_is_the_class(status, reason):
 def test_reason_phrase_is_always_safe_text(status):
     reason = http.reason_phrase(status)
     assert reason and '|' not in reason
-    http.refuse_ctl('reason', reason)
+    assert not http.has_ctl(reason.encode())
 
 
 def test_http_date_doc_example():
@@ -1065,11 +1084,6 @@ def test_http_date_doc_example():
 def test_http_date_matches_the_standard_library(seconds):
     assert http.http_date(time.gmtime(seconds)) == \
         email.utils.formatdate(seconds, usegmt=True)
-
-
-def test_http_date_defaults_to_now():
-    parsed = email.utils.parsedate_to_datetime(http.http_date())
-    assert abs(parsed.timestamp() - time.time()) < 5
 
 
 @pytest.mark.parametrize('text, expected', [

@@ -11,10 +11,12 @@ import time
 import pytest
 
 import closing
+import microdot_cpython
+import microdot_overload
 import microdot_server
 from microdot import Microdot, Request, Response
+from microdot_body import LINGER_TIME
 from microdot_http import HTTPError
-from microdot_server import LINGER_TIME
 from rawhttp import TIMEOUT, Client, Sender, free_port, wait_for
 
 
@@ -635,12 +637,12 @@ def test_memory_error_is_503_on_that_connection_only(serve):
 
 def test_large_body_is_written_in_pieces(serve, monkeypatch):
     writes = []
-    original = microdot_server.Connection.write
+    original = microdot_cpython.Connection.write
 
     def write(conn, data):
         writes.append(len(data))
         original(conn, data)
-    monkeypatch.setattr(microdot_server.Connection, 'write', write)
+    monkeypatch.setattr(microdot_cpython.Connection, 'write', write)
     c = serve(basic_app()).client()
     c.get('/bytes/10000')
     assert c.response().body == b'x' * 10000
@@ -649,12 +651,12 @@ def test_large_body_is_written_in_pieces(serve, monkeypatch):
 
 def test_small_response_goes_out_in_one_write(serve, monkeypatch):
     writes = []
-    original = microdot_server.Connection.write
+    original = microdot_cpython.Connection.write
 
     def write(conn, data):
         writes.append(data)
         original(conn, data)
-    monkeypatch.setattr(microdot_server.Connection, 'write', write)
+    monkeypatch.setattr(microdot_cpython.Connection, 'write', write)
     c = serve(basic_app()).client()
     c.get('/')
     assert c.response().body == b'index'
@@ -678,7 +680,7 @@ def test_an_idle_connection_is_closed_to_admit_a_new_client(serve):
     Microdot.max_connections = 2
     server = serve(basic_app())
     idle = keep_idle(server, 2)
-    time.sleep(microdot_server.SHED_AFTER / 1000 + 0.1)
+    time.sleep(microdot_overload.SHED_AFTER / 1000 + 0.1)
     started = time.monotonic()
     c = server.client()
     c.get('/')
@@ -692,7 +694,7 @@ def test_twenty_idle_connections_and_a_new_client(serve):
     Microdot.max_connections = 8
     server = serve(basic_app())
     keep_idle(server, 20)
-    time.sleep(microdot_server.SHED_AFTER / 1000 + 0.1)
+    time.sleep(microdot_overload.SHED_AFTER / 1000 + 0.1)
     started = time.monotonic()
     c = server.client()
     c.get('/')
@@ -766,37 +768,35 @@ def test_no_keep_alive_header_without_an_idle_timeout(serve):
     assert 'keep-alive' not in c.response().headers
 
 
+def expire_while_idle(data):
+    """A connection waiting for a request to begin is cut short by the
+    watch just as ``data`` (if any) arrives: what its recv gives, and
+    whether the connection is then to close."""
+    async def main():
+        conn = microdot_cpython.Connection(None, ('127.0.0.1', 1))
+        conn.reader = asyncio.StreamReader()
+        waiting = asyncio.ensure_future(conn.recv())
+        await asyncio.sleep(0)  # recv waits in the reader
+        if data:
+            conn.reader.feed_data(data)
+        conn.expire()
+        return await waiting, conn.last
+
+    return asyncio.run(main())
+
+
 def test_request_found_as_an_idle_connection_expires_is_served():
     # The watch cut the wait short, but the request was already there: it
     # is served, with Connection: close, and not dropped.
-    async def main():
-        reader = asyncio.StreamReader()
-        reader.feed_data(b'GET / HTTP/1.1\r\nHost: a\r\n\r\n')
-        conn = microdot_server.Connection(reader, FakeWriter())
-        conn.expired = True
-        data = await conn._after_expiry(4096)
-        return data, conn.last
-
-    data, last = asyncio.run(main())
+    data, last = expire_while_idle(b'GET / HTTP/1.1\r\nHost: a\r\n\r\n')
     assert data.startswith(b'GET / ')
     assert last
 
 
 def test_idle_connection_that_expires_with_nothing_sent_is_408():
-    async def main():
-        conn = microdot_server.Connection(asyncio.StreamReader(),
-                                          FakeWriter())
-        conn.expired = True
-        await conn._after_expiry(4096)
-
     with pytest.raises(HTTPError) as info:
-        asyncio.run(main())
+        expire_while_idle(b'')
     assert info.value.status == 408
-
-
-class FakeWriter:
-    def get_extra_info(self, name):
-        return ('127.0.0.1', 1)
 
 
 def test_plain_handler_raising_stopiteration_is_500(serve):
@@ -813,3 +813,33 @@ def test_plain_handler_raising_stopiteration_is_500(serve):
     assert c.response().status == 500
     c.get('/')
     assert c.response().body == b'index'
+
+
+def test_a_response_takes_the_connection_over(serve):
+    # a protocol upgrade over a real connection: after the 101 the taker
+    # reads and writes the socket itself, then the server closes it
+    app = basic_app()
+
+    async def echo(req, conn, received):
+        while received != b'bye':
+            if received:
+                conn.write(received.upper())
+                await conn.drain()
+            received = await conn.recv()
+
+    @app.route('/upgrade')
+    def upgrade(req):
+        res = Response(status_code=101, headers={'Upgrade': 'echo',
+                                                 'Connection': 'Upgrade'})
+        res.takeover = echo
+        return res
+
+    c = serve(app).client()
+    c.send(b'GET /upgrade HTTP/1.1\r\nHost: a\r\nUpgrade: echo\r\n\r\nhi')
+    res = c.response(head=True)
+    assert (res.status, res.headers['upgrade']) == (101, 'echo')
+    assert c.take(2) == b'HI'
+    c.send(b'there')
+    assert c.take(5) == b'THERE'
+    c.send(b'bye')
+    assert c.closed_by_server(2)

@@ -1,58 +1,167 @@
 """Ways to break the reference server on purpose, for mutants.
 
-A mutant is a function of a ``Breakage``; what it patches is put back when
-the test ends::
+A mutant is a function of a ``Breakage``: the one object through which it
+breaks the reference, and only through the seams below, so that a refactor
+that keeps the reference's behaviour keeps every mutant working. What a
+mutant changes is put back when its test ends::
 
     def no_allow(breakage):
         breakage.response_head(lambda head, res, req:
                                drop_header(head, 'Allow'))
+
+    def lenient_versions(breakage):
+        def request_line(protocol, original, line):
+            return original(line.replace(b'http/', b'HTTP/'))
+        breakage.override(Protocol, 'request_line', request_line)
+
+The seams (``SEAMS`` lists the methods; each is documented where it is
+defined):
+
+- the bytes the server receives: ``incoming(rewrite)``;
+- a response's head as it goes out: ``response_head(rewrite)``;
+- a response before it is sent: ``before_send(change)``;
+- ``override(cls, name, replacement)`` and ``replace(cls, name, value)``:
+  a method (or attribute) of a seam class, in the subclass the server is
+  given (the reference's classes are never touched):
+
+  * ``microdot_http.Protocol``, one connection's HTTP/1.1 syntax: request
+    lines, fields, framing, heads, body data, response field values;
+  * ``microdot_chunked.Chunked``, chunked request bodies: size lines,
+    chunk ends, trailers;
+  * ``microdot_server.Server``, the connection's loop: reading a request,
+    sending a response (head, pieces), admission, the 503's bytes;
+  * the server's connection class (``microdot_cpython.Connection`` on
+    CPython, where the self-tests run): receiving, writing, closing;
+  * ``microdot_body.Stream``, a request body as handlers read it;
+  * ``microdot.Request``, as the application receives it (installed as
+    the application's ``request_class``);
+
+- ``route(url_pattern, handler, methods)``: a route ahead of the
+  application's own (in its public ``url_map``), for an application whose
+  handler is broken;
+- ``attr(owner, name, value)``: a public setting (a limit of ``Request``,
+  ``Response.types_map``...); a private name is refused.
 """
+import microdot
+import microdot_body
+import microdot_chunked
+import microdot_cpython
 import microdot_http
 import microdot_server
 
+SEAMS = {
+    microdot_http.Protocol: (
+        'feed', 'head', 'head_lines', 'head_fields', 'request_line',
+        'field', 'target', 'framing_of', 'body', 'response_head',
+        'field_line'),
+    microdot_chunked.Chunked: ('data', 'line', 'size_line', 'after_data',
+                               'trailer_line'),
+    microdot_server.Server: ('read_request', 'head', 'send', 'send_pieces',
+                             'admit', 'BUSY'),
+    microdot_cpython.Connection: ('recv', 'receive', 'write', 'close'),
+    microdot_body.Stream: ('read', 'read_now', 'read_ahead', 'plain', 'done'),
+    microdot.Request: ('__init__', 'args', 'cookies', 'json', 'form'),
+}
+
 
 class Breakage:
-    def __init__(self):
+    def __init__(self, app):
+        self.app = app  # the application served
         self._undo = []
+        self._levels = {}  # seam class -> its subclass with the overrides
 
-    def attr(self, owner, name, value):
-        """Replace ``owner.name`` (a module, class or object attribute)."""
-        self._undo.append((owner, name, getattr(owner, name)))
-        setattr(owner, name, value)
-
-    def response_head(self, rewrite):
-        """Pass every response head through ``rewrite(head, res, req)``."""
-        original = microdot_http.response_head
-
-        def broken(res, req, keep, *args):
-            return rewrite(original(res, req, keep, *args), res, req)
-        self.attr(microdot_http, 'response_head', broken)
+    # ------------------------------------------------------------ seams
 
     def incoming(self, rewrite):
         """Pass the bytes the server receives through ``rewrite(data)``
         before it parses them (a request sent in one piece arrives in one
         piece on loopback)."""
-        original = microdot_http.Reader._add
+        self.override(microdot_http.Protocol, 'feed',
+                      lambda protocol, original, data:
+                      original(rewrite(data) if data else data))
 
-        def broken(reader, data):
-            return original(reader, rewrite(data) if data else data)
-        self.attr(microdot_http.Reader, '_add', broken)
+    def response_head(self, rewrite):
+        """Pass every response head through ``rewrite(head, res, req)``."""
+        def head(server, original, conn, res, req, *args):
+            return rewrite(original(conn, res, req, *args), res, req)
+        self.override(microdot_server.Server, 'head', head)
 
     def before_send(self, change):
-        """Let ``change(res, req)`` alter each response before it is sent."""
-        original = microdot_server.send_response
-
-        async def broken(conn, res, req, keep):
+        """Let ``change(res, req)`` alter each response before it is sent
+        (``req`` is None for a request refused before it was read)."""
+        def send(server, original, conn, res, req, keep):
             change(res, req)
-            return await original(conn, res, req, keep)
-        self.attr(microdot_server, 'send_response', broken)
+            return original(conn, res, req, keep)
+        self.override(microdot_server.Server, 'send', send)
+
+    def override(self, cls, name, replacement):
+        """Change the seam method ``cls.name`` for this test:
+        ``replacement(self, original, *args)`` is called instead, with
+        ``original`` the method it replaces, bound (the reference's, or an
+        earlier override's). ``replacement`` may be a coroutine function
+        where the method is one."""
+        def method(obj, *args, **kwargs):
+            original = getattr(super(level, obj), name)
+            return replacement(obj, original, *args, **kwargs)
+        level = self._level(cls, name, method)
+
+    def replace(self, cls, name, value):
+        """Set the seam attribute ``cls.name`` (a property, a constant, a
+        method that needs no original) to ``value`` for this test."""
+        self._level(cls, name, value)
+
+    def route(self, url_pattern, handler, methods=('GET',)):
+        """Serve ``url_pattern`` with ``handler`` ahead of the application's
+        own routes."""
+        url_map = self.app.url_map
+        entry = (list(methods), microdot.URLPattern(url_pattern), handler)
+        url_map.insert(0, entry)
+        self._undo.append(lambda: url_map.remove(entry))
+
+    def attr(self, owner, name, value):
+        """Set the public attribute ``owner.name`` (a class, module or
+        object) to ``value`` for this test."""
+        if name.startswith('_'):
+            raise ValueError('%s is private: break it through a seam'
+                             % name)
+        old = getattr(owner, name)
+        setattr(owner, name, value)
+        self._undo.append(lambda: setattr(owner, name, old))
+
+    # ------------------------------------------------------ for the test
+
+    def server_class(self):
+        """The Server class to serve with: the reference's, given the seam
+        classes this breakage changed."""
+        server = self._levels.get(microdot_server.Server,
+                                  microdot_server.Server)
+        protocol = self._levels.get(microdot_http.Protocol,
+                                    microdot_http.Protocol)
+        if microdot_chunked.Chunked in self._levels:
+            protocol = type('Protocol', (protocol,), {
+                'chunked_class': self._levels[microdot_chunked.Chunked]})
+        return type('Server', (server,), {
+            'protocol_class': protocol,
+            'connection_class': self._levels.get(
+                microdot_cpython.Connection, microdot_cpython.Connection),
+            'stream_class': self._levels.get(microdot_body.Stream,
+                                             microdot_body.Stream)})
 
     def undo(self):
         while self._undo:
-            owner, name, value = self._undo.pop()
-            setattr(owner, name, value)
-        # what a loosened check let in must not stay cached as valid
-        microdot_http.clear_caches()
+            self._undo.pop()()
+        self._levels.clear()
+
+    def _level(self, cls, name, value):
+        if name not in SEAMS.get(cls, ()):
+            raise ValueError('%s.%s is not a seam (see breakage.SEAMS)'
+                             % (cls.__name__, name))
+        base = self._levels.get(cls, cls)
+        level = type(cls.__name__, (base,), {name: value})
+        self._levels[cls] = level
+        if cls is microdot.Request:
+            self.attr(self.app, 'request_class', level)
+        return level
 
 
 def _lines(head):

@@ -1,9 +1,10 @@
 """The fixture app on the reference server, inside the test process.
 
-Serving in a thread of this process is what lets a mutant patch the
-reference's functions and have the server use the patched ones::
+Serving in a thread of this process is what lets a mutant's server (the
+reference's Server with the seams the mutant changed, see breakage.py)
+serve the fixture::
 
-    with serving() as target:
+    with serving(breakage.server_class()) as target:
         result = run_case(case, target, OPTIONS)
 """
 import asyncio
@@ -24,10 +25,10 @@ OPTIONS = {'fuzz_examples': 15, 'fuzz_seed': 0}
 
 
 @contextlib.contextmanager
-def serving(profile=PROFILE):
+def serving(server_class=microdot_server.Server, profile=PROFILE):
     """Serve fixtures/app.py on a free loopback port; yields a Target."""
     port = free_port()
-    server = microdot_server.Server(fixture.app)
+    server = server_class(fixture.app)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(
         target=loop.run_until_complete,
@@ -42,7 +43,7 @@ def serving(profile=PROFILE):
     try:
         yield target
     finally:
-        if server.stopped is not None:
+        if server.accepting is not None:
             server.stop()
         thread.join(10)
         loop.close()

@@ -9,6 +9,7 @@ case must PASS (or INFO).
 """
 import pytest
 
+import app as fixture  # fixtures/app.py
 from breakage import Breakage
 from conformance.case import REGISTRY, all_cases
 from conformance.judge import run_case
@@ -41,10 +42,10 @@ def test_case_fails_against_its_mutant(case):
     mutant = MUTANTS.get(case.id)
     assert mutant is not None, 'no mutant in tests/selftest/mutants proves ' \
         'that %s can fail' % case.id
-    breakage = Breakage()
+    breakage = Breakage(fixture.app)
     try:
         mutant(breakage)
-        with serving() as target:
+        with serving(breakage.server_class()) as target:
             result = run_case(case, target, OPTIONS)
     finally:
         breakage.undo()

@@ -18,10 +18,10 @@ all_cases()
 
 
 def run(mutant, ids):
-    breakage = Breakage()
+    breakage = Breakage(fixture.app)
     try:
         mutant(breakage)
-        with serving() as target:
+        with serving(breakage.server_class()) as target:
             return {i: run_case(REGISTRY[i], target, OPTIONS) for i in ids}
     finally:
         breakage.undo()

@@ -3,10 +3,11 @@ wrongly, or not at all."""
 import re
 
 import app as fixture
-import microdot_http
-import microdot_server
+import microdot_chunked
 from microdot import Request
+from microdot_chunked import Chunked
 from microdot_http import HTTPError
+from microdot_server import Server
 
 from mutants.framing import patch_body_length
 
@@ -27,26 +28,12 @@ def ignores_transfer_encoding(b):
     patch_body_length(b, broken)
 
 
-def patch_chunk_line(b, broken):
-    """Read chunk lines with ``broken(body, line, original)``."""
-    original = microdot_http.Body._chunk_line
-    b.attr(microdot_http.Body, '_chunk_line',
-           lambda body, line: broken(body, line, original))
-
-
 def chunk_size_parsed_by(parse):
     """Chunk sizes read with ``parse(bytes)`` instead of strictly (and the
     line stripped, extensions unchecked)."""
-    def broken(body, line, original):
-        if body.state != 'size':
-            return original(body, line)
-        body.left = parse(line.split(b';', 1)[0].strip())
-        if body.total + body.left > body.limit:
-            raise HTTPError(413)
-        body.state = 'data' if body.left else 'trailer'
-
     def mutant(b):
-        patch_chunk_line(b, broken)
+        b.override(Chunked, 'size_line', lambda chunked, original, line:
+                   parse(line.split(b';', 1)[0].strip()))
     return mutant
 
 
@@ -77,52 +64,51 @@ def wraps_32_bits(text):
 
 def no_chunks_refused(b):
     # A chunked body must hold a chunk: the last chunk first is refused.
-    def broken(body, line, original):
-        if body.state == 'size' and not body.total and not line.strip(b'0'):
+    def size_line(chunked, original, line):
+        if not chunked.total and not line.strip(b'0'):
             raise HTTPError(400)
-        return original(body, line)
-    patch_chunk_line(b, broken)
+        return original(line)
+    b.override(Chunked, 'size_line', size_line)
 
 
 def no_chunk_extensions(b):
-    def broken(body, line, original):
-        if body.state == 'size' and b';' in line:
+    def size_line(chunked, original, line):
+        if b';' in line:
             raise HTTPError(400)
-        return original(body, line)
-    patch_chunk_line(b, broken)
+        return original(line)
+    b.override(Chunked, 'size_line', size_line)
 
 
 def extensions_unchecked(b):
     # Whatever follows ';' is skipped unread.
-    b.attr(microdot_http, 'chunk_ext_valid', lambda ext: True)
+    b.override(Chunked, 'size_line', lambda chunked, original, line:
+               original(line.split(b';', 1)[0].rstrip(b' \t')))
 
 
 def stops_at_last_chunk(b):
     # The body ends at '0\r\n': the trailer is left for the next request.
-    def broken(body, line, original):
-        original(body, line)
-        if body.state == 'trailer':
-            body.state = ''
-    patch_chunk_line(b, broken)
+    def line(chunked, original):
+        if chunked.state == microdot_chunked.TRAILER:
+            return b''  # taken for the empty line that ends the trailer
+        return original()
+    b.override(Chunked, 'line', line)
 
 
 def no_crlf_check(b):
-    def broken(body, line, original):
-        if body.state == 'crlf':
-            body.state = 'size'
-            return
-        return original(body, line)
-    patch_chunk_line(b, broken)
+    b.replace(Chunked, 'after_data', lambda chunked, line: None)
 
 
 def data_end_unchecked(b):
     # A line after chunk data is read as the next chunk-size line: the CRLF
     # that should end the data is not asked for.
-    def broken(body, line, original):
-        if body.state == 'crlf' and line:
-            body.state = 'size'
-        return original(body, line)
-    patch_chunk_line(b, broken)
+    def line(chunked, original):
+        state, read = chunked.state, original()
+        if state == microdot_chunked.CRLF and read:
+            protocol = chunked.protocol
+            protocol.buf = read + b'\r\n' + protocol.buf  # read it again
+            return b''
+        return read
+    b.override(Chunked, 'line', line)
 
 
 def data_runs_to_crlf(b):
@@ -143,27 +129,26 @@ def data_runs_to_crlf(b):
 
 def chunk_lines_need_crlf(b):
     # Chunk and trailer lines end at CRLF only: a bare LF is waited past.
-    original = microdot_http.Reader.line
-
-    def line(reader, limit, status):
-        if status == 400 and b'\r\n' not in reader.buf:
+    def line(chunked, original):
+        buf = chunked.protocol.buf
+        end = buf.find(b'\n')
+        if end >= 0 and buf[end - 1:end] != b'\r':
             return None
-        return original(reader, limit, status)
-    b.attr(microdot_http.Reader, 'line', line)
+        return original()
+    b.override(Chunked, 'line', line)
     waits_forever(b)
 
 
 def bare_cr_ends_lines(b):
     # A CR not followed by LF ends a line too.
-    original = microdot_http.Reader.line
-
-    def line(reader, limit, status):
-        cr = reader.buf.find(b'\r')
-        if 0 <= cr < len(reader.buf) - 1 and reader.buf[cr + 1] != 10:
-            found, reader.buf = reader.buf[:cr], reader.buf[cr + 1:]
-            return found
-        return original(reader, limit, status)
-    b.attr(microdot_http.Reader, 'line', line)
+    def line(chunked, original):
+        buf = chunked.protocol.buf
+        cr = buf.find(b'\r')
+        if 0 <= cr < len(buf) - 1 and buf[cr + 1] != 10:
+            chunked.protocol.buf = buf[cr + 1:]
+            return buf[:cr]
+        return original()
+    b.override(Chunked, 'line', line)
 
 
 def stops_on_bare_lf_chunks(b):
@@ -177,67 +162,62 @@ def stops_on_bare_lf_chunks(b):
 
 def eof_ends_chunked_body(b):
     # The client's close ends a chunked body as the last chunk would.
-    async def read(body, n=-1):
-        out = []
-        while not body._gather(n, out):
-            try:
-                await body.reader.fill()
-            except EOFError:
-                if not body.chunked:
-                    raise
-                body.state = ''
-                return b''.join(out)
-        return out[0]
-    b.attr(microdot_http.Body, 'read', read)
+    def data(chunked, original, n):
+        try:
+            return original(n)
+        except EOFError:
+            chunked.state = microdot_chunked.DONE
+            chunked.protocol.reading = False
+            return b''
+    b.override(Chunked, 'data', data)
 
 
 def stalls_on_long_chunk_lines(b):
     # A chunk line longer than the line limit is waited for, for ever,
-    # instead of refused (chunk lines are the ones read with status 400).
-    original = microdot_http.Reader.line
-
-    def line(reader, limit, status):
-        end = reader.buf.find(b'\n')
-        if status == 400 and (end > limit or (end < 0 and
-                                              len(reader.buf) > limit)):
-            reader.buf = reader.buf[-limit:]
+    # instead of refused.
+    def line(chunked, original):
+        protocol = chunked.protocol
+        limit = protocol.max_line
+        end = protocol.buf.find(b'\n')
+        if end > limit or (end < 0 and len(protocol.buf) > limit):
+            protocol.buf = protocol.buf[-limit:]
             return None
-        return original(reader, limit, status)
-    b.attr(microdot_http.Reader, 'line', line)
+        return original()
+    b.override(Chunked, 'line', line)
     waits_forever(b)
 
 
 def stalls_on_long_trailers(b):
     # Past STALL_AFTER trailer lines, the end of the trailer is missed and
     # the server waits for more.
-    def broken(body, line, original):
-        if body.state == 'trailer':
-            body.trailer_lines = getattr(body, 'trailer_lines', 0) + 1
-            if body.trailer_lines > STALL_AFTER:
-                return
-        original(body, line)
-    patch_chunk_line(b, broken)
+    def trailer_line(chunked, original, line):
+        chunked.trailer_lines = getattr(chunked, 'trailer_lines', 0) + 1
+        if chunked.trailer_lines > STALL_AFTER:
+            return False
+        return original(line)
+    b.override(Chunked, 'trailer_line', trailer_line)
     waits_forever(b)
 
 
 def merges_trailer(b):
     # Trailer fields join the header section as repeated fields would.
-    def broken(body, line, original):
-        if body.state == 'trailer' and line:
-            body.trailer = getattr(body, 'trailer', []) + [line]
-        original(body, line)
-    patch_chunk_line(b, broken)
-    original_read = microdot_server.read_request
+    def trailer_line(chunked, original, line):
+        if line:
+            chunked.protocol.trailer = getattr(chunked.protocol, 'trailer',
+                                               []) + [line]
+        return original(line)
+    b.override(Chunked, 'trailer_line', trailer_line)
 
-    async def read_request(app, reader):
-        req = await original_read(app, reader)
-        for line in getattr(req and req._stream, 'trailer', []):
+    async def read_request(server, original, conn, protocol):
+        req, stream = await original(conn, protocol)
+        for line in getattr(protocol, 'trailer', []):
             name, _, value = line.decode().partition(':')
             old = req.headers.get(name)
             value = value.strip()
             req.headers[name] = value if old is None else old + ', ' + value
-        return req
-    b.attr(microdot_server, 'read_request', read_request)
+        protocol.trailer = []
+        return req, stream
+    b.override(Server, 'read_request', read_request)
 
 
 MUTANTS = {

@@ -5,21 +5,31 @@ import socket
 import struct
 
 import app as fixture
-import microdot_http
-import microdot_server
 from microdot import Request
-from microdot_http import HTTPError
+from microdot_body import Stream
+from microdot_cpython import Connection
+from microdot_http import HTTPError, Protocol
+from microdot_server import Server
 
 from breakage import drop_header
+from mutants.framing import patch_field, patch_head
 
 
 def ignores_close(b):
-    # Every connection is kept, whatever the client said.
-    b.attr(microdot_http, 'keep_alive', lambda req: True)
+    # Every connection is kept, whatever the client said: its Connection
+    # field goes unread.
+    patch_field(b, lambda line, headers, original: None
+                if line.lower().startswith(b'connection:')
+                else original(line, headers))
 
 
 def never_keeps(b):
-    b.attr(microdot_http, 'keep_alive', lambda req: False)
+    # Every request is taken to ask for a close.
+    def broken(lines, original):
+        method, url, version, headers = original(lines)
+        headers['Connection'] = 'close'
+        return method, url, version, headers
+    patch_head(b, broken)
 
 
 def silent_close(b):
@@ -43,13 +53,11 @@ def malformed_answers_to_http10(b):
 
 def one_request_per_read(b):
     # What came after the request in the same read is thrown away.
-    original = microdot_server.read_request
-
-    async def read_request(app, reader):
-        req = await original(app, reader)
-        reader.buf = b''
-        return req
-    b.attr(microdot_server, 'read_request', read_request)
+    async def read_request(server, original, conn, protocol):
+        found = await original(conn, protocol)
+        protocol.buf = b''
+        return found
+    b.override(Server, 'read_request', read_request)
 
 
 def answers_swapped(b):
@@ -63,8 +71,12 @@ def answers_swapped(b):
 
 
 def unread_body_kept(b):
-    # The connection is kept even when the body was never read.
-    b.attr(microdot_http.Body, 'done', property(lambda body: True))
+    # The connection is kept even when the body was never read: the rest
+    # of it is read as the next request.
+    def send(server, original, conn, res, req, keep):
+        return original(conn, res, req, keep or (
+            req is not None and conn.protocol.reading))
+    b.override(Server, 'send', send)
 
 
 def waits_forever(b):
@@ -76,98 +88,81 @@ def one_connection_at_a_time(b):
     # taken is refused at once.
     async def admit(server):
         return server.active < 1
-    b.attr(microdot_server.Server, 'admit', admit)
+    b.replace(Server, 'admit', admit)
 
 
 def stops_when_client_leaves(b):
     # A client gone in the middle of a head takes the server down with it.
-    original = microdot_http.Reader._add
-
-    def add(reader, data):
-        if not data and reader.buf:
+    def feed(protocol, original, data):
+        if not data and protocol.buf:
             fixture.app.server.stop()
-        return original(reader, data)
-    b.attr(microdot_http.Reader, '_add', add)
+        return original(data)
+    b.override(Protocol, 'feed', feed)
 
 
 def resets_on_close(b):
     # Closes at once with SO_LINGER 0: every close is a reset (RST), and
     # what the client has not read yet is lost.
-    original = microdot_server.Connection.close
-
-    async def close(conn, linger=True):
-        sock = conn.writer.get_extra_info('socket')
-        if sock is not None:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                            struct.pack('ii', 1, 0))
-        await original(conn, False)
-    b.attr(microdot_server.Connection, 'close', close)
+    async def close(conn, original, linger=True):
+        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                             struct.pack('ii', 1, 0))
+        await original(False)
+    b.override(Connection, 'close', close)
 
 
 def idle_timeout_stops_the_server(b):
     # The timeout of a silent connection escapes and takes the server down.
-    original = microdot_server.Connection.recv
-
-    async def recv(conn, n):
+    async def recv(conn, original):
         try:
-            return await original(conn, n)
+            return await original()
         except HTTPError:
             fixture.app.server.stop()
             raise
-    b.attr(microdot_server.Connection, 'recv', recv)
+    b.override(Connection, 'recv', recv)
 
 
 def malformed_refusals(b):
     # The answer to a request the server gave up on declares more content
     # than it carries.
-    original = microdot_server.send_response
-
-    async def send_response(conn, res, req, keep):
+    async def send(server, original, conn, res, req, keep):
         if req is None:
             conn.write(b'HTTP/1.1 400 Bad Request\r\nContent-Length: 40\r\n'
                        b'\r\nincomplete')
             await conn.drain()
             return False
         return await original(conn, res, req, keep)
-    b.attr(microdot_server, 'send_response', send_response)
+    b.override(Server, 'send', send)
 
 
 def malformed_answer_to_incomplete_body(b):
     # A client's close in the middle of a body is answered, malformed.
-    original = microdot_http.Body.read
-
-    async def read(body, n=-1):
+    async def read(stream, original, n=-1):
         try:
-            return await original(body, n)
+            return await original(n)
         except EOFError:
             raise HTTPError(400)
-    b.attr(microdot_http.Body, 'read', read)
+    b.override(Stream, 'read', read)
     malformed_refusals(b)
 
 
 def eof_completes_the_body(b):
     # A body cut short by the client's close is padded out and processed.
-    original = microdot_http.Reader._add
-
-    def add(reader, data):
-        if not data and reader.buf is not None and \
-                not getattr(reader, 'padded', False):
-            reader.padded = True
+    def feed(protocol, original, data):
+        if not data and not getattr(protocol, 'padded', False):
+            protocol.padded = True
             data = b' ' * 64
-        return original(reader, data)
-    b.attr(microdot_http.Reader, '_add', add)
+        return original(data)
+    b.override(Protocol, 'feed', feed)
 
 
 def eof_ends_the_head(b):
     # The client's close is taken for the end of a head left unfinished.
-    original = microdot_http.Reader._add
-
-    def add(reader, data):
-        if not data and not getattr(reader, 'ended', False):
-            reader.ended = True
+    def feed(protocol, original, data):
+        if not data and not getattr(protocol, 'ended', False):
+            protocol.ended = True
             data = b'\r\n\r\n'
-        return original(reader, data)
-    b.attr(microdot_http.Reader, '_add', add)
+        return original(data)
+    b.override(Protocol, 'feed', feed)
 
 
 def switches_in_name_only(protocol=None):
@@ -200,14 +195,13 @@ def waits_for_a_place_for_ever(b):
         while server.active >= server.max_connections:
             await asyncio.sleep(0.05)
         return True
-    b.attr(microdot_server.Server, 'admit', admit)
+    b.replace(Server, 'admit', admit)
 
 
 def malformed_503(b):
     # The 503 for a client no place could be found for is malformed.
     heads_held_for_ever(b)
-    b.attr(microdot_server, 'BUSY', b'HTTP/1.1 503 Busy\r\n'
-           b'Retry-After 1\r\n\r\n')
+    b.replace(Server, 'BUSY', b'HTTP/1.1 503 Busy\r\nRetry-After 1\r\n\r\n')
 
 
 MUTANTS = {

@@ -1,8 +1,8 @@
 """Mutants for conformance/cases/cookies.py."""
 import re
 
-import microdot
-import microdot_http
+from microdot import Request, Response, abort
+from microdot_http import Protocol
 
 from breakage import fold_header
 from mutants.request_line import stall_on
@@ -27,58 +27,69 @@ def only_first_cookie_pair(b):
 
 def strict_cookie_parser(b):
     # A pair without '=' or without a name makes the request a 400.
-    original = microdot.Request.__init__
-
-    def init(req, app, client_addr, method, url, version, headers, *args,
-             **kwargs):
+    def init(req, original, app, client_addr, method, url, version, headers,
+             *args):
         for pair in headers.get('Cookie', '').split(';'):
             name, eq, value = pair.strip().partition('=')
             if pair.strip() and not (eq and name):
                 raise ValueError('malformed cookie pair')
-        original(req, app, client_addr, method, url, version, headers,
-                 *args, **kwargs)
-    b.attr(microdot.Request, '__init__', init)
+        original(app, client_addr, method, url, version, headers, *args)
+    b.override(Request, '__init__', init)
+
+
+def cookie_from_query(b, cookie_value):
+    """/cookies/from-query served by a handler that writes its Set-Cookie
+    line itself: ``cookie_value(value)`` is what follows 'echoed='."""
+    def handler(request):
+        res = Response('cookie from query')
+        res.headers['Set-Cookie'] = [
+            'echoed=%s; Path=/' % cookie_value(request.args.get('value', ''))]
+        return res
+    b.route('/cookies/from-query', handler)
 
 
 def cookie_value_unchecked(b):
-    b.attr(microdot_http, 'refuse_ctl', lambda what, value: None)
+    # The value goes out as it came, and header values are not checked.
+    cookie_from_query(b, lambda value: value)
+    b.replace(Protocol, 'field_line',
+              lambda protocol, name, value: str(value).encode())
 
 
 def semicolon_in_value_kept(b):
+    # Control characters refused, ';' let through.
     def cookie_value(value):
-        value = str(value)
-        microdot_http.refuse_ctl('cookie', value)
+        if any(ord(c) < 32 for c in value):
+            abort(400, 'the value cannot be sent in a cookie')
         return value
-    b.attr(microdot_http, '_cookie_value', cookie_value)
+    cookie_from_query(b, cookie_value)
 
 
 def bad_cookie_value_is_a_server_error(b):
     # set_cookie's refusal escapes the handler as an unexpected exception.
-    original = microdot.Response.set_cookie
-
-    def set_cookie(res, *args, **kwargs):
-        try:
-            return original(res, *args, **kwargs)
-        except ValueError as exc:
-            raise RuntimeError(str(exc))
-    b.attr(microdot.Response, 'set_cookie', set_cookie)
+    def to_500(res, req):
+        if req is not None and req.path == '/cookies/from-query' and \
+                res.status_code == 400:
+            res.status_code = 500
+    b.before_send(to_500)
 
 
 def cookies_without_path(b):
     # Cookies scoped to the path that set them, as before the contract
     # asked for Path=/: clients keep them to /cookies/.
-    original = microdot.Response.set_cookie
-
-    def set_cookie(res, cookie, value, path=None, **kwargs):
-        return original(res, cookie, value, **kwargs)
-    b.attr(microdot.Response, 'set_cookie', set_cookie)
+    b.response_head(lambda head, res, req: re.sub(
+        rb'(?m)^(Set-Cookie: [^\r]*); Path=/\r$', rb'\1\r', head))
 
 
 def empty_cookie_values_dropped(b):
     # A pair is kept only when it has a value.
-    original = microdot.Request.cookies.fget
-    b.attr(microdot.Request, 'cookies', property(
-        lambda req: {k: v for k, v in original(req).items() if v}))
+    def cookies(req):
+        found = {}
+        for pair in req.headers.get('Cookie', '').split(';'):
+            name, _, value = pair.strip().partition('=')
+            if name and value:
+                found[name] = value
+        return found
+    b.replace(Request, 'cookies', property(cookies))
 
 
 MUTANTS = {

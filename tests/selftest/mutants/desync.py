@@ -1,63 +1,57 @@
 """Mutants for conformance/cases/desync.py: servers that frame a request
 otherwise than RFC 9112 does, and keep the connection for what follows."""
-import microdot_http
-import microdot_server
+from microdot_http import Protocol
+from microdot_server import Server
 
 from mutants.framing import chunked_beats_length, length_beats_chunked, \
-    lenient_length, padded_coding_ignored
+    lenient_length, padded_coding_ignored, patch_head
 
 
 def unfolds_then_chunked_beats_length(b):
     # obs-fold replaced by SP (RFC 9112 §5.2 allows it), the chunked coding
     # then used beside the Content-Length, and the connection kept.
-    original = microdot_http.parse_head
-
-    def parse_head(lines, headers):
+    def head_fields(protocol, original, lines):
         joined = lines[:1]
         for line in lines[1:]:
             if line[:1] in (b' ', b'\t') and len(joined) > 1:
                 joined[-1] += b' ' + line.strip()
             else:
                 joined.append(line)
-        return original(joined, headers)
-    b.attr(microdot_http, 'parse_head', parse_head)
+        return original(joined)
+    b.override(Protocol, 'head_fields', head_fields)
     chunked_beats_length(b)
 
 
 def bodiless_methods_read_no_body(b):
     # GET, HEAD and OPTIONS are taken to have no body, whatever the
     # Content-Length says.
-    original = microdot_http.parse_head
-
-    def parse_head(lines, headers):
-        method, url, version = original(lines, headers)
+    def broken(lines, original):
+        method, url, version, headers = original(lines)
         if method in ('GET', 'HEAD', 'OPTIONS'):
             headers.pop('Content-Length')
-        return method, url, version
-    b.attr(microdot_http, 'parse_head', parse_head)
+        return method, url, version, headers
+    patch_head(b, broken)
 
 
 def takes_buffered_bytes_as_body(b):
     # A request announcing no body gets whatever came with it as its body.
-    original = microdot_server.read_request
-
-    async def read_request(app, reader):
-        req = await original(app, reader)
+    async def read_request(server, original, conn, protocol):
+        req, stream = await original(conn, protocol)
         if req is not None and req.headers.get('Content-Length') == '0':
-            req._body, reader.buf = reader.buf, b''
-        return req
-    b.attr(microdot_server, 'read_request', read_request)
+            body, protocol.buf = protocol.buf, b''
+            req = type(req)(req.app, req.client_addr, req.method, req.url,
+                            req.http_version, req.headers, body)
+        return req, stream
+    b.override(Server, 'read_request', read_request)
 
 
 def reads_on_after_refusals(b):
     # Requests it refuses (invalid framing among them) leave the connection
     # open, and what follows their head is read as the next request; and
     # Transfer-Encoding beats Content-Length on a kept connection.
-    original = microdot_server.send_response
-
-    async def send_response(conn, res, req, keep):
-        return await original(conn, res, req, keep or req is None)
-    b.attr(microdot_server, 'send_response', send_response)
+    def send(server, original, conn, res, req, keep):
+        return original(conn, res, req, keep or req is None)
+    b.override(Server, 'send', send)
     chunked_beats_length(b)
 
 

@@ -1,26 +1,31 @@
 """Mutants for conformance/cases/framing.py: lenient or defective framing."""
 import re
 
-import microdot_http
-import microdot_server
+import microdot_cpython
 from microdot import Request
-from microdot_http import HTTPError
+from microdot_http import HTTPError, Protocol, has_ctl
 
 HUGE = 1 << 40
 
 
 def patch_body_length(b, broken):
     """Frame bodies with ``broken(headers, version, original)``."""
-    original = microdot_http.body_length
-    b.attr(microdot_http, 'body_length',
-           lambda headers, version: broken(headers, version, original))
+    b.override(Protocol, 'framing_of',
+               lambda protocol, original, headers, version:
+               broken(headers, version, original))
 
 
 def patch_field(b, broken):
     """Parse header lines with ``broken(line, headers, original)``."""
-    original = microdot_http.parse_field
-    b.attr(microdot_http, 'parse_field',
-           lambda line, headers: broken(line, headers, original))
+    b.override(Protocol, 'field',
+               lambda protocol, original, line, headers:
+               broken(line, headers, original))
+
+
+def patch_head(b, broken):
+    """Parse a head's lines with ``broken(lines, original)``."""
+    b.override(Protocol, 'head_fields',
+               lambda protocol, original, lines: broken(lines, original))
 
 
 def lenient_length(convert):
@@ -65,22 +70,25 @@ def chokes_on_lists(b):
 
 def strips_unicode_spaces(b):
     # str.strip() on CPython: NBSP and U+3000 are trimmed away like SP.
-    b.attr(microdot_http, '_list_elements',
-           lambda value: [v.strip() for v in value.split(',')])
+    def broken(headers, version, original):
+        for name in ('Content-Length', 'Transfer-Encoding'):
+            if name in headers:
+                headers[name] = ','.join(v.strip()
+                                         for v in headers[name].split(','))
+        return original(headers, version)
+    patch_body_length(b, broken)
 
 
 def post_without_length_waits(b):
     # A POST without framing headers is taken to have a chunked body (on
     # POST only, so that the liveness GET is still answered).
-    original = microdot_http.parse_head
-
-    def parse_head(lines, headers):
-        method, url, version = original(lines, headers)
+    def broken(lines, original):
+        method, url, version, headers = original(lines)
         if method == 'POST' and 'Content-Length' not in headers and \
                 'Transfer-Encoding' not in headers:
             headers['Transfer-Encoding'] = 'chunked'
-        return method, url, version
-    b.attr(microdot_http, 'parse_head', parse_head)
+        return method, url, version, headers
+    patch_head(b, broken)
 
 
 def length_beats_chunked(b):
@@ -170,7 +178,7 @@ def controls_stripped(b):
 def fields_with_controls_ignored(b):
     # A header line holding a control character is skipped, not refused.
     def broken(line, headers, original):
-        if not microdot_http._has_ctl(line.partition(b':')[2]):
+        if not has_ctl(line.partition(b':')[2]):
             original(line, headers)
     patch_field(b, broken)
 
@@ -205,9 +213,7 @@ def coding_parameters_ignored(b):
 
 def folded_field_dropped(b):
     # A field continued on the next line (obs-fold) is dropped whole.
-    original = microdot_http.parse_head
-
-    def parse_head(lines, headers):
+    def broken(lines, original):
         kept = lines[:1]
         for i, line in enumerate(lines[1:], 1):
             if line[:1] in (b' ', b'\t'):
@@ -215,8 +221,8 @@ def folded_field_dropped(b):
                     kept.pop()
                 continue
             kept.append(line)
-        return original(kept, headers)
-    b.attr(microdot_http, 'parse_head', parse_head)
+        return original(kept)
+    patch_head(b, broken)
 
 
 def underscore_is_dash(b):
@@ -318,12 +324,10 @@ def no_body_limit(b):
 
 
 def never_continue(b):
-    original = microdot_server.Connection.write
-
-    def write(conn, data):
+    def write(conn, original, data):
         if not data.startswith(b'HTTP/1.1 100 '):
-            original(conn, data)
-    b.attr(microdot_server.Connection, 'write', write)
+            original(data)
+    b.override(microdot_cpython.Connection, 'write', write)
 
 
 MUTANTS = {

@@ -1,19 +1,23 @@
 """Mutants for conformance/cases/headers.py."""
 import re
 
-import microdot_http
-import microdot_server
 from microdot import Request
+from microdot_http import is_token
+from microdot_server import Server
 
+from mutants.framing import patch_field, patch_head
 from mutants.request_line import line_limit_one_less, no_line_limit, \
     stall_on
 
 
-def patch_field(b, fix):
-    """Parse each header line with ``fix(line, headers, original)``."""
-    original = microdot_http.parse_field
-    b.attr(microdot_http, 'parse_field',
-           lambda line, headers: fix(line, headers, original))
+def _any_value(line, headers, original, name_ok=is_token):
+    # A header line taken as it is: the name before the first colon (if
+    # ``name_ok``), the value after it, whatever bytes they hold.
+    name, colon, value = line.partition(b':')
+    name = name.decode('latin-1')
+    if not colon or not name_ok(name):
+        return original(line, headers)
+    headers[name] = value.strip(b' \t').decode('latin-1')
 
 
 def ignore_lines(condition):
@@ -48,11 +52,12 @@ def unfold_leading_whitespace(b):
 
 
 def allow_controls(b):
-    b.attr(microdot_http, '_has_ctl', lambda data: False)
+    patch_field(b, _any_value)
 
 
 def any_name_syntax(b):
-    b.attr(microdot_http, 'is_token', lambda s: bool(s))
+    patch_field(b, lambda line, headers, original: _any_value(
+        line, headers, original, bool))
 
 
 def no_field_count_limit(b):
@@ -60,7 +65,11 @@ def no_field_count_limit(b):
 
 
 def case_sensitive_names(b):
-    b.attr(microdot_server, 'NoCaseDict', dict)
+    # The fields in a plain dict: "content-length" is not Content-Length.
+    def broken(lines, original):
+        method, url, version, headers = original(lines)
+        return method, url, version, dict(headers)
+    patch_head(b, broken)
 
 
 def keep_ows(b):
@@ -73,13 +82,11 @@ def keep_ows(b):
 
 
 def default_host(b):
-    original = microdot_http.parse_head
-
-    def lenient(lines, headers):
+    def lenient(lines, original):
         if not any(line.lower().startswith(b'host:') for line in lines[1:]):
             lines = lines + [b'Host: localhost']
-        return original(lines, headers)
-    b.attr(microdot_http, 'parse_head', lenient)
+        return original(lines)
+    patch_head(b, lenient)
 
 
 def first_host_wins(b):
@@ -89,7 +96,12 @@ def first_host_wins(b):
 
 
 def any_host(b):
-    b.attr(microdot_http, 'valid_host', lambda value: True)
+    def lenient(line, headers, original):
+        if line.lower().startswith(b'host:') and 'Host' not in headers:
+            headers['Host'] = line[5:].strip().decode('latin-1')
+        else:
+            original(line, headers)
+    patch_field(b, lenient)
 
 
 def crash_on_long_host(b):
@@ -121,15 +133,13 @@ def name_bytes_normalised(b):
 
 def continue_to_http10(b):
     # A 100 (Continue) for every "Expect: 100-continue", HTTP/1.0 too.
-    original = microdot_server.read_request
-
-    async def read_request(app, reader):
-        req = await original(app, reader)
+    async def read_request(server, original, conn, protocol):
+        req, stream = await original(conn, protocol)
         if req is not None and req.http_version == '1.0' and \
                 req.headers.get('Expect') == '100-continue':
-            reader.conn.write(b'HTTP/1.1 100 Continue\r\n\r\n')
-        return req
-    b.attr(microdot_server, 'read_request', read_request)
+            conn.write(b'HTTP/1.1 100 Continue\r\n\r\n')
+        return req, stream
+    b.override(Server, 'read_request', read_request)
 
 
 def limit_checked_after_the_body(b):

@@ -1,8 +1,9 @@
 """Mutants for conformance/cases/methods.py."""
 import app as fixture
-import microdot_http
+from microdot_http import Protocol
 
 from breakage import drop_header
+from mutants.framing import patch_head
 from mutants.request_line import garbles_answer_to, stall_on
 
 
@@ -41,7 +42,8 @@ def allow_lists_everything_folded(b):
     b.before_send(_when(lambda res, req: res.status_code == 405,
                         lambda res, req: res.headers.__setitem__(
                             'Allow', 'GET, HEAD,\r\n POST, OPTIONS')))
-    b.attr(microdot_http, 'refuse_ctl', lambda what, value: None)
+    b.replace(Protocol, 'field_line',
+              lambda protocol, name, value: str(value).encode())
 
 
 def uppercase_methods(b):
@@ -96,9 +98,9 @@ def unknown_path_refused_for(method):
 
 def connect_tunnels(b):
     # CONNECT's authority-form target accepted, and answered 200: a tunnel.
-    original = microdot_http.origin_form
-    b.attr(microdot_http, 'origin_form', lambda method, target: '/'
-           if method == 'CONNECT' else original(method, target))
+    b.override(Protocol, 'target', lambda protocol, original, method,
+               target, headers: '/' if method == 'CONNECT'
+               else original(method, target, headers))
     b.before_send(_when(lambda res, req: req.method == 'CONNECT',
                         lambda res, req: setattr(res, 'status_code', 200)))
 
@@ -118,14 +120,12 @@ def trace_reflects_everything(b):
 def trace_content_unframed(b):
     # The Content-Length of a TRACE is not read: its content is left for
     # the next request.
-    original = microdot_http.parse_head
-
-    def parse_head(lines, headers):
-        method, url, version = original(lines, headers)
+    def broken(lines, original):
+        method, url, version, headers = original(lines)
         if method == 'TRACE':
             headers.pop('Content-Length')
-        return method, url, version
-    b.attr(microdot_http, 'parse_head', parse_head)
+        return method, url, version, headers
+    patch_head(b, broken)
 
 
 def ranges_on_any_method(b):

@@ -2,9 +2,8 @@
 import re
 from urllib.parse import unquote_to_bytes
 
-import app as fixture
-import microdot
-import microdot_http
+from microdot import Response
+from microdot_http import Protocol
 
 from breakage import drop_header
 
@@ -25,14 +24,14 @@ def location_line_broken_on(code):
     return mutant
 
 
-def _redirect_checking(check):
-    # Response.redirect with its CR/LF check replaced by ``check``; the app
-    # module holds its own binding of ``redirect``.
-    def redirect(location, status_code=302):
+def redirect_checking(b, check):
+    """/redirect/<code> served by a handler whose redirect checks the
+    location with ``check`` only, and sends it as it is."""
+    def handler(request, code):
+        location = request.args.get('to', '/')
         check(location)
-        return microdot.Response(status_code=status_code,
-                                 headers={'Location': location})
-    return redirect
+        return Response(status_code=code, headers={'Location': location})
+    b.route('/redirect/<int:code>', handler)
 
 
 def _unchecked(value):
@@ -45,15 +44,18 @@ def _crlf_pairs_only(value):
 
 
 def crlf_reaches_the_wire(b):
-    b.attr(fixture, 'redirect', _redirect_checking(_unchecked))
-    b.attr(microdot_http, 'refuse_ctl', lambda what, value: None)
+    redirect_checking(b, _unchecked)
+    b.replace(Protocol, 'field_line',
+              lambda protocol, name, value: str(value).encode())
 
 
 def only_crlf_pairs_refused(b):
     # A filter that looks for the pair and lets a lone CR, LF or NUL pass.
-    b.attr(fixture, 'redirect', _redirect_checking(_crlf_pairs_only))
-    b.attr(microdot_http, 'refuse_ctl',
-           lambda what, value: _crlf_pairs_only(value))
+    def field_line(protocol, name, value):
+        _crlf_pairs_only(str(value))
+        return str(value).encode()
+    redirect_checking(b, _crlf_pairs_only)
+    b.replace(Protocol, 'field_line', field_line)
 
 
 def raw_utf8_location(b):

@@ -2,11 +2,12 @@
 import re
 
 import app as fixture
-import microdot_http
 from microdot import Request
-from microdot_http import HTTPError
+from microdot_http import HTTPError, Protocol
 
 from breakage import replace_status_line
+
+VERSION = re.compile('^HTTP/[0-9][.][0-9]$')  # what the reference checks
 
 
 def waits_forever(b):
@@ -35,24 +36,23 @@ def garbles_answer_to(asked):
 
 def patch_request_line(b, fix):
     """Parse request lines with ``fix(line, original)``."""
-    original = microdot_http.parse_request_line
-    b.attr(microdot_http, 'parse_request_line',
-           lambda line: fix(line, original))
+    b.override(Protocol, 'request_line',
+               lambda protocol, original, line: fix(line, original))
 
 
-def lenient_target(line):
+def lenient_target(protocol, line):
     # Checks method and version, lets anything through in the target.
     parts = line.split(b' ')
     if len(parts) != 3:
         raise HTTPError(400)
     method, target, version = [p.decode('latin-1') for p in parts]
-    if microdot_http._VERSION.match(version) is None:
+    if VERSION.match(version) is None:
         raise HTTPError(400)
     return method, target, version[5:]
 
 
 def accept_any_target(b):
-    b.attr(microdot_http, 'parse_request_line', lenient_target)
+    b.replace(Protocol, 'request_line', lenient_target)
 
 
 def drop_query(b):
@@ -72,7 +72,14 @@ def version_any_case(b):
 
 
 def loose_version(b):
-    b.attr(microdot_http, '_VERSION', re.compile('^HTTP/[0-9.]+$'))
+    # Any run of digits and dots after "HTTP/" is a version: read as 1.1.
+    def fix(line, original):
+        method, _, rest = line.partition(b' ')
+        target, _, version = rest.rpartition(b' ')
+        if re.match(rb'^HTTP/[0-9.]+$', version):
+            version = b'HTTP/1.1'
+        return original(method + b' ' + target + b' ' + version)
+    patch_request_line(b, fix)
 
 
 def echo_http2_version(b):
@@ -86,11 +93,21 @@ def no_line_limit(b):
 
 
 def any_method_syntax(b):
-    b.attr(microdot_http, 'is_token', lambda s: bool(s))
+    # Whatever comes before the first space is the method.
+    def fix(line, original):
+        method, space, rest = line.partition(b' ')
+        _, target, version = original(b'GET' + space + rest)
+        return method.decode('latin-1'), target, version
+    patch_request_line(b, fix)
 
 
 def no_empty_lines(b):
-    b.attr(microdot_http, '_MAX_EMPTY_LINES', 0)
+    # An empty line before the request line is a malformed request line.
+    def head_lines(protocol, original):
+        if protocol.buf[:1] in (b'\r', b'\n') and protocol.buf:
+            raise HTTPError(400)
+        return original()
+    b.override(Protocol, 'head_lines', head_lines)
 
 
 def answers_bare_lf_in_kind(b):
@@ -103,13 +120,11 @@ def answers_bare_lf_in_kind(b):
 
 
 def origin_form_only(b):
-    original = microdot_http.origin_form
-
-    def strict(method, target):
-        if target[:1] != '/' and target != '*':
+    def strict(protocol, original, method, target, headers):
+        if target != '*':
             raise HTTPError(400)
-        return original(method, target)
-    b.attr(microdot_http, 'origin_form', strict)
+        return original(method, target, headers)
+    b.override(Protocol, 'target', strict)
 
 
 def only_known_minors(b):
@@ -127,17 +142,17 @@ def version_space_squeezed(b):
         line.replace(b'HTTP/ ', b'HTTP/')))
 
 
-def last_word_is_version(line):
+def last_word_is_version(protocol, line):
     # Method first, version last, and whatever lies between is the target.
     parts = line.split(b' ')
     method, version = parts[0].decode(), parts[-1].decode()
-    if microdot_http._VERSION.match(version) is None:
+    if VERSION.match(version) is None:
         raise HTTPError(400)
     return method, b' '.join(parts[1:-1]).decode('latin-1'), version[5:]
 
 
 def spaces_kept_in_target(b):
-    b.attr(microdot_http, 'parse_request_line', last_word_is_version)
+    b.replace(Protocol, 'request_line', last_word_is_version)
 
 
 def fragment_stripped(b):
@@ -190,20 +205,14 @@ def preface_answered_200(b):
 def stops_on_empty_lines_then_close(b):
     # A client that sent only empty lines, then closed, takes the server
     # down with it.
-    original_skip = microdot_http.Reader._skip_empty_lines
-    original_add = microdot_http.Reader._add
-
-    def skip(reader, buf):
-        reader.skipped_empty_lines = True
-        return original_skip(reader, buf)
-
-    def add(reader, data):
-        if not data and getattr(reader, 'skipped_empty_lines', False) and \
-                not reader.buf:
+    def feed(protocol, original, data):
+        if data and not data.strip(b'\r\n'):
+            protocol.only_empty_lines = True
+        elif not data and getattr(protocol, 'only_empty_lines', False) and \
+                not protocol.buf:
             fixture.app.server.stop()
-        return original_add(reader, data)
-    b.attr(microdot_http.Reader, '_skip_empty_lines', skip)
-    b.attr(microdot_http.Reader, '_add', add)
+        return original(data)
+    b.override(Protocol, 'feed', feed)
 
 
 def echo_http10(b):
@@ -226,16 +235,14 @@ def bare_lf_kept_then_500(b):
 def line_alone_is_a_request(b):
     # A request line without a version is taken as a whole request
     # (HTTP/0.9's), and its missing version escapes as a server error.
-    original = microdot_http.Reader.take_head
-
-    def take_head(reader):
-        lines = original(reader)
-        match = re.match(rb'^([A-Za-z]+ [^ \r\n]+)\r\n', reader.buf)
+    def head_lines(protocol, original):
+        lines = original()
+        match = re.match(rb'^([A-Za-z]+ [^ \r\n]+)\r\n', protocol.buf)
         if lines is None and match:
-            reader.buf = reader.buf[match.end():]
+            protocol.buf = protocol.buf[match.end():]
             return [match.group(1)]
         return lines
-    b.attr(microdot_http.Reader, 'take_head', take_head)
+    b.override(Protocol, 'head_lines', head_lines)
     request_line_errors_are_500(b)
 
 

@@ -1,6 +1,8 @@
 """Mutants for conformance/cases/responses.py."""
+import time
+
 import microdot_http
-import microdot_server
+from microdot_server import Server
 
 from breakage import add_header, drop_header, replace_header
 
@@ -63,60 +65,43 @@ def no_date(b):
     b.response_head(lambda head, res, req: drop_header(head, 'Date'))
 
 
-class _ClockFrom2000:
-    """A board's clock that nobody set: it started at 2000-01-01."""
-
-    @staticmethod
-    def time():
-        return 946684805
-
-    @staticmethod
-    def gmtime(t=None):
-        return (2000, 1, 1, 0, 0, 5, 5, 1, 0)
-
-
 def unset_clock_published(b):
-    b.attr(microdot_http, 'time', _ClockFrom2000)
-    b.attr(microdot_http, 'CLOCK_VALID_FROM', 0)
+    # A board's clock that nobody set, published: it started at 2000-01-01.
+    b.response_head(lambda head, res, req: replace_header(
+        head, 'Date', b'Sat, 01 Jan 2000 00:00:05 GMT')
+        if b'\r\nDate:' in head else head)
 
 
-def _stream_by_close(original):
-    def framing(res, req):
-        frame = original(res, req)
-        if frame == 'chunked':
-            res.headers.pop('Transfer-Encoding')
-            return 'close'
-        return frame
-    return framing
+def _streamed(res):
+    return not isinstance(res.body, (bytes, type(None)))
 
 
 def stream_closed_silently(b):
     # Delimited by the close, without saying Connection: close.
-    b.attr(microdot_http, 'framing', _stream_by_close(microdot_http.framing))
-    b.response_head(lambda head, res, req: drop_header(head, 'Connection'))
+    async def send(server, original, conn, res, req, keep):
+        if req is None or not _streamed(res) or req.method == 'HEAD':
+            return await original(conn, res, req, keep)
+        conn.write(drop_header(server.head(conn, res, req, False,
+                                           microdot_http.CLOSE, None),
+                               'Connection'))
+        await server.send_pieces(conn, res, False)
+        return False
+    b.override(Server, 'send', send)
 
 
 def chunked_label_plain_body(b):
     # Transfer-Encoding: chunked in the head, the pieces sent unframed.
-    original = microdot_server._send_pieces
-
-    async def send_pieces(conn, res, chunked):
-        return await original(conn, res, False)
-    b.attr(microdot_server, '_send_pieces', send_pieces)
-
-
-def _chunked_for_all(original):
-    def framing(res, req):
-        frame = original(res, req)
-        if frame == 'close':
-            res.headers['Transfer-Encoding'] = 'chunked'
-            return 'chunked'
-        return frame
-    return framing
+    b.override(Server, 'send_pieces', lambda server, original, conn, res,
+               chunked: original(conn, res, False))
 
 
 def chunked_to_http10(b):
-    b.attr(microdot_http, 'framing', _chunked_for_all(microdot_http.framing))
+    # An HTTP/1.0 client's streamed answer framed as an HTTP/1.1 one's.
+    def send(server, original, conn, res, req, keep):
+        if req is not None and req.http_version == '1.0' and _streamed(res):
+            req.http_version = '1.1'
+        return original(conn, res, req, keep)
+    b.override(Server, 'send', send)
 
 
 def length_beside_chunked(b):
@@ -127,7 +112,10 @@ def length_beside_chunked(b):
 
 def values_unchecked(b):
     # CR and LF in header values (a cookie, a Location) reach the wire.
-    b.attr(microdot_http, 'refuse_ctl', lambda what, value: None)
+    from mutants.cookies import cookie_value_unchecked
+    from mutants.redirects import redirect_checking
+    cookie_value_unchecked(b)
+    redirect_checking(b, lambda location: None)
 
 
 def second_content_type(b):
@@ -138,28 +126,23 @@ def second_content_type(b):
 
 def content_on_205(b):
     # A 205 framed as any other status, with the content its handler gave.
-    original = microdot_http.framing
-
-    def framing(res, req):
+    async def send(server, original, conn, res, req, keep):
         if res.status_code != 205:
-            return original(res, req)
-        res.status_code = 200
-        try:
-            return original(res, req)
-        finally:
-            res.status_code = 205
-    b.attr(microdot_http, 'framing', framing)
-
-    def give_content(res, req):
-        if res.status_code == 205:
-            res.body = b'status 205'
-    b.before_send(give_content)
+            return await original(conn, res, req, keep)
+        body = b'status 205'
+        head = server.head(conn, res, req, keep, microdot_http.LENGTH,
+                           len(body))
+        conn.write(replace_header(head, 'Content-Length',
+                                  b'%d' % len(body)) + body)
+        await conn.drain()
+        return keep
+    b.override(Server, 'send', send)
 
 
 def date_beside_the_application_date(b):
     # The server's Date goes out whatever the application set.
     b.response_head(lambda head, res, req: add_header(
-        head, b'Date: ' + microdot_http.http_date().encode())
+        head, b'Date: ' + microdot_http.http_date(time.gmtime()).encode())
         if 'Date' in res.headers else head)
 
 

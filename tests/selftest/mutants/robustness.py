@@ -3,10 +3,10 @@ hangs or answers garbage on some malformed input."""
 import asyncio
 
 import app as fixture
-import microdot
-import microdot_http
-import microdot_server
-from microdot_http import HTTPError
+from microdot import Request
+from microdot_cpython import Connection
+from microdot_http import HTTPError, Protocol
+from microdot_server import Server
 
 from breakage import replace_status_line
 
@@ -16,60 +16,53 @@ STALL = 2.0  # seconds: longer than the self-test's read timeout (1.5)
 def crash_on_bad_request_line(b):
     # The error raised for a malformed request line escapes the connection
     # and takes the whole server down.
-    original = microdot_http.parse_request_line
-
-    def parse_request_line(line):
+    def request_line(protocol, original, line):
         try:
             return original(line)
         except HTTPError:
             fixture.app.shutdown()
             raise
-    b.attr(microdot_http, 'parse_request_line', parse_request_line)
+    b.override(Protocol, 'request_line', request_line)
 
 
 def stall_on_bad_field(b):
     # A header line that does not parse makes the server wait (for a
     # continuation, say) instead of answering.
-    original_field = microdot_http.parse_field
-    original_read = microdot_server.read_request
-
-    def parse_field(line, headers):
+    def field(protocol, original, line, headers):
         try:
-            original_field(line, headers)
+            original(line, headers)
         except HTTPError as exc:
             exc.stall = True
             raise
 
-    async def read_request(app, reader):
+    async def read_request(server, original, conn, protocol):
         try:
-            return await original_read(app, reader)
+            return await original(conn, protocol)
         except HTTPError as exc:
             if getattr(exc, 'stall', False):
                 await asyncio.sleep(STALL)
             raise
-    b.attr(microdot_http, 'parse_field', parse_field)
-    b.attr(microdot_server, 'read_request', read_request)
+    b.override(Protocol, 'field', field)
+    b.override(Server, 'read_request', read_request)
 
 
 def naive_cookie_split(b):
     # 'name=value' taken for granted: a pair without '=' raises IndexError,
     # which nobody catches, and the connection is dropped without an answer.
-    original = microdot.Request.__init__
-
-    def init(self, app, client_addr, method, url, http_version, headers,
-             *args, **kwargs):
-        original(self, app, client_addr, method, url, http_version, headers,
-                 *args, **kwargs)
+    def init(req, original, app, client_addr, method, url, http_version,
+             headers, *args):
+        original(app, client_addr, method, url, http_version, headers, *args)
         if 'Cookie' in headers:
             for pair in headers['Cookie'].split(';'):
                 parts = pair.strip().split('=')
-                self.cookies[parts[0]] = parts[1]
-    b.attr(microdot.Request, '__init__', init)
+                req.cookies[parts[0]] = parts[1]
+    b.override(Request, '__init__', init)
 
 
 def values_unchecked(b):
     # CR and LF decoded from a query reach a Set-Cookie line as they are.
-    b.attr(microdot_http, 'refuse_ctl', lambda what, value: None)
+    from mutants.cookies import cookie_value_unchecked
+    cookie_value_unchecked(b)
 
 
 def nul_in_400_reason(b):
@@ -81,12 +74,12 @@ def nul_in_400_reason(b):
 def deaf_to_eof(b):
     # The client's close is not noticed: the server waits on for the rest
     # of a request that will never come.
-    async def fill(reader):
-        data = await reader.conn.recv(2048)
+    async def recv(conn, original):
+        data = await original()
         if not data:
             await asyncio.sleep(STALL)
-        reader._add(data)
-    b.attr(microdot_http.Reader, 'fill', fill)
+        return data
+    b.override(Connection, 'recv', recv)
 
 
 MUTANTS = {

@@ -1,43 +1,66 @@
 """Mutants for conformance/cases/static.py.
 
-The fixture imported ``send_file`` by name, so it is patched in the fixture
-module (``app``), where the routes look it up.
-"""
+A broken static handler is a route served ahead of the fixture's own
+(``Breakage.route``), written like it with one flaw."""
 import email.utils
 
-import app as fixture
-import microdot
-import microdot_http
+from microdot import Response, abort, send_file
+from microdot_http import CLOSE
+from microdot_server import Server
 
+import app as fixture
 from breakage import drop_header, replace_header
 from mutants.request_line import garbles_answer_to, stall_on
 
 
-def _send_file_with(**overrides):
-    original = fixture.send_file
-
-    def send_file(filename, **kwargs):
-        kwargs.update(overrides)
-        return original(filename, **kwargs)
-    return send_file
+def safe_name(name):
+    # The fixture's check: a name from the URL stays inside its folder.
+    parts = name.split('/')
+    return '\\' not in name and '' not in parts and '.' not in parts and \
+        '..' not in parts
 
 
-def _send_file_then(change):
-    original = fixture.send_file
+def static_route(b, send=send_file, check=safe_name, missing=(OSError,
+                                                              ValueError)):
+    """/static/<path:name> served like the fixture does, but with ``send``
+    for send_file, ``check`` for its name check (False: 404) and
+    ``missing``, the errors that mean "no such file" (404)."""
+    def static(request, name):
+        if not check(name):
+            abort(404)
+        try:
+            return send(fixture.FILES_DIR + '/' + name, max_age=3600)
+        except missing:
+            abort(404)
+    b.route('/static/<path:name>', static)
 
-    def send_file(filename, **kwargs):
-        res = original(filename, **kwargs)
-        change(res)
+
+def gzip_route(b, compressed, accepts=lambda request: True):
+    """/gzip/<name> served like the fixture does, the .gz file sent with
+    ``compressed`` as its flag whenever ``accepts(request)``."""
+    def gzipped(request, name):
+        if not safe_name(name):
+            abort(404)
+        path = fixture.FILES_DIR + '/' + name
+        try:
+            if accepts(request):
+                res = send_file(path, max_age=3600, compressed=compressed,
+                                file_extension='.gz')
+            else:
+                res = send_file(path, max_age=3600)
+        except (OSError, ValueError):
+            abort(404)
+        res.headers['Vary'] = 'Accept-Encoding'
         return res
-    return send_file
+    b.route('/gzip/<name>', gzipped)
 
 
 def every_file_octet_stream(b):
-    b.attr(microdot.Response, 'types_map', {})
+    b.attr(Response, 'types_map', {})
 
 
 def max_age_ignored(b):
-    b.attr(fixture, 'send_file', _send_file_with(max_age=None))
+    static_route(b, lambda filename, max_age: send_file(filename))
 
 
 def max_age_quoted(b):
@@ -46,62 +69,69 @@ def max_age_quoted(b):
 
 
 def compressed_flag_ignored(b):
-    b.attr(fixture, 'send_file', _send_file_with(compressed=False))
+    gzip_route(b, compressed=False)
+
+
+class _FirstPiece:
+    # A file whose first read is taken for all of it.
+    def __init__(self, f):
+        self.f = f
+        self.done = False
+
+    def read(self, n):
+        if self.done:
+            return b''
+        self.done = True
+        return self.f.read(n)
+
+    def close(self):
+        self.f.close()
 
 
 def first_piece_only(b):
     # A short read taken for the end of the file; the length is left out
     # so that the damage is in the content and not in the framing.
-    original = microdot.Response.body_iter
-
-    def body_iter(res):
-        for piece in original(res):
-            yield piece
-            if hasattr(res.body, 'read'):
-                return
-    b.attr(microdot.Response, 'body_iter', body_iter)
-    b.attr(fixture, 'send_file', _send_file_then(
-        lambda res: res.headers.pop('Content-Length')))
+    def send(filename, **kwargs):
+        res = send_file(filename, **kwargs)
+        res.body = _FirstPiece(res.body)
+        res.headers.pop('Content-Length')
+        return res
+    static_route(b, send)
 
 
 def file_sent_until_close(b):
     # A file framed by closing the connection, with no Content-Length.
-    original = microdot_http.framing
-
-    def framing(res, req):
-        if not hasattr(res.body, 'read'):
-            return original(res, req)
-        res.headers.pop('Content-Length')
-        return 'close'
-    b.attr(microdot_http, 'framing', framing)
+    async def send(server, original, conn, res, req, keep):
+        if not hasattr(res.body, 'read') or req is None or \
+                req.method == 'HEAD':
+            return await original(conn, res, req, keep)
+        conn.write(server.head(conn, res, req, False, CLOSE, None))
+        await server.send_pieces(conn, res, False)
+        return False
+    b.override(Server, 'send', send)
 
 
 def names_unchecked(b):
-    b.attr(fixture, '_safe_name', lambda name: True)
-
-
-_ORIGINAL_SAFE_NAME = fixture._safe_name
+    static_route(b, check=lambda name: True)
 
 
 def _refusal_raises(name):
-    if not _ORIGINAL_SAFE_NAME(name):
+    if not safe_name(name):
         raise RuntimeError('unsafe file name %r' % name)
     return True
 
 
 def traversal_answered_500(b):
-    b.attr(fixture, '_safe_name', _refusal_raises)
+    static_route(b, check=_refusal_raises)
 
 
 def missing_file_500(b):
-    original = fixture.send_file
-
-    def send_file(filename, **kwargs):
+    def send(filename, **kwargs):
         try:
-            return original(filename, **kwargs)
+            return send_file(filename, **kwargs)
         except OSError as exc:
             raise RuntimeError('cannot open %s: %s' % (filename, exc))
-    b.attr(fixture, 'send_file', send_file)
+    static_route(b, send)
 
 
 def _file_head_as_get(res, req):
@@ -123,7 +153,7 @@ def file_head_one_more(b):
 
 
 def gzip_whatever_is_accepted(b):
-    b.attr(fixture, '_accepts_gzip', lambda request: True)
+    gzip_route(b, compressed=True)
 
 
 def no_vary(b):
@@ -176,8 +206,7 @@ def unsatisfiable_without_content_range(b):
 def name_cut_at_nul(b):
     # File names end at a NUL, as C strings do: "readme.txt\x00.html" opens
     # readme.txt.
-    original = fixture.send_file
-    b.attr(fixture, 'send_file', lambda filename, **kwargs: original(
+    static_route(b, lambda filename, **kwargs: send_file(
         filename.split('\x00')[0], **kwargs))
 
 

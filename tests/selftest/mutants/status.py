@@ -1,5 +1,5 @@
 """Mutants for conformance/cases/status.py."""
-import microdot_server
+from microdot_server import Server
 
 from breakage import drop_header, replace_status_line
 
@@ -57,15 +57,13 @@ def every_abort_is_400(b):
 def invalid_status_unanswered(b):
     # When the application asks for a status outside 100..599 nothing is
     # sent, and the connection is left open until the client gives up.
-    original = microdot_server.send_response
-
-    async def stalled(conn, res, req, keep):
+    async def stalled(server, original, conn, res, req, keep):
         if 100 <= res.status_code <= 599:
             return await original(conn, res, req, keep)
-        while await conn.reader.read(512):
+        while await conn.receive():  # no deadline: until the client leaves
             pass
         return False
-    b.attr(microdot_server, 'send_response', stalled)
+    b.override(Server, 'send', stalled)
 
 
 def error_without_content_type(b):
