@@ -110,7 +110,8 @@ def urlencode(s):
 # objects over a small heap.
 _LOWER = {'Host': 'host', 'Content-Length': 'content-length',
           'Content-Type': 'content-type', 'Connection': 'connection',
-          'Transfer-Encoding': 'transfer-encoding', 'Date': 'date'}
+          'Transfer-Encoding': 'transfer-encoding', 'Date': 'date',
+          'Upgrade': 'upgrade'}
 
 
 class NoCaseDict(dict):
@@ -234,7 +235,9 @@ class Request:
     Attributes: ``app``, ``client_addr``, ``method``, ``url`` (path and query),
     ``path``, ``query_string``, ``args`` (a MultiDict), ``headers`` (a
     NoCaseDict), ``cookies``, ``content_length``, ``content_type``,
-    ``http_version``, ``url_args`` and ``g`` (free for the application).
+    ``http_version``, ``url_args`` and ``g`` (free for the application);
+    ``sock``, the connection, for a handler that takes it over (see
+    ``microdot_websocket``).
 
     The limits are class attributes that an application may change::
 
@@ -265,7 +268,8 @@ class Request:
 
     # Defaults an instance overrides only when it must: each attribute an
     # instance stores costs time on every request.
-    sock = None
+    _sock = None
+    _reader = None  # the connection's input (set by the server)
     url_args = {}
     query_string = None
     content_length = 0
@@ -289,7 +293,7 @@ class Request:
         self.http_version = http_version
         self.headers = headers
         if sock is not None:
-            self.sock = sock
+            self._sock = sock
         if '?' in url:
             self.path, _, self.query_string = url.partition('?')
             # parsed now, so that a query that is not UTF-8 is a 400
@@ -324,6 +328,16 @@ class Request:
                 if eq and name:  # malformed pairs are ignored (RFC 6265 5.2)
                     self._cookies[name] = value
         return self._cookies
+
+    @property
+    def sock(self):
+        """The connection this request came on, for a handler that takes
+        it over to speak another protocol on it: a
+        ``microdot_socket.Socket`` (``microdot_websocket`` uses it)."""
+        if self._sock is None and self._reader is not None:
+            from microdot_socket import Socket
+            self._sock = Socket(self._reader)
+        return self._sock
 
     @property
     def g(self):

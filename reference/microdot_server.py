@@ -80,8 +80,11 @@ BUSY = (b'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n'
         b'Content-Type: text/plain; charset=UTF-8\r\nContent-Length: 19\r\n'
         b'Connection: close\r\n\r\nService Unavailable')
 
-# What a connection is waiting for, which says how long it may wait.
-IDLE, HEAD, BODY = 0, 1, 2
+# What a connection is waiting for, which says how long it may wait;
+# OPEN: a handler has taken it over (a WebSocket), and it waits without a
+# deadline for as long as that lasts.
+IDLE, HEAD, BODY, OPEN = 0, 1, 2, 3
+THREAD_POLL = 50  # ms between two looks at whether a handler's thread ended
 
 if MICROPYTHON:
     async def _coroutine_function():
@@ -321,6 +324,8 @@ class Server:
             idle = int(Request.idle_timeout * 1000)
             busy = int(Request.socket_read_timeout * 1000)
             for conn in self.conns:
+                if conn.mode == OPEN:
+                    continue
                 limit = idle if conn.mode == IDLE else busy
                 if limit and conn.waiter is not None and \
                         ticks_diff(now, conn.since) >= limit:
@@ -434,8 +439,8 @@ class Server:
                 print('MemoryError: answered 503')
                 _send_busy(conn)
                 return True
-            if res is Response.already_handled:
-                return True
+            if res is Response.already_handled or conn.mode == OPEN:
+                return True  # its handler answered, and may have left input
             keep = await send_response(
                 conn, res, req, keep and not self.queued and
                 not app.shutdown_requested)
@@ -635,8 +640,40 @@ async def _call(f, req, **kwargs):
     if MICROPYTHON:
         if not getattr(req._stream, 'done', True):
             await req._stream.read_ahead()
+        if 'Upgrade' in req.headers:  # it may keep the connection (a
+            return await call_in_thread(f, req, **kwargs)  # WebSocket)
         return f(req, **kwargs)
     return await _invoke(f, req, **kwargs)
+
+
+async def call_in_thread(f, *args, **kwargs):
+    """MicroPython: call a plain function on a thread of its own and wait
+    for it, the event loop serving the other clients meanwhile. For the
+    handler of an upgrade request, which may hold its connection for as
+    long as the client stays (a WebSocket): run in place, it would stop
+    every other client. HTTPException(503) when no thread can be started
+    (a port without threads; a Pico, whose one spare core is busy)."""
+    done = []
+
+    def work():
+        try:
+            done.append((True, f(*args, **kwargs)))
+        except BaseException as exc:
+            done.append((False, exc))
+    try:
+        import _thread
+        _thread.start_new_thread(work, ())
+    except Exception as exc:  # ImportError, OSError, RuntimeError
+        print('no thread for a plain handler of an upgrade request (%s): '
+              'answered 503; an async handler needs none' % exc)
+        raise HTTPException(503)
+    while not done:
+        await asyncio.sleep_ms(THREAD_POLL)
+    ok, result = done[0]
+    if not ok:
+        raise result
+    return result
+
 
 async def read_request(app, reader):
     """Read one request head and, when it is small enough, its body.
@@ -668,6 +705,7 @@ async def read_request(app, reader):
         req = Request(app, conn.peer, method, url, version, headers)
     except ValueError:  # a query string that is not UTF-8
         raise HTTPError(400)
+    req._reader = reader  # for request.sock
     if length == 0:
         req._stream = http.EMPTY_BODY
         return req
@@ -776,8 +814,8 @@ def _close(body):
 
 def _send_busy(conn):
     # 503 on a connection that found no place, or no memory; it is closed
-    # next.
-    if conn is not None:
+    # next. One its handler has taken over gets no more HTTP.
+    if conn is not None and conn.mode != OPEN:
         try:
             conn.write(BUSY)
         except Exception:
