@@ -1,0 +1,124 @@
+"""
+microdot_asyncio_websocket: WebSocket routes (RFC 6455) for async handlers
+==========================================================================
+
+microdot 1.x's asyncio WebSocket extension, with its names: the same as
+``microdot_websocket``, for ``async def`` handlers, whose ``receive()``,
+``send()`` and ``close()`` are awaited::
+
+    from microdot import Microdot
+    from microdot_asyncio_websocket import with_websocket
+
+    app = Microdot()
+
+    @app.route('/echo')
+    @with_websocket
+    async def echo(request, ws):
+        while True:
+            message = await ws.receive()
+            await ws.send(message)
+
+An async handler waits for its client in the event loop, beside every
+other connection, and needs no thread: on a board, as many WebSockets can
+be open as the server has places for connections.
+"""
+import microdot_rfc6455 as rfc6455
+from microdot import Response
+from microdot_websocket import RECV, SMALL_FRAME, client_left
+from microdot_websocket import WebSocket as BaseWebSocket
+
+
+class WebSocket(BaseWebSocket):
+    """A WebSocket connection, as an async handler uses it: ``receive()``,
+    ``send(data)`` and ``close()`` are awaited."""
+
+    async def handshake(self):
+        """Answer the client's opening handshake with 101 Switching
+        Protocols; from then on the connection is this object's."""
+        head = self._accept()
+        self.request.sock.take()
+        await self._write(head)
+
+    async def receive(self):
+        """The next message: ``str`` for text, ``bytes`` for binary.
+        OSError(32) once the connection is over."""
+        while True:
+            event = self.protocol.next_event()
+            await self._send_owed(event)
+            data = self._message(event)
+            if data is not None:
+                return data
+            self.protocol.receive_data(await self.request.sock.read(RECV))
+
+    async def send(self, data, opcode=None):
+        """Send a message: ``str`` as text, ``bytes`` as binary (or one
+        frame of ``opcode``)."""
+        head, payload = self._frame(data, opcode)
+        sock = self.request.sock
+        if len(payload) <= SMALL_FRAME:
+            sock.write(head + payload)
+        else:  # two writes, no wait between: no other frame comes between
+            sock.write(head)
+            sock.write(payload)
+        await sock.drain()
+
+    async def close(self):
+        """Start the closing handshake (Close 1000); the server closes the
+        connection once the handler has returned."""
+        await self._close_with(rfc6455.NORMAL)
+
+    async def _close_with(self, code):
+        frame = self._start_close(code)
+        if frame:
+            try:
+                await self._write(frame)
+            except OSError:
+                pass  # the client has gone: nothing is owed to it
+
+    async def _send_owed(self, event):
+        owed = self.protocol.data_to_send()
+        if owed:
+            try:
+                await self._write(owed)
+            except OSError:
+                if not isinstance(event, rfc6455.Closed):
+                    raise
+
+    async def _write(self, data):
+        self.request.sock.write(data)
+        await self.request.sock.drain()
+
+
+async def _already_handled(request, response):
+    return Response.already_handled
+
+
+async def websocket_upgrade(request):
+    """Answer a WebSocket opening handshake from inside an async handler;
+    returns the ``WebSocket``. A request that is not a handshake is refused
+    (400, or 426 for another version of the protocol)::
+
+        ws = await websocket_upgrade(request)
+        await ws.send('hello')
+    """
+    ws = WebSocket(request)
+    await ws.handshake()
+    request.after_request(_already_handled)
+    return ws
+
+
+def with_websocket(f):
+    """Make a route a WebSocket endpoint for an async handler, which gets
+    the ``WebSocket`` after the request (see
+    ``microdot_websocket.with_websocket``)."""
+    async def wrapper(request, *args, **kwargs):
+        ws = await websocket_upgrade(request)
+        try:
+            await f(request, ws, *args, **kwargs)
+            await ws.close()
+        except Exception as exc:
+            if not client_left(exc):
+                await ws._close_with(rfc6455.INTERNAL_ERROR)
+                raise
+        return Response.already_handled
+    return wrapper
