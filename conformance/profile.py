@@ -42,6 +42,7 @@ FIELDS = {
     'heap_size': int,       # bytes of MicroPython heap for an emulated or
                             # unix-port target (a real board ignores it)
     'missing_routes': list,  # [{"path": path or fnmatch pattern, "why": ...}]
+    'ws_message_limit': int,  # largest WebSocket message /ws/echo accepts
 }
 REQUIRED = ('name', 'body_limit', 'line_limit', 'read_timeout')
 # MicroPython cannot import the server in less; a smaller figure is most

@@ -26,7 +26,9 @@ import urllib.request
 from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 
 from device_runner.board import BoardError
-REFERENCE = ('microdot.py', 'microdot_http.py', 'microdot_server.py')
+REFERENCE = ('microdot.py', 'microdot_http.py', 'microdot_server.py',
+             'microdot_socket.py', 'microdot_rfc6455.py',
+             'microdot_websocket.py', 'microdot_asyncio_websocket.py')
 READY = 'CONFORMANCE READY '
 FAILURES = ('CONFORMANCE WIFI-FAILED', 'CONFORMANCE SETTINGS-FAILED')
 READY_LINE = re.compile(r'^CONFORMANCE READY (http://\S+) clock=(set|unset)$')

@@ -28,7 +28,7 @@ def test_the_micropython_target_runs_with_the_profile_heap(tmp_path):
                                str(tmp_path))
     target.port = 8080
     argv, _ = target.command()
-    assert heap_option(argv) == '196608'
+    assert heap_option(argv) == '229376'
     assert argv.index('-X') < argv.index(next(a for a in argv
                                               if a.endswith('app.py')))
 

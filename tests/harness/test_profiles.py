@@ -78,7 +78,7 @@ def test_heap_size_is_bytes_or_absent(tmp_path):
 
 @pytest.mark.parametrize('name, heap_size', [
     ('esp32', 192 * 1024), ('rp2', 256 * 1024),
-    ('reference-micropython', 192 * 1024)])
+    ('reference-micropython', 224 * 1024)])
 def test_board_sized_profiles(name, heap_size):
     profile = load_profile(name)
     assert profile.heap_size == heap_size
