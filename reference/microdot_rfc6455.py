@@ -287,6 +287,32 @@ class Closed:
                                      ', failed' if self.failed else '')
 
 
+def parse_head(buf):
+    """The head of the frame that ``buf`` starts with, as (fin, rsv,
+    opcode, key, length, size): the FIN bit, the reserved bits (0-7), the
+    masking key (None when the frame is not masked), the payload length and
+    the head's own size in bytes; None until all of the head is there.
+
+    >>> parse_head(b'\\x81\\x85\\x37\\xfa\\x21\\x3d')
+    (True, 0, 1, b'7\\xfa!=', 5, 6)
+    """
+    if len(buf) < 2:
+        return None
+    first, second = buf[0], buf[1]
+    length = second & 0x7F
+    size = 2 + (2 if length == 126 else 8 if length == 127 else 0)
+    masked = second & 0x80
+    if len(buf) < size + (4 if masked else 0):
+        return None
+    if length == 126:
+        length = int.from_bytes(buf[2:4], 'big')
+    elif length == 127:
+        length = int.from_bytes(buf[2:10], 'big')
+    key = bytes(buf[size:size + 4]) if masked else None
+    return (bool(first & 0x80), (first >> 4) & 7, first & 0x0F, key, length,
+            size + (4 if masked else 0))
+
+
 class ProtocolError(Exception):
     """The client broke RFC 6455: the connection fails with ``code``."""
 
@@ -302,16 +328,23 @@ class Protocol:
     ``max_message`` bounds a message's size in bytes (None: no bound); a
     frame that would make its message larger fails the connection with
     1009 as soon as its head arrives, before its payload.
+
+    Its steps are methods a subclass may change: ``check_head`` (what a
+    frame's head may be), ``add_payload`` (a data frame's payload, checked),
+    ``end_message``, ``control`` (a control frame's answer),
+    ``close_reason`` (a Close frame's code and reason) and ``fail``.
     """
+    #: The most payload bytes a control frame may carry (RFC 6455 5.5).
+    max_control = 125
 
     def __init__(self, max_message=None):
         self.max_message = max_message
         self.buf = b''  # received, not yet parsed
         self.eof = False  # the client closed its side
         self.out = []  # bytes owed to the client
-        self.head = None  # the frame being read: [fin, opcode, key, left]
+        self.head = None  # the frame being read, as parse_head gives it
         self.offset = 0  # payload bytes of that frame read so far
-        self.control = None  # a control frame's payload, as it arrives
+        self.control_payload = None  # a control frame's, as it arrives
         self.kind = None  # TEXT or BINARY while a message is under way
         self.message = None  # its payload so far (a bytearray)
         self.view = None  # a memoryview of it, when made to its size
@@ -337,7 +370,7 @@ class Protocol:
             try:
                 event = self._step()
             except ProtocolError as exc:
-                return self._fail(exc.code, exc.why)
+                return self.fail(exc.code, exc.why)
             if event is not None:
                 return event
         return self.closed
@@ -379,25 +412,28 @@ class Protocol:
     def _step(self):
         # One step through the input: an event, None to go on, or
         # NEED_DATA.
-        if self.head is None:
-            if not self._read_head():
+        head = self.head
+        if head is None:
+            head = parse_head(self.buf)
+            if head is None:
                 return self._starved()
+            self._start(head)
             return None
-        left = self.head[3] - self.offset
+        left = head[4] - self.offset
         if left:
-            data = self._take(left)
+            data = self.buf[:left]
             if not data:
                 return self._starved()
-            self._payload(unmask(data, self.head[2], self.offset))
+            self.buf = self.buf[left:]
+            self.add_payload(unmask(data, head[3], self.offset))
             self.offset += len(data)
-            if self.offset < self.head[3]:
+            if self.offset < head[4]:
                 return None
-        fin, opcode = self.head[0], self.head[1]
         self.head = None
-        if opcode >= CLOSE:
-            payload, self.control = self.control, None
-            return self._control(opcode, payload)
-        return self._message_end() if fin else None
+        if head[2] >= CLOSE:
+            payload, self.control_payload = self.control_payload, None
+            return self.control(head[2], payload)
+        return self.end_message() if head[0] else None
 
     def _starved(self):
         if self.eof:
@@ -405,34 +441,15 @@ class Protocol:
             return self.closed
         return NEED_DATA
 
-    def _take(self, n):
-        data = self.buf[:n]
-        self.buf = self.buf[n:]
-        return data
-
-    def _read_head(self):
-        # Parse a frame head when all of it is here; False when it is not.
-        buf = self.buf
-        if len(buf) < 2:
-            return False
-        first, second = buf[0], buf[1]
-        length = second & 0x7F
-        size = 2 + (2 if length == 126 else 8 if length == 127 else 0) + \
-            (4 if second & 0x80 else 0)
-        if len(buf) < size:
-            return False
-        if length == 126:
-            length = int.from_bytes(buf[2:4], 'big')
-        elif length == 127:
-            length = int.from_bytes(buf[2:10], 'big')
-        fin = bool(first & 0x80)
-        opcode = first & 0x0F
-        self._check_head(first, second, opcode, fin, length)
-        self.buf = buf[size:]
-        self.head = [fin, opcode, buf[size - 4:size], length]
+    def _start(self, head):
+        # A frame's head has come: check it, and get ready for its payload.
+        fin, rsv, opcode, key, length, size = head
+        self.check_head(fin, rsv, opcode, key, length)
+        self.buf = self.buf[size:]
+        self.head = head
         self.offset = 0
         if opcode >= CLOSE:
-            self.control = b''
+            self.control_payload = b''
         elif opcode != CONT:
             self.kind = opcode
             self.size = 0
@@ -443,14 +460,14 @@ class Protocol:
                 self.message = bytearray()
             if opcode == TEXT:
                 self.text = Utf8()
-        return True
 
-    def _check_head(self, first, second, opcode, fin, length):
-        if first & 0x70:
+    def check_head(self, fin, rsv, opcode, key, length):
+        """ProtocolError unless a frame with this head may come now."""
+        if rsv:
             raise ProtocolError(PROTOCOL_ERROR, 'reserved bits set')
         if opcode not in (CONT, TEXT, BINARY, CLOSE, PING, PONG):
             raise ProtocolError(PROTOCOL_ERROR, 'unknown opcode %d' % opcode)
-        if not second & 0x80:
+        if key is None:
             raise ProtocolError(PROTOCOL_ERROR, 'a frame not masked')
         if length >> 63:
             raise ProtocolError(PROTOCOL_ERROR, 'the length has its most '
@@ -459,7 +476,7 @@ class Protocol:
             if not fin:
                 raise ProtocolError(PROTOCOL_ERROR, 'a fragmented control '
                                     'frame')
-            if length > MAX_CONTROL:
+            if length > self.max_control:
                 raise ProtocolError(PROTOCOL_ERROR, 'a control frame of '
                                     '%d bytes' % length)
             return
@@ -474,10 +491,12 @@ class Protocol:
             raise ProtocolError(TOO_BIG, 'a message of more than %d bytes'
                                 % self.max_message)
 
-    def _payload(self, data):
-        # Payload bytes of the frame being read, unmasked.
-        if self.head[1] >= CLOSE:
-            self.control += data
+    def add_payload(self, data):
+        """Payload bytes of the frame being read, unmasked: a control
+        frame's are kept for ``control``, a text message's checked as
+        UTF-8 as they come."""
+        if self.head[2] >= CLOSE:
+            self.control_payload += data
             return
         if self.text is not None and not self.text.feed(data):
             raise ProtocolError(INVALID_DATA, 'a text message that is not '
@@ -488,7 +507,8 @@ class Protocol:
             self.message.extend(data)
         self.size += len(data)
 
-    def _message_end(self):
+    def end_message(self):
+        """The ``Message`` whose last frame has come."""
         message, kind, text = self.message, self.kind, self.text
         self.message = self.view = self.kind = self.text = None
         if kind == BINARY:
@@ -498,14 +518,17 @@ class Protocol:
                                 'inside a character')
         return Message(str(message, 'utf-8'))
 
-    def _control(self, opcode, payload):
+    def control(self, opcode, payload):
+        """Handle a control frame: a Ping is answered with a Pong of the
+        same payload (RFC 6455 5.5.2), a Pong passed over, a Close answered
+        with a Close (5.5.1) and returned as ``Closed``."""
         if opcode == PING:
             if not self.sent_close:
                 self.out.append(frame(PONG, payload))
             return None
         if opcode == PONG:
             return None  # a heartbeat, or the answer to a Ping
-        code, reason = self._close_reason(payload)
+        code, reason = self.close_reason(payload)
         if not self.sent_close:
             self.sent_close = True
             self.out.append(frame(CLOSE, close_payload(
@@ -513,8 +536,9 @@ class Protocol:
         self.closed = Closed(code, reason)
         return self.closed
 
-    @staticmethod
-    def _close_reason(payload):
+    def close_reason(self, payload):
+        """A Close frame's (code, reason): (1005, '') for an empty payload;
+        ProtocolError for a payload no Close may carry."""
         if not payload:
             return NO_STATUS, ''
         if len(payload) == 1:
@@ -529,13 +553,14 @@ class Protocol:
                                 'UTF-8')
         return code, reason.decode()
 
-    def _fail(self, code, why):
-        # Fail the connection (RFC 6455 7.1.7): a Close saying why, unless
-        # one was sent; nothing the client sends is looked at any more.
+    def fail(self, code, why):
+        """Fail the connection (RFC 6455 7.1.7): a Close frame saying why
+        (``code``), unless one was sent; nothing the client sends is looked
+        at any more. Returns the ``Closed``."""
         if not self.sent_close:
             self.sent_close = True
             self.out.append(frame(CLOSE, close_payload(code)))
         self.buf = b''
-        self.message = self.view = self.control = None
+        self.message = self.view = self.control_payload = None
         self.closed = Closed(code, why, failed=True)
         return self.closed
