@@ -111,10 +111,13 @@ def with_websocket(f):
     """Make a route a WebSocket endpoint for an async handler, which gets
     the ``WebSocket`` after the request (see
     ``microdot_websocket.with_websocket``)."""
-    async def wrapper(request, *args, **kwargs):
+    # The handler is a default argument, not a variable of this function:
+    # MicroPython gives a closure a type of its own, and the server could
+    # not tell that the wrapper is async.
+    async def wrapper(request, *args, _websocket_handler=f, **kwargs):
         ws = await websocket_upgrade(request)
         try:
-            await f(request, ws, *args, **kwargs)
+            await _websocket_handler(request, ws, *args, **kwargs)
             await ws.close()
         except Exception as exc:
             if not client_left(exc):
