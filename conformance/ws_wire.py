@@ -177,7 +177,7 @@ def describe_sent(data):
     payload unmasked), and any bytes left that make no whole frame."""
     lines = []
     while data:
-        parsed = _parse(data, unmask=True)
+        parsed = parse_frame(data, unmask=True)
         if parsed is None:
             lines.append('%d bytes of a frame: %s' % (len(data), _hex(data)))
             break
@@ -192,8 +192,9 @@ def _hex(data):
     return shown + (' ...' if len(data) > SHOWN_HEX else '')
 
 
-def _parse(buf, unmask=False):
-    # (Frame, its size) from the start of ``buf``, or None when incomplete.
+def parse_frame(buf, unmask=False):
+    """(Frame, its size in bytes) from the start of ``buf``, or None while
+    it is incomplete; ``unmask``: a masked payload is given unmasked."""
     if len(buf) < 2:
         return None
     first, second = buf[0], buf[1]
@@ -284,7 +285,13 @@ class WebSocketClient:
         timeout = self.probe.timeout if timeout is None else timeout
         conn = self.conn
         while True:
-            parsed = _parse(conn.buffer)
+            if conn.buffer[:5] == b'HTTP/':
+                conn.receive(self.probe.settle)  # the rest of it, to show
+                self._update()
+                self.probe.require(False, 'frames a server may send',
+                                   'HTTP on the WebSocket after its 101: %s'
+                                   % quoted(conn.buffer, 80))
+            parsed = parse_frame(conn.buffer)
             if parsed is not None:
                 f, size = parsed
                 conn.buffer = conn.buffer[size:]
@@ -340,8 +347,9 @@ class WebSocketClient:
         lines = ['< %s   [%s]' % (f.describe(), _hex(f.raw))
                  for f in self.received]
         if self.conn.buffer and reply.status == 101:
-            lines.append('%d bytes of a frame: %s' % (
-                len(self.conn.buffer), _hex(self.conn.buffer)))
+            lines.append('%d bytes more: %s   [%s]' % (
+                len(self.conn.buffer), quoted(self.conn.buffer, 80),
+                _hex(self.conn.buffer)))
         entry['response_body'] = '\n'.join(lines)
         entry['note'] = 'WebSocket: %s; %d frame(s) sent, %d received' % (
             reply.describe(), len(self.sent), len(self.received))
