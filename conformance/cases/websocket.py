@@ -191,18 +191,20 @@ def no_unrequested_extension(probe):
                      reply.header_values('Sec-WebSocket-Extensions')))
 
 
-@case('RFC6455-4.2.1-upgrade-case-insensitive', 'RFC 6455 §4.2.1', MUST,
+@case('CONTRACT-ws-upgrade-case-insensitive',
+      'fixtures/CONTRACT.md; RFC 6455 §4.2.1', MUST,
       '"Upgrade: WebSocket" and "Connection: upgrade" make a valid handshake '
-      '(both are compared case-insensitively): accepted')
+      '(RFC 6455 4.2.1 compares both case-insensitively): accepted')
 def upgrade_case_insensitive(probe):
     reply = handshake_reply(probe, headers=[('Upgrade', 'WebSocket'),
                                             ('Connection', 'upgrade')])
     probe.expect_status(reply, 101)
 
 
-@case('RFC6455-4.2.1-connection-token-list', 'RFC 6455 §4.2.1', MUST,
-      '"Connection: keep-alive, Upgrade" includes the Upgrade token: a '
-      'valid handshake, accepted')
+@case('CONTRACT-ws-connection-token-list',
+      'fixtures/CONTRACT.md; RFC 6455 §4.2.1', MUST,
+      '"Connection: keep-alive, Upgrade" includes the Upgrade token (RFC '
+      '6455 4.2.1): a valid handshake, accepted')
 def connection_token_list(probe):
     reply = handshake_reply(probe, headers=[
         ('Connection', 'keep-alive, Upgrade')])
@@ -433,7 +435,7 @@ def ping_answered(probe):
     probe.expect(got is not None and got.opcode == PONG, 'a Pong', seen(ws))
 
 
-@case('RFC6455-5.5.3-pong-same-payload', 'RFC 6455 §5.5.3', MUST,
+@case('RFC6455-5.5.3-pong-same-payload', 'RFC 6455 §5.5.2, §5.5.3', MUST,
       'The Pong that answers a Ping carries the same payload (125 bytes, '
       'every value from 0 to 124): it "must have identical Application '
       'data"')

@@ -684,8 +684,8 @@ MUTANTS = {
     'RFC6455-11.3.3-accept-once': accept_twice,
     'RFC6455-4.2.2-no-subprotocol': takes_the_first_subprotocol,
     'RFC6455-9-no-unrequested-extension': lists_permessage_deflate,
-    'RFC6455-4.2.1-upgrade-case-insensitive': upgrade_case_sensitive,
-    'RFC6455-4.2.1-connection-token-list': connection_exactly_upgrade,
+    'CONTRACT-ws-upgrade-case-insensitive': upgrade_case_sensitive,
+    'CONTRACT-ws-connection-token-list': connection_exactly_upgrade,
     'RFC6455-4.2.1-upgrade-missing': lambda b: handshake(
         b, with_header('Upgrade', 'websocket')),
     'RFC6455-4.2.1-upgrade-not-websocket': lambda b: handshake(
