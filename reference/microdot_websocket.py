@@ -281,6 +281,7 @@ def _in_loop(conn, coroutine, stopped):
         except concurrent.futures.TimeoutError:
             if not loop.is_running():
                 future.cancel()
+                coroutine.close()  # never to run now
                 return stopped
 
 

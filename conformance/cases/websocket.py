@@ -16,8 +16,8 @@ import time
 
 from conformance.case import MUST, SHOULD, case
 from conformance.ws_wire import (BINARY, CLOSE, CONT, PING, PONG, RFC_ACCEPT,
-                                 RFC_KEY, TEXT, WebSocketClient, close_frame,
-                                 describe, frame)
+                                 RFC_KEY, TEXT, WebSocketClient, accept_for,
+                                 close_frame, describe, frame)
 
 ECHO = '/ws/echo'
 GOODBYE = '/ws/goodbye'
@@ -930,7 +930,12 @@ def others_served(probe):
       'Two WebSockets open at once each echo their own messages, sent '
       'interleaved')
 def two_at_once(probe):
-    first, second = opened(probe), opened(probe)
+    first, second = opened(probe), WebSocketClient(probe, ECHO)
+    reply = second.handshake()  # its refusal is this case's to judge
+    probe.expect(reply.status == 101 and reply.header(
+        'Sec-WebSocket-Accept') == accept_for(second.key),
+        'a second WebSocket accepted while the first is open',
+        reply.describe())
     first.send(frame(TEXT, 'one'))
     second.send(frame(TEXT, 'two'))
     expect_echo(probe, second, TEXT, b'two')
