@@ -11,7 +11,7 @@ import microdot_rfc6455 as rfc6455
 from conformance.ws_wire import accept_for, close_frame, frame
 from microdot import NoCaseDict
 from microdot_rfc6455 import (BINARY, CLOSE, CONT, NEED_DATA, PING, PONG,
-                              TEXT, Closed, HandshakeError, Message, Protocol)
+                              TEXT, Closed, HandshakeError, Protocol)
 
 KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
 
@@ -38,8 +38,13 @@ def events(proto, data=None):
 
 
 def summary(items):
-    return [('message', e.data) if isinstance(e, Message) else
-            ('closed', e.code) for e in items]
+    return [('closed', e.code) if isinstance(e, Closed) else
+            ('message', e) for e in items]
+
+
+def server_frame(opcode, payload=b''):
+    """A frame as the server writes it."""
+    return Protocol.frame_head(opcode, len(payload)) + payload
 
 
 def fed_in_pieces(stream, cuts, max_message=None):
@@ -60,16 +65,9 @@ def fed_in_pieces(stream, cuts, max_message=None):
 # ----------------------------------------------------------------- handshake
 
 def test_the_rfc_example_key():
-    assert rfc6455.accept_key(KEY) == 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='
-    assert rfc6455.check_handshake('GET', '1.1', headers()) == \
+    assert Protocol.accept_key(KEY) == 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='
+    assert Protocol().check_handshake('GET', '1.1', headers()) == \
         's3pPLMBiTxaQ9kYGzzhZRbK+xOo='
-
-
-def test_the_101_response():
-    head = rfc6455.switching_protocols('abc=')
-    assert head == (b'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket'
-                    b'\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: abc='
-                    b'\r\n\r\n')
 
 
 @pytest.mark.parametrize('fields', [
@@ -79,7 +77,7 @@ def test_the_101_response():
 ])
 def test_valid_variants_are_accepted(fields):
     key = fields.get('Sec_WebSocket_Key', KEY).strip()
-    assert rfc6455.check_handshake('GET', '1.1', headers(**fields)) == \
+    assert Protocol().check_handshake('GET', '1.1', headers(**fields)) == \
         accept_for(key)
 
 
@@ -100,7 +98,7 @@ def test_valid_variants_are_accepted(fields):
 ])
 def test_refusals(method, version, fields, status):
     with pytest.raises(HandshakeError) as refused:
-        rfc6455.check_handshake(method, version, headers(**fields))
+        Protocol().check_handshake(method, version, headers(**fields))
     assert refused.value.status == status
     if status == 426:
         assert refused.value.headers['Sec-WebSocket-Version'] == '13'
@@ -116,11 +114,7 @@ def test_refusals(method, version, fields, status):
     (2 ** 40, b'\x81\x7f\x00\x00\x01\x00\x00\x00\x00\x00'),
 ])
 def test_frame_head_uses_the_shortest_length(length, head):
-    assert rfc6455.frame_head(TEXT, length) == head
-
-
-def test_frame_head_without_fin():
-    assert rfc6455.frame_head(BINARY, 3, fin=False) == b'\x02\x03'
+    assert Protocol.frame_head(TEXT, length) == head
 
 
 @pytest.mark.parametrize('length, form', [(0, 7), (125, 7), (126, 16),
@@ -130,16 +124,16 @@ def test_parse_head_reads_each_length_form(length, form, masked):
     key = b'\x01\x02\x03\x04'
     data = frame(BINARY, bytes(length), mask=key if masked else False)
     size = {7: 2, 16: 4, 64: 10}[form] + (4 if masked else 0)
-    assert rfc6455.parse_head(data) == (True, 0, BINARY,
+    assert Protocol.parse_head(data) == (True, 0, BINARY,
                                         key if masked else None, length, size)
     for cut in range(size):  # every part of a head is not yet a head
-        assert rfc6455.parse_head(data[:cut]) is None
+        assert Protocol.parse_head(data[:cut]) is None
 
 
 def test_parse_head_reads_bits_and_opcodes():
-    assert rfc6455.parse_head(frame(0xB, b'', fin=False, rsv=5)
+    assert Protocol.parse_head(frame(0xB, b'', fin=False, rsv=5)
                               )[:3] == (False, 5, 0xB)
-    assert rfc6455.parse_head(frame(TEXT, b'x', length=(64, 1 << 63 | 1))
+    assert Protocol.parse_head(frame(TEXT, b'x', length=(64, 1 << 63 | 1))
                               )[4] == 1 << 63 | 1
 
 
@@ -150,7 +144,7 @@ def test_parse_head_reads_bits_and_opcodes():
 @settings(max_examples=200, deadline=None)
 def test_unmask_is_xor_with_the_key_from_any_offset(data, key, offset):
     expected = bytes(b ^ key[(i + offset) % 4] for i, b in enumerate(data))
-    assert rfc6455.unmask(data, key, offset) == expected
+    assert Protocol.unmask(data, key, offset) == expected
 
 
 # --------------------------------------------------------------------- UTF-8
@@ -165,11 +159,11 @@ def python_says(data):
 
 def test_utf8_every_one_and_two_byte_sequence():
     for first in range(256):
-        assert rfc6455.is_utf8(bytes((first,))) == python_says(
+        assert rfc6455.Utf8.whole(bytes((first,))) == python_says(
             bytes((first,)))
         for second in range(256):
             data = bytes((first, second))
-            assert rfc6455.is_utf8(data) == python_says(data), data
+            assert rfc6455.Utf8.whole(data) == python_says(data), data
 
 
 @pytest.mark.parametrize('data', [
@@ -179,7 +173,7 @@ def test_utf8_every_one_and_two_byte_sequence():
     b'\xc0\xaf', b'\xc1\xbf', b'\xe2\x82', b'\xe2\x82\xac',
 ])
 def test_utf8_at_the_edges(data):
-    assert rfc6455.is_utf8(data) == python_says(data)
+    assert rfc6455.Utf8.whole(data) == python_says(data)
 
 
 @given(st.binary(max_size=40), st.lists(st.integers(0, 40), max_size=5))
@@ -225,8 +219,8 @@ STREAM = (frame(TEXT, 'Hello') + frame(PING, b'ping!') +
 STREAM_EVENTS = [('message', 'Hello'), ('message', bytes(range(200))),
                  ('message', 'fragmented'), ('message', 'κόσμε'),
                  ('message', bytes(70000)), ('closed', 1000)]
-STREAM_OWED = rfc6455.frame(PONG, b'ping!') + rfc6455.frame(PONG) + \
-    rfc6455.frame(CLOSE, b'\x03\xe8')
+STREAM_OWED = server_frame(PONG, b'ping!') + server_frame(PONG) + \
+    server_frame(CLOSE, b'\x03\xe8')
 
 
 def test_a_stream_in_one_piece():
@@ -248,7 +242,7 @@ def test_a_stream_cut_at_every_point():
         assert fed_in_pieces(small, [cut]) == (
             [('message', 'abc'), ('message', b'\x00' * 130),
              ('closed', 1001)],
-            rfc6455.frame(PONG, b'p') + rfc6455.frame(CLOSE, b'\x03\xe9'))
+            server_frame(PONG, b'p') + server_frame(CLOSE, b'\x03\xe9'))
 
 
 @given(st.lists(st.integers(1, len(STREAM) - 1), max_size=30))
@@ -275,14 +269,14 @@ def test_eof_without_close_is_abnormal():
 def test_a_close_without_code():
     proto = Protocol()
     assert summary(events(proto, close_frame())) == [('closed', 1005)]
-    assert proto.data_to_send() == rfc6455.frame(CLOSE)
+    assert proto.data_to_send() == server_frame(CLOSE)
 
 
 def test_nothing_is_read_after_a_close():
     proto = Protocol()
     assert summary(events(proto, close_frame(1000) + frame(TEXT, 'late') +
                           frame(PING))) == [('closed', 1000)]
-    assert proto.data_to_send() == rfc6455.frame(CLOSE, b'\x03\xe8')
+    assert proto.data_to_send() == server_frame(CLOSE, b'\x03\xe8')
     assert proto.next_event() is proto.closed
 
 
@@ -322,7 +316,7 @@ def test_protocol_errors_fail_the_connection(name):
     proto = Protocol()
     got = events(proto, data + frame(PING, b'after'))
     assert summary(got) == [('closed', code)] and got[0].failed
-    assert proto.data_to_send() == rfc6455.frame(CLOSE, bytes(
+    assert proto.data_to_send() == server_frame(CLOSE, bytes(
         (code >> 8, code & 0xFF)))  # and no Pong for the Ping after it
 
 
@@ -332,7 +326,7 @@ def test_valid_close_codes_are_echoed(code):
     proto = Protocol()
     assert summary(events(proto, close_frame(code, 'why'))) == [
         ('closed', code)]
-    assert proto.data_to_send() == rfc6455.frame(CLOSE, code.to_bytes(2,
+    assert proto.data_to_send() == server_frame(CLOSE, code.to_bytes(2,
                                                                       'big'))
 
 

@@ -12,7 +12,7 @@ from conformance.ws_wire import BINARY, CLOSE, CONT, PING, PONG, TEXT
 from conformance.ws_wire import close_frame, frame
 from rawhttp import TIMEOUT, Client, free_port, wait_for
 from rawws import WsClient
-from test_micropython import can_connect, micropython, require_micropython  # noqa: F401,E501
+from test_micropython import can_connect, micropython
 
 
 def test_the_protocol_on_micropython():
