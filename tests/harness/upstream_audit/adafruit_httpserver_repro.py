@@ -7,7 +7,8 @@ route) on CPython, with raw sockets::
 The library comes from ``.peers/adafruit-httpserver`` (``AUDIT_PEERS``
 names another folder).
 """
-from rawsock import Cell, app, request, run_cells, venv_python
+from rawsock import Cell, app, request, run_cells, silent_then_other, \
+    venv_python
 
 HELLO_CHUNKED = b'5\r\nhello\r\n0\r\n\r\n'
 
@@ -42,6 +43,9 @@ CELLS = [
          after=[('the plain chunked body (RFC9112-7.1-chunked-decoded)',
                  lambda port: request(port, [b'Transfer-Encoding: chunked'],
                                       HELLO_CHUNKED))]),
+    # outside the sample: the verdict that flipped between runs
+    Cell('adafruit-httpserver', 'CONTRACT-silent-client', 'index', None,
+         after=[('', silent_then_other)]),
 ]
 
 if __name__ == '__main__':

@@ -14,7 +14,7 @@ unix port with MICROPYPATH=<site-packages>:.frozen, as the matrix does.
 import sys
 
 from rawsock import Cell, app, micropython, request, run_cells, \
-    site_packages
+    silent_then_other, site_packages
 
 HELLO_CHUNKED = b'5\r\nhello\r\n0\r\n\r\n'
 COLUMNS = {  # column: (virtualenv, interpreter)
@@ -93,6 +93,9 @@ CELLS = [
          b'other.example.com\r\n\r\n' % port),
     Cell('microdot-2.7-micropython', 'RFC9112-7.1-chunked-decoded',
          'echo-body', chunked_body(HELLO_CHUNKED)),
+    # outside the sample: the verdict the CONTRACT-silent-client fix changed
+    Cell('microdot-1.3.4-micropython', 'CONTRACT-silent-client', 'index',
+         None, after=[('', silent_then_other)]),
 ]
 
 if __name__ == '__main__':

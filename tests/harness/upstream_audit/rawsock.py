@@ -21,6 +21,7 @@ app's ``main`` reads it) and stopped at the end of the ``with``.
 """
 import contextlib
 import os
+import select
 import shutil
 import socket
 import subprocess
@@ -169,6 +170,46 @@ def show(label, port, data, half_close=False, wait=WAIT):
     return got, end
 
 
+def silent_then_other(port, wait=5.0):
+    """CONTRACT-silent-client's scenario: one client connects and sends
+    nothing, another sends ``GET /``; prints when the other's answer came
+    and when (if at all) the server dropped the silent one."""
+    silent = socket.create_connection(('127.0.0.1', port), 5)
+    other = socket.create_connection(('127.0.0.1', port), 5)
+    started = time.monotonic()
+    other.sendall(request(port, [], start=b'GET / HTTP/1.1'))
+    answered = dropped = None
+    got = b''
+    for s in (silent, other):
+        s.setblocking(False)
+    while time.monotonic() - started < wait and (answered is None or
+                                                 dropped is None):
+        readable, _, _ = select.select([silent, other], [], [], 0.05)
+        now = time.monotonic() - started
+        if silent in readable and dropped is None:
+            try:
+                if not silent.recv(1):
+                    dropped = now
+            except ConnectionResetError:
+                dropped = now
+        if other in readable and answered is None:
+            try:
+                got += other.recv(65536)
+            except ConnectionResetError:
+                pass
+            if b'\r\n\r\n' in got:
+                answered = now
+    print('--- a silent client, then GET / on a second connection\n'
+          '  got  (%d bytes): %s\n  answered after: %s\n'
+          '  silent client dropped after: %s' % (
+              len(got), brief(got),
+              'never' if answered is None else '%.3f s' % answered,
+              'not within %.0f s' % wait if dropped is None else
+              '%.3f s' % dropped))
+    silent.close()
+    other.close()
+
+
 def request(port, head_lines, body=b'', start=b'POST /echo/body HTTP/1.1'):
     """Request bytes: ``start``, Host, ``head_lines`` (bytes, without CRLF),
     the blank line, ``body``."""
@@ -213,6 +254,9 @@ def run_cells(cells, command):
         if cell.note:
             print('  ' + cell.note)
         with served(argv, env) as port:
+            if cell.build is None:  # a scenario of its own
+                cell.after[0][1](port)
+                continue
             show(cell.case, port, cell.build(port), cell.half_close,
                  cell.wait)
             for label, build in cell.after:
