@@ -7,7 +7,9 @@ route) on CPython, with raw sockets::
 The library comes from ``.peers/adafruit-httpserver`` (``AUDIT_PEERS``
 names another folder).
 """
-from rawsock import Cell, app, request, run_cells, silent_then_other, \
+import socket
+
+from rawsock import Cell, app, request, run_cells, show, silent_then_other, \
     venv_python
 
 HELLO_CHUNKED = b'5\r\nhello\r\n0\r\n\r\n'
@@ -20,6 +22,14 @@ def command(cell):
 
 def index(port):
     return request(port, [], start=b'GET / HTTP/1.1')
+
+
+def empty_connection_then_get(port):
+    """A client that connects and closes without sending a byte (a port
+    scan, a browser's preconnect), then GET / on a new connection."""
+    socket.create_connection(('127.0.0.1', port)).close()
+    show('GET / after a client connected and closed without a byte', port,
+         index(port), wait=3.0)
 
 
 CELLS = [
@@ -46,6 +56,9 @@ CELLS = [
     # outside the sample: the verdict that flipped between runs
     Cell('adafruit-httpserver', 'CONTRACT-silent-client', 'index', None,
          after=[('', silent_then_other)]),
+    # outside the sample, and no case of the suite sends it
+    Cell('adafruit-httpserver', 'empty-connection', 'index', None,
+         after=[('', empty_connection_then_get)]),
 ]
 
 if __name__ == '__main__':
