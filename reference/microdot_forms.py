@@ -169,13 +169,21 @@ class BytesStream:
 
 def request_attribute(request, name):
     """What ``request.args``, ``.cookies``, ``.json`` or ``.form`` holds
-    (see ``microdot.Request``), made when first asked for."""
+    (see ``microdot.Request``), made when first asked for and kept; and
+    ``body_used`` and ``stream_used``. AttributeError for another name."""
+    if name in ('body_used', 'stream_used'):
+        return request._used == name[:-5]  # not kept: it changes
     if name == 'args':
-        return MultiDict()
-    if name == 'cookies':
-        return parse_cookies(request.headers.get('Cookie', ''))
-    return parsed_body(request, 'application/json' if name == 'json' else
-                       'application/x-www-form-urlencoded')
+        value = MultiDict()
+    elif name == 'cookies':
+        value = parse_cookies(request.headers.get('Cookie', ''))
+    elif name in ('json', 'form'):
+        value = parsed_body(request, 'application/json' if name == 'json'
+                            else 'application/x-www-form-urlencoded')
+    else:
+        raise AttributeError(name)
+    setattr(request, name, value)
+    return value
 
 
 _PARSERS = {'application/json': json.loads,
