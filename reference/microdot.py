@@ -252,17 +252,20 @@ class Request:
         self.after_request_handlers.append(f)
         return f
 
-    def _take(self, what):
+    def _take(self, what, used=True):
         if self._used not in (None, what):
             raise RuntimeError('Cannot use both stream and body')
-        self._used = what
+        if used:
+            self._used = what
 
     @property
     def body(self):
         """The body as bytes; empty when it is larger than ``max_body_length``
-        (such bodies are read from ``stream``)."""
-        self._take('body')
-        return self._body or b''
+        (such bodies are read from ``stream``). Once a body has been taken
+        from here, ``stream`` raises RuntimeError, and the reverse."""
+        body = self._body
+        self._take('body', body)
+        return body or b''
 
     @property
     def stream(self):
@@ -452,7 +455,8 @@ class URLPattern:
     {'id': 42}
 
     Arguments are percent-decoded as UTF-8 (one that does not decode is a
-    400 Bad Request). An invalid pattern raises ValueError. ``args`` lists
+    400 Bad Request). An invalid pattern raises ValueError (``re``'s own
+    error for an invalid ``re:`` expression). ``args`` lists
     the arguments (``{'type': 'int', 'name': 'id'}``); ``pattern`` is a
     static pattern's path, which is compared, or the regular expression of
     a pattern with arguments. Those are compiled and matched by

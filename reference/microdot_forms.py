@@ -18,6 +18,9 @@ _UNRESERVED = ('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
                '0123456789-._~')
 # What a URI-reference may hold as it is (RFC 3986 section 4.1)
 _URI = _UNRESERVED + ":/?#[]@!$&'()*+,;="
+# What a query's value may hold as it is: a URI's query characters (RFC
+# 3986 section 3.4) but its delimiters &, =, + (and ? and #)
+_QUERY_VALUE = _UNRESERVED + ":/@!$'()*,;"
 
 
 class MultiDict(dict):
@@ -103,12 +106,16 @@ def _encode(text, keep, space):
 
 
 def urlencode(s):
-    """Percent-encode a string for a query string or form (space as ``+``).
+    """Percent-encode a string for a query string or form (space as ``+``):
+    what would end or split a value there (``&``, ``=``, ``+``, ``#``,
+    ``?``, ``%``), and what a URI cannot hold (non-ASCII characters, as
+    UTF-8; controls; ``"<>\\^`{|}``); the rest stays, ``/`` and ``:``
+    among it, as microdot 1.x left them.
 
-    >>> urlencode('a b&c=Jörg')
-    'a+b%26c%3DJ%C3%B6rg'
+    >>> urlencode('a b&c=Jörg/x')
+    'a+b%26c%3DJ%C3%B6rg/x'
     """
-    return _encode(s, _UNRESERVED, '+')
+    return _encode(s, _QUERY_VALUE, '+')
 
 
 def uri_reference(text):

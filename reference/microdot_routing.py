@@ -26,7 +26,8 @@ def compile(pattern):
     """Fill in ``pattern`` (a URLPattern with ``<`` in it): ``args``, a
     ``{'type': ..., 'name': ...}`` per argument, and how to match them:
     segment by segment, or with a regular expression when one is needed.
-    ValueError for an invalid pattern. A pattern without arguments
+    ValueError for an invalid pattern (re's error for an invalid regex,
+    as microdot 1.x raised it). A pattern without arguments
     (``/a<b``) stays static."""
     url_pattern = pattern.url_pattern
     segments = []
@@ -74,10 +75,7 @@ def regex(pattern):
         else:
             for c in segment:
                 text += '\\' + c if c in '.^$*+?{}[]|()\\' else c
-    try:
-        return re.compile(text + '$')
-    except Exception:  # CPython's re.error is not a ValueError
-        raise ValueError('invalid URL pattern ' + pattern.url_pattern)
+    return re.compile(text + '$')  # re's own error for an invalid regex
 
 
 def match(pattern, path):

@@ -119,9 +119,8 @@ def create(app, client_stream, client_addr, client_sock=None):
     data = None
     limit = Request.max_body_length
     if p.reading and (p.length or 0) <= limit:
-        data = body.read(limit + 1)
-        if len(data) > limit:  # chunked, and larger: for the stream
-            body.ahead = data
+        data = body.ahead = body.read(limit + 1)  # ahead: for ``stream``
+        if len(data) > limit:  # chunked, and larger: the stream's only
             data = None
     return Request(app, client_addr, method, url, version, headers, data,
                    body, client_sock)
