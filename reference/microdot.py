@@ -519,6 +519,8 @@ class Microdot:
     #: The class of the requests handlers receive: a subclass of Request
     #: may add to them.
     request_class = Request
+    #: The class of the responses made of what handlers return.
+    response_class = Response
 
     def __init__(self):
         self.url_map = []

@@ -39,11 +39,13 @@ async def error_response(app, req, status_code, reason=None):
     if status_code in app.error_handlers:
         try:
             res = microdot_server.make_response(await microdot_server.invoke(
-                app.error_handlers[status_code], req, None))
+                app.error_handlers[status_code], req, None),
+                app.response_class)
         except Exception as exc:
             print_exception(exc)
     if res is None:
-        res = Response(reason or error_text(status_code), status_code)
+        res = app.response_class(reason or error_text(status_code),
+                                 status_code)
     if res.status_code == 405 and 'Allow' not in res.headers:
         res.headers['Allow'] = ', '.join(app.allowed_methods(req.path))
     return res
@@ -64,7 +66,8 @@ async def exception_response(app, req, exc):
                 res = await microdot_server.invoke(app.error_handlers[cls],
                                                    req, None, exc)
                 if res is not None:
-                    return microdot_server.make_response(res)
+                    return microdot_server.make_response(
+                        res, app.response_class)
             except Exception as exc2:
                 print_exception(exc2)
             break

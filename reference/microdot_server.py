@@ -629,7 +629,7 @@ async def dispatch(app, req, stream=None):
         if isinstance(f, int):  # the server's own answer: 404, 405...
             res = await load('microdot_errors').error_response(app, req, f)
         elif isinstance(f, dict):  # OPTIONS: after_error_request runs too
-            res = Response(headers=f)
+            res = app.response_class(headers=f)
         else:
             # req.stream follows the kind of code that reads it: awaited
             # in async code, blocking in plain functions
@@ -642,7 +642,7 @@ async def dispatch(app, req, stream=None):
             if res is None:
                 req.set_blocking(not is_async(f))
                 res = await invoke(f, req, stream, **req.url_args)
-            res = make_response(res)
+            res = make_response(res, app.response_class)
             after = app.after_request_handlers
             # the request's own, if it registered any (asking for the
             # attribute would make an empty list)
@@ -651,7 +651,7 @@ async def dispatch(app, req, stream=None):
                 after = after + own
             for handler in after:
                 res = make_response(await invoke(handler, req, None, res) or
-                                    res)
+                                    res, app.response_class)
             return res
     except HTTPException as exc:
         res = await load('microdot_errors').error_response(
@@ -666,23 +666,25 @@ async def dispatch(app, req, stream=None):
                                                                exc)
     for handler in app.after_error_request_handlers:
         try:
-            res = make_response(await invoke(handler, req, None, res) or res)
+            res = make_response(await invoke(handler, req, None, res) or res,
+                                app.response_class)
         except Exception as exc:
             print_exception(exc)
     return res
 
 
-def make_response(res):
-    """A handler's return value as a Response."""
+def make_response(res, cls=Response):
+    """A handler's return value as a Response (made of class ``cls``, the
+    application's ``response_class``)."""
     if isinstance(res, Response):
         return res
     if isinstance(res, tuple):
         if len(res) == 3:
-            return Response(*res)
+            return cls(*res)
         if isinstance(res[1], int):
-            return Response(res[0], res[1])
-        return Response(res[0], 200, res[1])
-    return Response(res)
+            return cls(res[0], res[1])
+        return cls(res[0], 200, res[1])
+    return cls(res)
 
 
 async def invoke(f, req, stream, *args, **kwargs):

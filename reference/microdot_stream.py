@@ -126,23 +126,34 @@ def create(app, client_stream, client_addr, client_sock=None):
                    body, client_sock)
 
 
-def write(res, stream):
-    """``Response.write``: the response's head and (but for HEAD) body
-    written to ``stream``; a client that left is not an error."""
+def head(res):
+    """A response's head as ``Response.write`` sends it, and whether its
+    body follows: an HTTP/1.1 status line, ``Connection: close``, the
+    Content-Length when it is known, else the body ends with the stream.
+    ``res`` is completed first (``Response.complete``)."""
     res.complete()
     status = res.status_code
     length = res.headers.get('Content-Length')
     if length is not None:
         length = int(length)
     frame = http.framing(status, length, '1.0')  # a length, or the close
-    head = http.Protocol({}).response_head(
+    data = http.Protocol({}).response_head(
         status, res.reason, res.headers, frame, length, '1.1', False,
         microdot_server.date(int(time.time())), 0)
+    if frame == http.NONE or status == 205 or res.is_head:
+        microdot_server.close_body(res.body)
+        return data, False
+    return data, True
+
+
+def write(res, stream):
+    """``Response.write``: the response's head and (but for HEAD) body
+    written to ``stream``; a client that left is not an error."""
+    data, body = head(res)
     flush = getattr(stream, 'flush', None)
     try:
-        stream.write(head)
-        if frame == http.NONE or status == 205 or res.is_head:
-            microdot_server.close_body(res.body)
+        stream.write(data)
+        if not body:
             return
         for piece in res.body_iter():
             stream.write(piece.encode() if isinstance(piece, str) else piece)

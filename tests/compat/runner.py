@@ -32,16 +32,40 @@ def folder(implementation):
         else REFERENCE
 
 
-def package(requirement):
+def package(requirement, sources_only=None):
     """A folder with ``requirement`` (``PyJWT==2.10.1``) installed from
-    PyPI, for the 1.3.4 extensions that need it."""
+    PyPI, for the 1.3.4 extensions that need it. ``sources_only`` names
+    the package folder of a project whose sdist pip cannot build (utemplate
+    ships no setup.py, only the MicroPython sources): pip downloads and
+    unpacks it, and the folder is copied out."""
     target = os.path.join(CACHE, requirement.replace('==', '-'))
     stamp = os.path.join(target, '.installed')
     if not os.path.exists(stamp):
-        pip_install([requirement], '--no-deps', '--target', target)
+        if sources_only is None:
+            pip_install([requirement], '--no-deps', '--target', target)
+        else:
+            _unpacked(requirement, sources_only, target)
         with open(stamp, 'w'):
             pass
     return target
+
+
+def _unpacked(requirement, name, target):
+    # pip stops at the missing setup.py, after it has unpacked the sdist
+    # into its build folder; --no-clean keeps that folder.
+    import glob
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, '-m', 'pip', 'download', '--quiet',
+                        '--no-clean', '--no-deps', '--disable-pip-version-'
+                        'check', '-d', os.path.join(tmp, 'd'), requirement],
+                       env=dict(os.environ, TMPDIR=tmp), capture_output=True)
+        found = glob.glob(os.path.join(tmp, 'pip-*', '*', name))
+        if not found:
+            raise AssertionError('pip did not unpack %s' % requirement)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(found[0], os.path.join(target, name))
 
 
 def command(script, implementation, interpreter, args=(), extra=()):
