@@ -71,11 +71,16 @@ class Body:
 
 
 class Request(BaseRequest):
-    """A request whose ``stream`` is always read with ``await``."""
+    """A request whose ``stream`` is always read with ``await``; as in
+    microdot 1.x's asyncio flavour, ``body`` and ``stream`` may both be
+    used (the stream gives a body read ahead again)."""
     _blocking = False
 
     def set_blocking(self, blocking):
         pass  # microdot_asyncio's stream is awaited, whatever reads it
+
+    def _take(self, what, used=True):
+        pass
 
     @staticmethod
     async def create(app, client_reader, client_writer, client_addr):

@@ -13,8 +13,36 @@ in an event loop of their own::
         res = await client.get('/')
         assert res.text == 'Hello, world!'
 """
+from microdot_asyncio import Request, Response  # noqa: F401
 from microdot_test_client import TestClient as BaseTestClient
-from microdot_test_client import TestResponse  # noqa: F401
+from microdot_test_client import TestResponse as BaseTestResponse
+
+try:  # microdot 1.x's names it, or None without WebSocket support
+    from microdot_asyncio_websocket import WebSocket
+except ImportError:
+    WebSocket = None
+
+
+class TestResponse(BaseTestResponse):
+    """A response as the test client received it (see
+    ``microdot_test_client.TestResponse``); ``create`` is a coroutine."""
+    __test__ = False
+
+    @classmethod
+    async def create(cls, res):
+        """The TestResponse of a Response object, its body taken from the
+        async ``body_iter``, without a server."""
+        test_res = cls()
+        res.complete()
+        test_res.status_code = res.status_code
+        test_res.reason = res.reason
+        test_res.headers = res.headers
+        test_res.is_head = res.is_head
+        body = b''
+        async for piece in res.body_iter():
+            body += piece.encode() if isinstance(piece, str) else piece
+        test_res.take_body(body)
+        return test_res
 
 
 class TestClient(BaseTestClient):
@@ -28,7 +56,7 @@ class TestClient(BaseTestClient):
         application answered in its own way)."""
         conn = self.connection(method, path, headers, body, sock)
         await self.serve(conn)
-        return self.response(conn)
+        return self.response(conn, TestResponse)
 
     async def get(self, path, headers=None):
         return await self.request('GET', path, headers)

@@ -17,8 +17,14 @@ exactly what a network client would::
 Cookies the application sets are kept and sent with later requests.
 """
 import json
+from io import BytesIO  # noqa: F401 (microdot 1.x's module had these names)
 
-from microdot import NoCaseDict
+from microdot import NoCaseDict, Request, Response  # noqa: F401
+
+try:  # microdot 1.x's names it, or None without WebSocket support
+    from microdot_websocket import WebSocket
+except ImportError:
+    WebSocket = None
 
 
 class TestResponse:
@@ -184,12 +190,12 @@ class TestClient:
         import microdot_server
         await microdot_server.Server(self.app).serve_connection(conn)
 
-    def response(self, conn):
-        """The TestResponse for what the server wrote (None for nothing),
-        keeping the cookies it sets."""
+    def response(self, conn, cls=None):
+        """The TestResponse (or ``cls``) for what the server wrote (None for
+        nothing), keeping the cookies it sets."""
         if not conn.response:
             return None  # the application answered in its own way
-        res = TestResponse(conn.response)
+        res = (cls or TestResponse)(conn.response)
         self._keep_cookies(res)
         return res
 

@@ -13,50 +13,12 @@ Each probe is printed on a line of its own (``PROBE [id, result]``), so
 that what the implementation itself prints may come in between.
 """
 import io
-import json
 import sys
 
 import microdot
 from microdot import (Microdot, NoCaseDict, Request, Response, URLPattern,
                       abort, redirect, send_file)
-
-PROBES = []  # (id, function)
-KINDS = (KeyError, IndexError, ValueError, TypeError, AttributeError,
-         RuntimeError, OSError, ZeroDivisionError)
-
-
-def probe(name, f, *args):
-    PROBES.append((name, lambda: f(*args)))
-
-
-def plain(value):
-    """``value`` as JSON can hold it, the same on both interpreters."""
-    if isinstance(value, (bytes, bytearray)):
-        try:
-            return 'b:' + bytes(value).decode()
-        except ValueError:
-            return 'x:' + ''.join('%02x' % b for b in value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return '<%s>' % type(value).__name__
-
-
-def kind_of(exc):
-    for kind in KINDS:
-        if isinstance(exc, kind):
-            return kind.__name__
-    return 'Exception'
-
-
-def run(f):
-    try:
-        return plain(f())
-    except Exception as exc:
-        return {'raises': kind_of(exc)}
+from probing import plain, print_probes, probe, run
 
 
 # ---------------------------------------------------------------- URLPattern
@@ -594,9 +556,7 @@ def _files(workdir):
 def _dispatched(app, raw):
     req = Request.create(app, io.BytesIO(raw), ADDR)
     res = app.dispatch_request(req)
-    headers = sorted([k, v] for k, v in res.headers.items()
-                     if k.lower() != 'content-length' or
-                     isinstance(res.body, bytes))
+    headers = sorted([k, v] for k, v in res.headers.items())
     return [res.status_code, res.reason, headers, _pieces(res), res.is_head]
 
 
@@ -695,8 +655,7 @@ def _shutdown(app):
 
 def main(workdir):
     add_app_probes(workdir)
-    for name, f in PROBES:  # a line each: what the server prints goes between
-        print('PROBE ' + json.dumps([name, run(f)]))
+    print_probes()
 
 
 if __name__ == '__main__':

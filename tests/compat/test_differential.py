@@ -8,7 +8,8 @@ import os
 import pytest
 
 import rfc
-from runner import HERE, INTERPRETERS, compare, probe_results, report
+from runner import HERE, INTERPRETERS, compare, package, probe_results, \
+    report
 
 BOTH = INTERPRETERS
 DIFFERENCES = {
@@ -51,6 +52,20 @@ DIFFERENCES = {
     'dispatch OPTIONS /nowhere': (rfc.OPTIONS_404, BOTH),
     'dispatch GET /args/1/caf%C3%A9/x': (rfc.URL_DECODE, BOTH),
 }
+for _path in ('/file/page.html', '/file/style.css', '/file/data.txt',
+              '/file/blob.bin', '/file/readme.txt', '/file-max-age',
+              '/file-gz', '/file-br', '/file-stream'):
+    DIFFERENCES['dispatch GET ' + _path] = (rfc.CONTENT_LENGTH_KNOWN, BOTH)
+
+EXTENSION_DIFFERENCES = {
+    'asyncio dispatch GET /file': (rfc.CONTENT_LENGTH_KNOWN, BOTH),
+    'asyncio write GET /file': (rfc.CONTENT_LENGTH_KNOWN, BOTH),
+    'asyncio dispatch POST /': (rfc.ALLOW_405, BOTH),
+    'asyncio write POST /': (rfc.ALLOW_405, BOTH),
+}
+for _i in range(6):
+    EXTENSION_DIFFERENCES["CORS options %d: DELETE /data ['Origin']" % _i] = (
+        rfc.ALLOW_405, BOTH)
 
 
 @pytest.mark.parametrize('interpreter', INTERPRETERS)
@@ -67,3 +82,53 @@ def test_the_1x_api_answers_alike(interpreter, tmp_path):
     assert not problems, '\n'.join(problems)
     assert count > 1000  # every probe ran on both
     report('api', interpreter, count, DIFFERENCES)
+
+
+def _extras():
+    return [package('utemplate==1.4.1', 'utemplate'),
+            package('PyJWT==2.10.1')]
+
+
+@pytest.mark.parametrize('interpreter', INTERPRETERS)
+def test_the_extension_modules_answer_alike(interpreter, tmp_path):
+    # microdot_asyncio, microdot_cors, microdot_utemplate, the test clients
+    script = os.path.join(HERE, 'probes_ext.py')
+    results = {}
+    for implementation in ('upstream', 'reference'):
+        workdir = tmp_path / implementation
+        workdir.mkdir()
+        results[implementation] = probe_results(
+            script, implementation, interpreter, [workdir], _extras())
+    count, problems = compare(results['upstream'], results['reference'],
+                              EXTENSION_DIFFERENCES, interpreter)
+    assert not problems, '\n'.join(problems)
+    assert count > 90
+    report('extensions', interpreter, count, EXTENSION_DIFFERENCES)
+
+
+@pytest.mark.parametrize('interpreter', INTERPRETERS)
+def test_sessions_read_and_sign_alike(interpreter):
+    """microdot 1.3.4's sessions need PyJWT, which MicroPython lacks (its
+    micropython-lib port is not on PyPI): 1.3.4 runs them on CPython, and
+    the reference on both interpreters is compared with that; the tokens
+    each makes must verify with PyJWT (on CPython they are the same
+    bytes)."""
+    import jwt_from_pypi
+    script = os.path.join(HERE, 'probes_session.py')
+    upstream = probe_results(script, 'upstream', 'cpython', (), _extras())
+    reference = probe_results(script, 'reference', interpreter, (),
+                              _extras())
+    jwt = jwt_from_pypi.load(package('PyJWT==2.10.1'))
+    for name in [n for n in reference if n.startswith('made:')]:
+        status, attributes, token, read_back = reference.pop(name)
+        theirs = upstream.pop(name)
+        assert [status, attributes, read_back] == [
+            theirs[0], theirs[1], theirs[3]], name
+        # the reference's token, as microdot 1.3.4 reads it, and the reverse
+        assert jwt.decode(token, 'top-secret', algorithms=['HS256']) == \
+            read_back, name
+        if interpreter == 'cpython':
+            assert token == theirs[2], name
+    count, problems = compare(upstream, reference, {}, interpreter)
+    assert not problems, '\n'.join(problems)
+    report('sessions', interpreter, count + 2, {})

@@ -9,39 +9,60 @@ import subprocess
 
 import pytest
 
-from runner import HERE, INTERPRETERS, command
+from runner import HERE, INTERPRETERS, command, package
 
-MODULES = ['microdot']
+MODULES = ['microdot', 'microdot_asyncio', 'microdot_cors', 'microdot_session',
+           'microdot_utemplate', 'microdot_test_client',
+           'microdot_asyncio_test_client']
 # Names whose signature differs in its text, each taking the same arguments
 # (the reference forwards them to the module that does the work, loaded on
-# first use, so that an application that never calls it does not pay).
+# first use, so that an application that never calls it does not pay), or
+# more (the reference's TestResponse is also made of the bytes received).
+# Keys: [module.]Class.name, the module left out where any will do.
 SAME_ARGUMENTS = {
-    'microdot.Response.set_cookie':
+    'Response.set_cookie':
         "(self, cookie, value, path=None, domain=None, expires=None, "
         "max_age=None, secure=False, http_only=False[, same_site=None])",
-    'microdot.Response.send_file':
+    'Response.send_file':
         "(cls, filename, status_code=200, content_type=None, stream=None, "
         "max_age=None, compressed=False, file_extension='')",
-    'microdot.send_file':
+    'send_file':
         "(filename, status_code=200, content_type=None, stream=None, "
         "max_age=None, compressed=False, file_extension='')",
+    'TestResponse.__init__': "(self[, raw=None])",
 }
 # Where the reference's kind differs and why
 KINDS = {
     # computed on first use and kept (a property in 1.3.4): the same value
-    'microdot.Request.json': 'instance attribute',
-    'microdot.Request.form': 'instance attribute',
+    'Request.json': 'instance attribute',
+    'Request.form': 'instance attribute',
     # a class attribute of the reference's, an instance attribute of 1.3.4's
-    'microdot.Response.is_head': 'class attribute',
+    'Response.is_head': 'class attribute',
 }
+# What belongs to the WebSocket port (another change): the test client's
+# WebSocket conversations, and the WebSocket class the test clients name
+# (None until a microdot_websocket module is there, as in 1.3.4 without it).
+WEBSOCKET = {'TestClient.websocket', 'WebSocket'}
+ALIASES = {'BaseRequest': 'Request', 'BaseResponse': 'Response',
+           'BaseTestClient': 'TestClient',
+           'BaseTestResponse': 'TestResponse'}
 
 
-def surface(implementation, interpreter, tmp_path, also=None, extra=()):
+def _key(where):
+    # module.Class.name -> Class.name, base classes by their own name
+    parts = where.split('.')[1:]
+    parts[0] = ALIASES.get(parts[0], parts[0])
+    return '.'.join(parts)
+
+
+def surface(implementation, interpreter, tmp_path, also=None):
     args = []
     if also is not None:
         names = tmp_path / ('names-%s.json' % interpreter)
         names.write_text(json.dumps(also))
         args.append(str(names))
+    extra = [package('utemplate==1.4.1', 'utemplate'),
+             package('PyJWT==2.10.1')]
     argv, env = command(os.path.join(HERE, 'surface.py'), implementation,
                         interpreter, args + MODULES, extra)
     done = subprocess.run(argv, env=env, capture_output=True, text=True,
@@ -55,12 +76,17 @@ def surface(implementation, interpreter, tmp_path, also=None, extra=()):
 def differences(upstream, reference):
     problems = []
     for module, names in upstream.items():
+        if '!import' in names:  # 1.3.4's sessions need PyJWT: CPython only
+            assert module == 'microdot_session', names
+            continue
         ours = reference.get(module, {})
         if '!import' in ours:
             problems.append('%s: %s' % (module, ours['!import']))
             continue
         for name, entry in names.items():
             where = module + '.' + name
+            if name in WEBSOCKET:
+                continue
             if name not in ours:
                 problems.append('%s is missing' % where)
                 continue
@@ -69,22 +95,22 @@ def differences(upstream, reference):
                 mwhere = where + '.' + member
                 mine = ours[name].get('members', {}).get(member)
                 if mine is None:
-                    if mwhere in KINDS and member in ours[name].get(
-                            'instance', {}):
+                    # (a KINDS name is on the instance: compared there)
+                    if _key(mwhere) in WEBSOCKET or _key(mwhere) in KINDS:
                         continue
                     problems.append('%s is missing' % mwhere)
                     continue
                 problems += _entry(mwhere, m, mine)
             for attr, k in entry.get('instance', {}).items():
                 mine = ours[name].get('instance', {}).get(attr)
-                if mine != k and module + '.' + name + '.' + attr not in KINDS:
+                if mine != k and _key(where + '.' + attr) not in KINDS:
                     problems.append('%s.%s (an instance\'s) is %s, not %s' % (
                         where, attr, mine, k))
     return problems
 
 
 def _entry(where, theirs, ours):
-    if where in KINDS:
+    if _key(where) in KINDS:
         return []
     problems = []
     if theirs['kind'] != ours['kind']:
@@ -93,7 +119,7 @@ def _entry(where, theirs, ours):
     # (None: a builtin's, dict.pop say, that the reference overrides to
     # keep keys case-insensitive)
     if theirs.get('signature') not in (None, ours.get('signature')) and \
-            where not in SAME_ARGUMENTS:
+            _key(where) not in SAME_ARGUMENTS:
         problems.append('%s%s, not %s' % (where, ours.get('signature'),
                                           theirs.get('signature')))
     if theirs.get('async') != ours.get('async'):
@@ -113,28 +139,26 @@ def test_every_public_name_of_1_3_4(interpreter, tmp_path):
     assert not problems, '\n'.join(problems)
     names = sum(len(v) + sum(len(e.get('members', {})) +
                              len(e.get('instance', {})) for e in v.values())
-                for v in upstream.values())
+                for v in upstream.values() if '!import' not in v)
     print('%d public names of microdot 1.3.4 compared on %s' % (
         names, interpreter))
 
 
-@pytest.mark.parametrize('name', sorted(SAME_ARGUMENTS))
+@pytest.mark.parametrize('name', ['Response.set_cookie', 'send_file'])
 def test_forwarded_signatures_take_the_same_arguments(name):
     # the forwarders pass every argument to a function whose own signature
     # is the one listed
     import inspect
-    import microdot
     import microdot_cookies
     import microdot_files
-    target = {'set_cookie': microdot_cookies.set_cookie_value,
-              'send_file': microdot_files.send_file}[name.rsplit('.', 1)[1]]
+    target = {'Response.set_cookie': microdot_cookies.set_cookie_value,
+              'send_file': microdot_files.send_file}[name]
     params = list(inspect.signature(target).parameters)
     listed = SAME_ARGUMENTS[name].strip('()').replace('[', '').replace(
         ']', '').split(', ')
     listed = [p.split('=')[0] for p in listed if p not in ('self', 'cls')]
-    if name.endswith('set_cookie'):
+    if name == 'Response.set_cookie':
         params = ['cookie', 'value'] + params[2:]
     else:
         params = params[1:]  # the class
     assert params == listed
-    assert microdot  # imported from reference/ by tests/reference's path
