@@ -52,9 +52,12 @@ class CORS:
             app.after_error_request(self.after_request)
 
     def options_handler(self, request):
-        """The application's own OPTIONS headers, and the CORS ones."""
+        """The application's own OPTIONS headers, and the CORS ones; a
+        status (404: no route for the path) is left as it is, and its
+        answer gets the CORS headers as any error does."""
         headers = self.default_options_handler(request)
-        headers.update(self.get_cors_headers(request))
+        if isinstance(headers, dict):
+            headers.update(self.get_cors_headers(request))
         return headers
 
     def get_cors_headers(self, request):

@@ -70,7 +70,8 @@ PIECE = const(1024)  # bytes: larger bodies are written in pieces this size
 _RECV = const(512)  # MicroPython: bytes a read takes at most
 # A board without a time source starts its clock in 2000 (or 1970); such a
 # clock must not be published in a Date header (RFC 9110 section 6.6.1).
-_CLOCK_VALID_FROM = const(2024)
+# (microdot_stream's responses follow the same rule.)
+CLOCK_VALID_FROM = 2024
 
 # What one connection may hold at its peak, beside its head and body
 # buffers: task, request and response objects (measured on the 64-bit unix
@@ -113,13 +114,11 @@ if MICROPYTHON:
         that hides its function's; only its repr tells: ``<closure
         <generator> at ...>``, ``<bound_method ... <generator>>``."""
         kind = type(f)
-        if kind is _ASYNC:
-            return True
-        if kind.__name__ not in ('closure', 'bound_method'):
-            return False
-        text = repr(f)
-        return text[:20] == '<closure <generator>' or \
-            text[-13:] == '.<generator>>'
+        if kind is not _ASYNC and kind.__name__ in ('closure',
+                                                    'bound_method'):
+            text = repr(f)
+            return '<generator>' in (text[9:20], text[-12:-1])
+        return kind is _ASYNC
 else:
     from inspect import iscoroutinefunction as is_async
     from operator import sub as ticks_diff
@@ -523,8 +522,10 @@ class Server:
         Date of now, if the clock is set (not a board's year 2000)."""
         second = int(time.time())
         if second != self.second:
+            t = time.gmtime(second)
             self.second = second
-            self.dated = date(second)
+            self.dated = http.http_date(t) if t[0] >= CLOCK_VALID_FROM \
+                else None
         return conn.protocol.response_head(
             res.status_code, res.reason, res.headers, frame, length,
             '1.1' if req is None else req.http_version, keep, self.dated,
@@ -576,13 +577,6 @@ class Server:
         as it comes, in chunked coding when ``chunked``; False if it failed
         after the head had gone out (then the message is cut short)."""
         return await load('microdot_body').send_pieces(conn, res, chunked)
-
-
-def date(second):
-    """The Date of a response sent at ``second`` (``time.time()``), or None
-    when the clock is not set (a board's year 2000)."""
-    t = time.gmtime(second)
-    return http.http_date(t) if t[0] >= _CLOCK_VALID_FROM else None
 
 
 def protocol(cls, cache):

@@ -137,9 +137,11 @@ def head(res):
     if length is not None:
         length = int(length)
     frame = http.framing(status, length, '1.0')  # a length, or the close
+    t = time.gmtime()
     data = http.Protocol({}).response_head(
         status, res.reason, res.headers, frame, length, '1.1', False,
-        microdot_server.date(int(time.time())), 0)
+        http.http_date(t) if t[0] >= microdot_server.CLOCK_VALID_FROM
+        else None, 0)
     if frame == http.NONE or status == 205 or res.is_head:
         microdot_server.close_body(res.body)
         return data, False

@@ -323,7 +323,8 @@ for _i, _options in enumerate(CORS_OPTIONS):
     for _method, _path, _headers in (
             ('GET', '/data', [ORIGIN]), ('GET', '/data', []),
             ('OPTIONS', '/data', PREFLIGHT), ('GET', '/fail', [ORIGIN]),
-            ('POST', '/data', [ORIGIN]), ('DELETE', '/data', [ORIGIN])):
+            ('POST', '/data', [ORIGIN]), ('DELETE', '/data', [ORIGIN]),
+            ('OPTIONS', '/nowhere', PREFLIGHT)):
         probe('CORS options %d: %s %s %s' % (_i, _method, _path,
                                              [h[0] for h in _headers]),
               _cors, _options, _method, _path, _headers)

@@ -66,6 +66,10 @@ EXTENSION_DIFFERENCES = {
 for _i in range(6):
     EXTENSION_DIFFERENCES["CORS options %d: DELETE /data ['Origin']" % _i] = (
         rfc.ALLOW_405, BOTH)
+    EXTENSION_DIFFERENCES[
+        "CORS options %d: OPTIONS /nowhere ['Origin', 'Access-Control-"
+        "Request-Method', 'Access-Control-Request-Headers']" % _i] = (
+            rfc.OPTIONS_404, BOTH)
 
 
 @pytest.mark.parametrize('interpreter', INTERPRETERS)
