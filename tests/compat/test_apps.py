@@ -52,7 +52,9 @@ REQUESTS = {
     'uploads': [
         ('POST', '/upload', {}, b'small body'),
         ('POST', '/upload', {}, b'0123456789' * 5000),
-        ('POST', '/upload', {}, b'x' * (1024 * 1024 + 1)),
+        # too large: announced, never sent (microdot 1.3.4 closes with a
+        # sent body unread, and the reset can destroy its answer)
+        ('POST', '/upload', {'Content-Length': str(1024 * 1024 + 1)}, b''),
         ('POST', '/form', {'Content-Type': FORM}, b'name=Susan'),
         ('POST', '/form', {'Content-Type': FORM}, b'other=1')],
     'streaming': [
@@ -92,7 +94,7 @@ def exchange(port, method, path, headers, body, timeout=10):
     lines = ['%s %s HTTP/1.1' % (method, path), 'Host: 127.0.0.1:%d' % port,
              'Connection: close']
     lines += ['%s: %s' % item for item in sorted(headers.items())]
-    if body:
+    if body and 'Content-Length' not in headers:
         lines.append('Content-Length: %d' % len(body))
     data = ('\r\n'.join(lines) + '\r\n\r\n').encode() + body
     raw = b''
