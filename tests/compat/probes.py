@@ -311,7 +311,7 @@ CREATED = (
     b'GET /path/x?a=1&b=two&a=3 HTTP/1.1\r\nHost: h\r\nX-Y: z\r\n\r\n',
     b'GET /q?e=&f&g=a+b%20c HTTP/1.1\r\nHost: h\r\n\r\n',
     b'POST /form HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-'
-    b'form-urlencoded\r\nContent-Length: 11\r\n\r\nname=a&n=b',
+    b'form-urlencoded\r\nContent-Length: 10\r\n\r\nname=a&n=b',
     b'POST /json HTTP/1.1\r\nHost: h\r\nContent-Type: application/json; '
     b'charset=utf-8\r\nContent-Length: 13\r\n\r\n{"a": [1, 2]}',
     b'PUT /raw HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\n\x00\x01ab',
@@ -615,6 +615,13 @@ def add_app_probes(workdir):
         app, 500, _request('GET', '/raise/key')))
     probe('dispatch None (unreadable request)', lambda: _dispatch_none(app))
     probe('find_route url_args', lambda: _find_route(app))
+    for method, path in (('GET', '/'), ('GET', '/tuple3'), ('GET', '/stream'),
+                         ('GET', '/nowhere'), ('GET', '/raise/base'),
+                         ('GET', '/file/page.html')):
+        probe('handle_request %s %s' % (method, path), _handled, app,
+              _request(method, path))
+    probe('handle_request POST /post', _handled, app, _request(
+        'POST', '/post', b'{"x": 2}', b'Content-Type: application/json\r\n'))
     probe('shutdown', lambda: _shutdown(app))
 
 
@@ -645,6 +652,42 @@ def _find_route(app):
                          ADDR)
     f = app.find_route(req)
     return [getattr(f, '__name__', f), req.url_args]
+
+
+def _handled(app, raw):
+    """Microdot.handle_request on a real loopback socket: the answer, as
+    _written gives it."""
+    import socket
+    import time
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    port = 20000 + int(time.time() * 1000) % 20000  # no getsockname() on
+    while True:  # MicroPython's unix port: the first free port from here
+        try:
+            listener.bind(socket.getaddrinfo('127.0.0.1', port)[0][-1])
+            break
+        except OSError:
+            port += 1
+    listener.listen(1)
+    client = socket.socket()
+    client.connect(socket.getaddrinfo('127.0.0.1', port)[0][-1])
+    client.send(raw)
+    sock, addr = listener.accept()
+    app.handle_request(sock, addr)
+    out = b''
+    while True:
+        piece = client.recv(4096)
+        if not piece:
+            break
+        out += piece
+    client.close()
+    listener.close()
+    head, _, body = out.partition(b'\r\n\r\n')
+    lines = head.decode().split('\r\n')
+    headers = sorted([n.lower(), v.strip()] for n, _, v in (
+        line.partition(':') for line in lines[1:])
+        if n.lower() not in ('date', 'connection'))
+    return [int(lines[0].split(' ')[1]), headers, plain(body)]
 
 
 def _shutdown(app):

@@ -353,7 +353,12 @@ def add_template_probes(workdir):
     with open(folder + '/plain.txt', 'w') as f:
         f.write('no arguments here\n')
     import microdot_utemplate
-    microdot_utemplate.init_templates(folder)
+    # utemplate imports a compiled template as a module named after its
+    # folder: a folder relative to the current one, which is on the path
+    os.chdir(workdir)
+    if '' not in sys.path:
+        sys.path.insert(0, '')
+    microdot_utemplate.init_templates('templates')
     app = microdot.Microdot()
 
     @app.route('/<name>')
