@@ -29,7 +29,8 @@ from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 from device_runner.board import BoardError
 # The reference modules a board does not need: the test client, and the
 # server's CPython half.
-OFF_BOARD = ('microdot_test_client.py', 'microdot_cpython.py')
+OFF_BOARD = ('microdot_test_client.py', 'microdot_asyncio_test_client.py',
+             'microdot_cpython.py')
 FIXTURE_LIBRARY = ('contract_numbers.py',)  # what the app imports, to /lib
 READY = 'CONFORMANCE READY '
 FAILURES = ('CONFORMANCE WIFI-FAILED', 'CONFORMANCE SETTINGS-FAILED')
