@@ -126,11 +126,13 @@ def create(app, client_stream, client_addr, client_sock=None):
                    body, client_sock)
 
 
-def head(res):
+def head(res, gateway=False):
     """A response's head as ``Response.write`` sends it, and whether its
     body follows: an HTTP/1.1 status line, ``Connection: close``, the
     Content-Length when it is known, else the body ends with the stream.
-    ``res`` is completed first (``Response.complete``)."""
+    ``res`` is completed first (``Response.complete``). For a ``gateway``
+    (a WSGI or ASGI server, which frames the message and dates it itself:
+    ``microdot_gateway``), neither Connection nor Date."""
     res.complete()
     status = res.status_code
     length = res.headers.get('Content-Length')
@@ -139,9 +141,9 @@ def head(res):
     frame = http.framing(status, length, '1.0')  # a length, or the close
     t = time.gmtime()
     data = http.Protocol({}).response_head(
-        status, res.reason, res.headers, frame, length, '1.1', False,
-        http.http_date(t) if t[0] >= microdot_server.CLOCK_VALID_FROM
-        else None, 0)
+        status, res.reason, res.headers, frame, length, '1.1', gateway,
+        None if gateway or t[0] < microdot_server.CLOCK_VALID_FROM
+        else http.http_date(t), 0)
     if frame == http.NONE or status == 205 or res.is_head:
         microdot_server.close_body(res.body)
         return data, False
