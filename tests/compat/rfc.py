@@ -79,3 +79,46 @@ CONTENT_LENGTH_KNOWN = ('RFC 9110 8.6: "an origin server SHOULD send a '
                         'Content-Length header field when the content size '
                         'is known prior to sending the complete header '
                         'section"; send_file measures the file')
+
+# microdot_wsgi and microdot_asgi (probes_gateway.py)
+HEAD_CONTENT = ('RFC 9110 9.3.2: "The HEAD method is identical to GET except '
+                'that the server MUST NOT send content in the response."; '
+                '1.3.4\'s WSGI and ASGI extensions hand the gateway server '
+                'the body of a HEAD\'s answer')
+GATEWAY_FIELDS = ('RFC 3875 4.1.2 and 4.1.3 (CGI, whose meta-variables a '
+                  'WSGI environ keeps: PEP 3333): a request\'s length and '
+                  'type are in CONTENT_LENGTH and CONTENT_TYPE, never '
+                  'HTTP_CONTENT_LENGTH (wsgiref.validate refuses it); 1.3.4 '
+                  'reads only HTTP_ keys, so its application sees no '
+                  'Content-Length (RFC 9110 8.6), no Content-Type (8.3), no '
+                  'body and no 413 (15.5.14)')
+GATEWAY_PATH = ('RFC 3986 2.4: the components of a URI "must be parsed and '
+                'separated before the percent-encoded octets within those '
+                'components can be safely decoded", and 2.5 (UTF-8): the '
+                'reference routes the path as sent (ASGI\'s raw_path, or the '
+                'gateway\'s decoded path encoded again) and decodes each '
+                'argument once, as UTF-8, keeping request.path as on its '
+                'own server (and as on 1.3.4\'s own server); 1.3.4\'s '
+                'extensions route the path the gateway decoded (%2F splits '
+                'a segment; WSGI\'s one character a byte makes caf\\u00c3'
+                '\\u00a9 of caf\\u00e9)')
+FIELD_LINES = ('RFC 9110 5.3: "A recipient MAY combine multiple field lines '
+               'within a field section that have the same field name into '
+               'one field line, without changing the semantics of the '
+               'message, by appending each subsequent field line value to '
+               'the initial field line value in order, separated by a comma"'
+               '; 1.3.4 keeps the last line only, which changes them')
+BYTES_BODY = ('not an RFC: the gateway interface\'s own specification; PEP '
+              '3333: the iterable yields "bytestrings", ASGI: a body is a '
+              '"byte string"; 1.3.4 hands over the str pieces a generator '
+              'yields (wsgiref fails on them), the reference encodes them '
+              'as its own server does (UTF-8)')
+BODY_LOST = ('no RFC needed: a defect of 1.3.4\'s ASGI extension, not '
+             'copied: its request stream for a body larger than '
+             'max_body_length gives nothing to read() (and read(n) never '
+             'returns), so the content the client sent (RFC 9110 6.4) '
+             'never reaches the application')
+CLOSED_UNSENT = ('no RFC needed: a defect of 1.3.4\'s ASGI extension, not '
+                 'copied: when the client disconnects it stops sending and '
+                 'leaves the file being sent open; the reference closes it, '
+                 'as its own server does')

@@ -88,7 +88,8 @@ def _extra(app):
     return [package(requirement, sources)]
 
 
-def exchange(port, method, path, headers, body, timeout=10):
+def exchange(port, method, path, headers, body, timeout=10,
+             significant=SIGNIFICANT):
     """One request on a connection of its own: (status, {significant
     header: value}, body), the body de-chunked."""
     lines = ['%s %s HTTP/1.1' % (method, path), 'Host: 127.0.0.1:%d' % port,
@@ -120,7 +121,7 @@ def exchange(port, method, path, headers, body, timeout=10):
         name = name.strip().lower()
         if name == 'transfer-encoding' and 'chunked' in value.lower():
             rest = _unchunk(rest)
-        if name in SIGNIFICANT:
+        if name in significant:
             found.setdefault(name, []).append(value.strip())
     return status, found, rest
 

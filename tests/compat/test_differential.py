@@ -164,3 +164,76 @@ def test_sessions_read_and_sign_alike(interpreter):
     assert not problems, '\n'.join(problems)
     assert not raising(upstream)  # none is meant to
     report('sessions', interpreter, count + 2, {})
+
+
+CPYTHON = ('cpython',)
+GATEWAY_DIFFERENCES = {
+    # microdot_wsgi: the status line's reason phrase is the gateway's
+    'wsgi GET /crlf': (rfc.CRLF_FIELD, CPYTHON),
+    'wsgi GET /echo?a=1&a=2&b=%C3%A9+x': (rfc.UTF8, CPYTHON),
+    'wsgi GET /file': (rfc.CONTENT_LENGTH_KNOWN, CPYTHON),
+    'wsgi GET /none': (rfc.NO_CL_204 + '; ' + rfc.REASON, CPYTHON),
+    'wsgi GET /status/204': (rfc.NO_CL_204 + '; ' + rfc.REASON, CPYTHON),
+    'wsgi GET /one/caf%C3%A9 (PATH_INFO one character a byte)':
+        (rfc.GATEWAY_PATH, CPYTHON),
+    'wsgi GET /str-pieces': (rfc.BYTES_BODY, CPYTHON),
+    'wsgi HEAD /': (rfc.HEAD_CONTENT, CPYTHON),
+    'wsgi HEAD /pieces': (rfc.HEAD_CONTENT, CPYTHON),
+    'wsgi HEAD /file': (rfc.HEAD_CONTENT + '; ' + rfc.CONTENT_LENGTH_KNOWN,
+                        CPYTHON),
+    'wsgi HTTP/1.1 without Host': (rfc.HOST_400 + '; ' + rfc.REASON,
+                                   CPYTHON),
+    'wsgi POST /': (rfc.ALLOW_405 + '; ' + rfc.REASON, CPYTHON),
+    'wsgi POST /echo 65536': (rfc.GATEWAY_FIELDS + '; ' + rfc.REASON,
+                              CPYTHON),
+    'wsgi POST /echo application/json': (rfc.GATEWAY_FIELDS, CPYTHON),
+    'wsgi POST /echo application/x-www-form-urlencoded':
+        (rfc.GATEWAY_FIELDS, CPYTHON),
+    'wsgi POST /stream': (rfc.GATEWAY_FIELDS, CPYTHON),
+    'wsgi chunked body (wsgi.input_terminated)': (rfc.CHUNKED, CPYTHON),
+    'wsgi get /': (rfc.METHOD_CASE + '; ' + rfc.REASON, CPYTHON),
+    # microdot_asgi: the status is a number there
+    'asgi GET /crlf': (rfc.CRLF_FIELD, CPYTHON),
+    'asgi GET /echo X-Dup, X-Dup': (rfc.FIELD_LINES, CPYTHON),
+    'asgi GET /echo?a=1&a=2&b=%C3%A9+x X-Custom, Cookie': (rfc.UTF8, CPYTHON),
+    'asgi GET /file': (rfc.CONTENT_LENGTH_KNOWN, CPYTHON),
+    'asgi GET /none': (rfc.NO_CL_204, CPYTHON),
+    'asgi GET /status/204': (rfc.NO_CL_204, CPYTHON),
+    'asgi GET /one/a%2Fb': (rfc.GATEWAY_PATH, CPYTHON),
+    'asgi GET /one/caf%C3%A9': (rfc.GATEWAY_PATH, CPYTHON),
+    'asgi without raw_path': (rfc.GATEWAY_PATH, CPYTHON),
+    'asgi GET /str-pieces': (rfc.BYTES_BODY, CPYTHON),
+    'asgi HEAD /': (rfc.HEAD_CONTENT, CPYTHON),
+    'asgi HEAD /pieces': (rfc.HEAD_CONTENT, CPYTHON),
+    'asgi HEAD /file': (rfc.HEAD_CONTENT + '; ' + rfc.CONTENT_LENGTH_KNOWN,
+                        CPYTHON),
+    'asgi HTTP/1.1 without Host': (rfc.HOST_400, CPYTHON),
+    'asgi POST /': (rfc.ALLOW_405, CPYTHON),
+    'asgi POST /echo Transfer-Encoding: chunked': (rfc.CHUNKED, CPYTHON),
+    'asgi get /': (rfc.METHOD_CASE, CPYTHON),
+    'asgi POST /stream Content-Length: 20000': (rfc.BODY_LOST, CPYTHON),
+    'asgi client disconnects mid-file': (rfc.CLOSED_UNSENT, CPYTHON),
+}
+for _path in ('/abort', '/boom', '/nowhere', '/redirect', '/status/304',
+              '/status/404', '/status/418'):
+    GATEWAY_DIFFERENCES['wsgi GET ' + _path] = (rfc.REASON, CPYTHON)
+
+
+def test_the_gateway_modules_answer_alike(tmp_path):
+    """microdot_wsgi, microdot_asgi and microdot_jinja run on CPython only
+    (behind a WSGI or ASGI server, with Jinja2): the WSGI callable called
+    with environ dicts and the ASGI application awaited with scopes, as
+    gateway servers call them, and templates rendered, on each."""
+    script = os.path.join(HERE, 'probes_gateway.py')
+    results = {}
+    for implementation in ('upstream', 'reference'):
+        workdir = tmp_path / implementation
+        workdir.mkdir()
+        results[implementation] = probe_results(
+            script, implementation, 'cpython', [workdir])
+    count, problems = compare(results['upstream'], results['reference'],
+                              GATEWAY_DIFFERENCES, 'cpython')
+    assert not problems, '\n'.join(problems)
+    assert count > 90
+    assert raising(results['upstream']) == {'jinja missing template'}
+    report('gateways', 'cpython', count, GATEWAY_DIFFERENCES)

@@ -14,6 +14,9 @@ from runner import HERE, INTERPRETERS, command, package
 MODULES = ['microdot', 'microdot_asyncio', 'microdot_cors', 'microdot_session',
            'microdot_utemplate', 'microdot_test_client',
            'microdot_asyncio_test_client']
+# microdot 1.3.4's extensions that run on CPython only, behind a WSGI or
+# ASGI server, or with Jinja2 (installed by the dev extra)
+CPYTHON_MODULES = ['microdot_wsgi', 'microdot_asgi', 'microdot_jinja']
 # Names whose signature differs in its text, each taking the same arguments
 # (the reference forwards them to the module that does the work, loaded on
 # first use, so that an application that never calls it does not pay), or
@@ -63,8 +66,9 @@ def surface(implementation, interpreter, tmp_path, also=None):
         args.append(str(names))
     extra = [package('utemplate==1.4.1', 'utemplate'),
              package('PyJWT==2.10.1')]
+    modules = MODULES + (CPYTHON_MODULES if interpreter == 'cpython' else [])
     argv, env = command(os.path.join(HERE, 'surface.py'), implementation,
-                        interpreter, args + MODULES, extra)
+                        interpreter, args + modules, extra)
     done = subprocess.run(argv, env=env, capture_output=True, text=True,
                           timeout=60)
     for line in done.stdout.splitlines():
