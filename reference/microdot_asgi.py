@@ -97,7 +97,8 @@ async def request_of(app, scope, receive, send):
         body.more = False  # a WebSocket's messages are its own
     elif (length or 0) <= Request.max_content_length:
         limit = Request.max_body_length
-        data = body.ahead = await body.read(limit + 1)  # for ``stream``
+        data = await body.read(limit + 1)
+        body.ahead = data + body.ahead  # for ``stream``, read again
         if len(data) > limit:  # larger: the stream's only
             data = None
     client = scope.get('client') or (None, 0)

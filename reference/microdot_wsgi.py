@@ -104,7 +104,8 @@ def request_of(app, environ):
     data = None
     limit = Request.max_body_length
     if body.left is None or body.left <= limit:
-        data = body.ahead = body.read(limit + 1)  # ahead: for ``stream``
+        data = body.read(limit + 1)
+        body.ahead = data  # for ``stream``, read again
         if len(data) > limit:  # of unknown length, and larger
             data = None
     req = app.request_class(
