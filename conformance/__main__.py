@@ -62,7 +62,7 @@ def main(argv=None):
                        help='on the MicroPython unix port (default: this '
                        'CPython)')
     serve.add_argument('--heap-size', type=heap_bytes, metavar='BYTES',
-                       help='the MicroPython heap, e.g. 196608 for an ESP32\'s'
+                       help='the MicroPython heap, e.g. 163840 for an ESP32\'s'
                        ' (with --micropython; default: the port\'s 2 MB)')
     matrix = commands.add_parser('matrix', help='the suite against every '
                                  'implementation, side by side')

@@ -6,11 +6,15 @@ several areas live here::
     expect_echo(probe, reply, b'hello')
     reply, extra = ask(probe, '/bytes/10')   # and what came after it
 """
+import functools
+
 from mpy_http_conformance import fixture_module
 
 from conformance.exchanges import NEEDS_CONTRACT
 from conformance.verdicts import Unsupported
-from conformance.wire import quoted
+from conformance.wire import chunked, quoted
+
+DECODES_CHUNKED = 'RFC9112-7.1-chunked-decoded'
 
 
 def numbers():
@@ -57,6 +61,39 @@ def expect_echo(probe, reply, body):
     probe.expect(got == body, 'the %d-byte body %s' % (
         len(body), quoted(body)), 'received %d bytes: %s' % (
             len(got), quoted(got)))
+
+
+def decodes_chunked(probe):
+    """What a case about reading chunked data stands on: the server decodes
+    a plain chunked body ("hello" in one chunk, the last chunk, no
+    trailer). A server that does not (it ignores Transfer-Encoding, or
+    refuses every one) is judged for that once, by RFC9112-7.1-chunked-
+    decoded; a case about chunk sizes, extensions, trailers or a
+    Transfer-Encoding read as chunked would only see the same defect again,
+    and is BLOCKED. A server with its own application cannot show what it
+    decoded: the case is then judged as it stands."""
+    if not probe.target.contract:
+        return
+    with probe.stands_on(DECODES_CHUNKED):
+        reply = probe.exchange(post_chunked(probe, '/echo/body',
+                                            chunked(b'hello')))
+        expect_echo(probe, reply, b'hello')
+
+
+def reading_chunked(check):
+    """Decorates the check of a case that judges how the server reads
+    chunked data: it stands on ``decodes_chunked`` first::
+
+        @case('RFC9112-7.1-chunk-size-prefix', ...)
+        @reading_chunked
+        def check(probe): ...
+    """
+    @functools.wraps(check)
+    def standing(probe):
+        decodes_chunked(probe)
+        return check(probe)
+    standing.stands_on = DECODES_CHUNKED
+    return standing
 
 
 def echoed_header(probe, reply, name):

@@ -51,11 +51,16 @@ def profile_needed(what, profile):
                 NEEDS_PROFILE, what, profile))
 
 
+def settle_for(round_trip):
+    """The wait for something due now, on a link of this round trip."""
+    return max(SETTLE_FLOOR, SETTLE_ROUND_TRIPS * round_trip)
+
+
 def longest_wait(profile, round_trip):
     """The longest of the short waits below, before they are kept clear of
     the server's timeouts: ``close_wait``'s."""
-    settle = max(SETTLE_FLOOR, SETTLE_ROUND_TRIPS * round_trip)
-    return min(profile.read_timeout, max(settle, CLOSE_FLOOR))
+    return min(profile.read_timeout, max(settle_for(round_trip),
+                                         CLOSE_FLOOR))
 
 
 def short_window(seconds, timeouts):
@@ -85,8 +90,8 @@ class Exchanges:
         # clear of the server's own timeouts: an idle close is never taken
         # for a close the case waits for.
         timeouts = target.server_timeouts
-        self.settle = short_window(min(self.timeout, max(
-            SETTLE_FLOOR, SETTLE_ROUND_TRIPS * target.round_trip)), timeouts)
+        self.settle = short_window(min(self.timeout, settle_for(
+            target.round_trip)), timeouts)
         self.close_wait = short_window(min(self.timeout, max(
             self.settle, CLOSE_FLOOR)), timeouts)
 

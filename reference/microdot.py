@@ -58,11 +58,14 @@ def load(name):
 
 
 def __getattr__(name):
-    # Names of this module that live in microdot_forms, loaded when asked
-    # for: MultiDict, urlencode, urldecode_str, urldecode_bytes...
-    if name in ('MultiDict', 'urlencode', 'urldecode_str', 'urldecode_bytes',
-                'urldecode_path'):
-        return getattr(load('microdot_forms'), name)
+    # Names of this module that live elsewhere, loaded when first asked
+    # for: MultiDict and the percent-coding functions (microdot_forms), and
+    # what microdot 1.x's threaded server offered (microdot_stream).
+    if name[:1] != '_':
+        for module in ('microdot_forms', 'microdot_stream'):
+            module = load(module)
+            if hasattr(module, name):
+                return getattr(module, name)
     raise AttributeError(name)
 
 
@@ -125,12 +128,12 @@ class NoCaseDict(dict):
 
 class HTTPException(Exception):
     """An exception that becomes an error response (see ``abort``); the
-    body is ``reason``, or the status code's text when None."""
+    body is ``reason``, by default ``'<status_code> error'``."""
 
     def __init__(self, status_code, reason=None):
         super().__init__(status_code, reason)
         self.status_code = status_code
-        self.reason = reason
+        self.reason = reason or '%d error' % status_code
 
 
 # --------------------------------------------------------------------- request
@@ -154,7 +157,8 @@ class Request:
     #: Bodies up to this size are read into ``body``; larger ones are left
     #: for the handler to read from ``stream``.
     max_body_length = 16 * 1024
-    #: The longest request line (else 414) or header line (else 431).
+    #: The longest request line (else 414) or header line (else 431), in
+    #: bytes counting the CRLF that ends it (as microdot 1.x counts).
     max_readline = 2 * 1024
     #: The most header lines a request may have (else 431).
     max_headers = 32
@@ -211,23 +215,37 @@ class Request:
 
     def __getattr__(self, name):
         # What most requests never look at is made when first asked for, and
-        # kept: ``args`` (the query's arguments, a MultiDict), ``cookies``
-        # (the cookies the client sent, a dict), ``json`` (the body parsed
-        # when the content type is application/json, else None; 400 if it
-        # is not JSON), ``form`` (the body as a MultiDict when the content
-        # type is application/x-www-form-urlencoded, else None), ``g`` (a
-        # namespace free for the application) and
-        # ``after_request_handlers`` (see ``after_request``).
+        # kept: ``g`` (a namespace free for the application),
+        # ``after_request_handlers`` (see ``after_request``), and from
+        # microdot_forms ``args`` (the query's arguments, a MultiDict),
+        # ``cookies`` (the cookies the client sent, a dict), ``json`` (the
+        # body parsed when the content type is application/json, else None;
+        # 400 if it is not JSON), ``form`` (the body as a MultiDict when the
+        # content type is application/x-www-form-urlencoded, else None) and
+        # ``body_used`` and ``stream_used`` (whether either was read).
         if name == 'g':
             value = Request.G()
         elif name == 'after_request_handlers':
             value = []
-        elif name in ('args', 'cookies', 'json', 'form'):
-            value = load('microdot_forms').request_attribute(self, name)
-        else:
+        elif name[:1] == '_':
             raise AttributeError(name)
+        else:  # the rest, and body_used, stream_used
+            return load('microdot_forms').request_attribute(self, name)
         setattr(self, name, value)
         return value
+
+    @staticmethod
+    def create(app, client_stream, client_addr, client_sock=None):
+        """A request read from ``client_stream`` (anything with
+        ``readline(n)`` and ``read(n)``: a socket's file, a BytesIO), its
+        body left there for ``body`` and ``stream`` to read; None when the
+        stream ends before a request begins. A request that is not valid
+        HTTP/1.1 raises ValueError (see ``microdot_stream``)::
+
+            req = Request.create(app, sock.makefile('rwb'), addr, sock)
+        """
+        return load('microdot_stream').create(app, client_stream,
+                                              client_addr, client_sock)
 
     def after_request(self, f):
         """Register ``f(request, response)`` to run after this request's
@@ -235,17 +253,20 @@ class Request:
         self.after_request_handlers.append(f)
         return f
 
-    def _take(self, what):
+    def _take(self, what, used=True):
         if self._used not in (None, what):
             raise RuntimeError('Cannot use both stream and body')
-        self._used = what
+        if used:
+            self._used = what
 
     @property
     def body(self):
         """The body as bytes; empty when it is larger than ``max_body_length``
-        (such bodies are read from ``stream``)."""
-        self._take('body')
-        return self._body or b''
+        (such bodies are read from ``stream``). Once a body has been taken
+        from here, ``stream`` raises RuntimeError, and the reverse."""
+        body = self._body
+        self._take('body', body)
+        return body or b''
 
     @property
     def stream(self):
@@ -298,9 +319,8 @@ class Response:
     """
     #: File extensions and their content types, for ``send_file``.
     types_map = {'css': 'text/css', 'gif': 'image/gif', 'html': 'text/html',
-                 'ico': 'image/x-icon', 'jpg': 'image/jpeg',
-                 'js': 'application/javascript', 'json': 'application/json',
-                 'png': 'image/png', 'svg': 'image/svg+xml',
+                 'jpg': 'image/jpeg', 'js': 'application/javascript',
+                 'json': 'application/json', 'png': 'image/png',
                  'txt': 'text/plain'}
     send_file_buffer_size = 1024
     default_content_type = 'text/plain'
@@ -309,6 +329,8 @@ class Response:
     already_handled = None
     reason = None
     takeover = None
+    #: True for the answer to a HEAD request, which carries no body.
+    is_head = False
 
     def __init__(self, body='', status_code=200, headers=None, reason=None):
         if body is None and status_code == 200:
@@ -346,11 +368,12 @@ class Response:
         self.set_cookie(cookie, '', path, domain, expires=0, max_age=0)
 
     def complete(self):
-        """Fill in what the body implies: Content-Length for bytes, and a
-        Content-Type (``default_content_type``, in UTF-8) when there is none.
-        The server does not need it: it writes both without changing the
-        response."""
-        if isinstance(self.body, bytes):
+        """Fill in what the body implies when the headers do not say it:
+        Content-Length for bytes, and a Content-Type
+        (``default_content_type``, in UTF-8). The server does not need it:
+        it writes both without changing the response."""
+        if isinstance(self.body, bytes) and \
+                'Content-Length' not in self.headers:
             self.headers['Content-Length'] = str(len(self.body))
         if 'Content-Type' not in self.headers:
             self.headers['Content-Type'] = self.content_type()
@@ -361,23 +384,41 @@ class Response:
         ctype = self.default_content_type
         return ctype if 'charset=' in ctype else ctype + '; charset=UTF-8'
 
+    def write(self, stream):
+        """Write the response to ``stream`` (anything with ``write``: a
+        socket's file, a BytesIO), then leave the stream to the caller, who
+        closes it: the head says ``Connection: close`` (see
+        ``microdot_stream``)::
+
+            res = app.dispatch_request(req)
+            res.write(stream)
+        """
+        load('microdot_stream').write(self, stream)
+
     def body_iter(self):
-        """Iterate over the body in pieces of bytes (or str)."""
+        """Iterate over the body: a file-like body in pieces of
+        ``send_file_buffer_size`` (until a shorter read; then it is
+        closed), an iterator's items, or the body whole; nothing when it is
+        empty."""
         body = self.body
+        if not body:
+            return
         if hasattr(body, 'read'):
+            size = self.send_file_buffer_size
             try:
-                buf = body.read(self.send_file_buffer_size)
-                while buf:
-                    yield buf
-                    buf = body.read(self.send_file_buffer_size)
-            finally:
+                while True:
+                    buf = body.read(size)
+                    if buf:
+                        yield buf
+                    if len(buf) < size:
+                        break
+            finally:  # also when the client left before the end
                 if hasattr(body, 'close'):
                     body.close()
-        elif isinstance(body, bytes):
-            if body:
-                yield body
-        elif body is not None:
+        elif hasattr(body, '__next__'):
             yield from body
+        else:
+            yield body
 
     @classmethod
     def redirect(cls, location, status_code=302):
@@ -417,22 +458,34 @@ class URLPattern:
     {'id': 42}
 
     Arguments are percent-decoded as UTF-8 (one that does not decode is a
-    400 Bad Request). An invalid pattern raises ValueError. A static
-    pattern is a string compared; the patterns with arguments are compiled
-    and matched by ``microdot_routing``, loaded with the first one.
+    400 Bad Request). An invalid pattern raises ValueError (``re``'s own
+    error for an invalid ``re:`` expression). ``args`` lists
+    the arguments (``{'type': 'int', 'name': 'id'}``); ``pattern`` is a
+    static pattern's path, which is compared, or the regular expression of
+    a pattern with arguments. Those are compiled and matched by
+    ``microdot_routing``, loaded with the first one, which matches the
+    built-in types without a regular expression where it can.
     """
+    _route = None  # how microdot_routing matches the arguments
 
     def __init__(self, url_pattern):
         self.url_pattern = url_pattern
-        self.path = '/' + url_pattern.lstrip('/')  # a static pattern's path
-        self.args = None  # (name, type) of each argument, if it has some
+        self.pattern = '/' + url_pattern.lstrip('/')
+        self.args = []
         if '<' in url_pattern:
             load('microdot_routing').compile(self)
 
+    def __getattr__(self, name):
+        # a pattern with arguments: its regex, compiled when first asked for
+        if name == 'pattern':
+            self.pattern = load('microdot_routing').regex(self)
+            return self.pattern
+        raise AttributeError(name)
+
     def match(self, path):
         """The arguments found in ``path`` as a dict, or None."""
-        if self.args is None:
-            return {} if path == self.path else None
+        if self._route is None:
+            return {} if path == self.pattern else None
         return load('microdot_routing').match(self, path)
 
 
@@ -469,6 +522,8 @@ class Microdot:
     #: The class of the requests handlers receive: a subclass of Request
     #: may add to them.
     request_class = Request
+    #: The class of the responses made of what handlers return.
+    response_class = Response
 
     def __init__(self):
         self.url_map = []
@@ -544,7 +599,8 @@ class Microdot:
         """The handler for a request (its URL arguments set in
         ``req.url_args``), or the status code to answer: 404 (no route), 405
         (no route for the method) or 501 (unknown method). An OPTIONS
-        request gets the headers of its answer as a dict."""
+        request gets the headers of its answer from ``options_handler``, as
+        a dict (or the status, 404 where no route matches)."""
         method = req.method
         if method == 'OPTIONS' and self.options_handler:
             return self.options_handler(req)
@@ -563,18 +619,34 @@ class Microdot:
         return found if known else 501
 
     def allowed_methods(self, path):
-        """The methods the routes matching ``path`` (all routes for ``*``)
-        allow, with HEAD beside GET and OPTIONS; empty when none match."""
+        """The methods of the routes matching ``path`` (all routes for
+        ``*``) in their order, then HEAD when GET is among them, then
+        OPTIONS; empty when none match."""
         return load('microdot_routing').allowed_methods(self, path)
 
     def default_options_handler(self, req):
+        """The headers of the answer to OPTIONS, ``Allow``; 404 for a path
+        no route matches (the fixture contract's answer, where microdot
+        1.x allowed OPTIONS alone)."""
         allow = self.allowed_methods(req.path)
         return {'Allow': ', '.join(allow)} if allow else 404
 
-    async def dispatch_request(self, req):
-        """Run the hooks and the handler for a request; returns a Response
-        (the server runs it: ``microdot_server.dispatch``)."""
-        return await load('microdot_server').dispatch(self, req)
+    def dispatch_request(self, req):
+        """Run the hooks and the handler for a request (None: one that could
+        not be read, answered 400) and return the Response, outside the
+        server: the server runs them itself (``microdot_server.dispatch``).
+        A custom server's loop::
+
+            req = Request.create(app, stream, addr)
+            app.dispatch_request(req).write(stream)
+        """
+        return load('microdot_stream').dispatch_request(self, req)
+
+    def handle_request(self, sock, addr):
+        """Serve one request on a blocking socket ``sock`` (from ``addr``),
+        answer it and close the socket: microdot 1.x's way to serve a
+        connection from a server loop of one's own."""
+        load('microdot_stream').handle_request(self, sock, addr)
 
     def run(self, host='0.0.0.0', port=5000, debug=False, ssl=None):
         """Serve requests until ``shutdown()`` or Ctrl-C::

@@ -151,12 +151,15 @@ async def send_pieces(conn, res, chunked):
     head had gone out: all that is left then is to cut the message short,
     so that the client can tell."""
     body = res.body
-    pieces = None if hasattr(body, '__anext__') else res.body_iter()
+    # an async iterator's pieces come from it, or from body_iter() when
+    # that gives one (microdot_asyncio's Response)
+    pieces = body if hasattr(body, '__anext__') else res.body_iter()
+    awaited = hasattr(pieces, '__anext__')
     try:
         while True:
-            if pieces is None:
+            if awaited:
                 try:
-                    piece = await body.__anext__()
+                    piece = await pieces.__anext__()
                 except StopAsyncIteration:
                     break
             else:

@@ -18,6 +18,9 @@ _UNRESERVED = ('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
                '0123456789-._~')
 # What a URI-reference may hold as it is (RFC 3986 section 4.1)
 _URI = _UNRESERVED + ":/?#[]@!$&'()*+,;="
+# What a query's value may hold as it is: a URI's query characters (RFC
+# 3986 section 3.4) but its delimiters &, =, + (and ? and #)
+_QUERY_VALUE = _UNRESERVED + ":/@!$'()*,;"
 
 
 class MultiDict(dict):
@@ -103,12 +106,16 @@ def _encode(text, keep, space):
 
 
 def urlencode(s):
-    """Percent-encode a string for a query string or form (space as ``+``).
+    """Percent-encode a string for a query string or form (space as ``+``):
+    what would end or split a value there (``&``, ``=``, ``+``, ``#``,
+    ``?``, ``%``), and what a URI cannot hold (non-ASCII characters, as
+    UTF-8; controls; ``"<>\\^`{|}``); the rest stays, ``/`` and ``:``
+    among it, as microdot 1.x left them.
 
-    >>> urlencode('a b&c=Jörg')
-    'a+b%26c%3DJ%C3%B6rg'
+    >>> urlencode('a b&c=Jörg/x')
+    'a+b%26c%3DJ%C3%B6rg/x'
     """
-    return _encode(s, _UNRESERVED, '+')
+    return _encode(s, _QUERY_VALUE, '+')
 
 
 def uri_reference(text):
@@ -169,13 +176,21 @@ class BytesStream:
 
 def request_attribute(request, name):
     """What ``request.args``, ``.cookies``, ``.json`` or ``.form`` holds
-    (see ``microdot.Request``), made when first asked for."""
+    (see ``microdot.Request``), made when first asked for and kept; and
+    ``body_used`` and ``stream_used``. AttributeError for another name."""
+    if name in ('body_used', 'stream_used'):
+        return request._used == name[:-5]  # not kept: it changes
     if name == 'args':
-        return MultiDict()
-    if name == 'cookies':
-        return parse_cookies(request.headers.get('Cookie', ''))
-    return parsed_body(request, 'application/json' if name == 'json' else
-                       'application/x-www-form-urlencoded')
+        value = MultiDict()
+    elif name == 'cookies':
+        value = parse_cookies(request.headers.get('Cookie', ''))
+    elif name in ('json', 'form'):
+        value = parsed_body(request, 'application/json' if name == 'json'
+                            else 'application/x-www-form-urlencoded')
+    else:
+        raise AttributeError(name)
+    setattr(request, name, value)
+    return value
 
 
 _PARSERS = {'application/json': json.loads,

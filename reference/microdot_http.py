@@ -69,9 +69,10 @@ CHUNKED = const(2)
 CLOSE = const(3)
 
 
-class HTTPError(Exception):
+class HTTPError(ValueError):
     """A request that cannot be served as sent; ``status`` is the code to
-    answer (400, 408, 413, 414, 431, 501, 505)."""
+    answer (400, 408, 413, 414, 431, 501, 505). A ValueError, as microdot
+    1.x's ``Request.create`` raised for a request it could not read."""
 
     def __init__(self, status):
         super().__init__(status)

@@ -23,66 +23,82 @@ _TYPES = {'string': '[^/]+', 'int': '-?[0-9]+', 'path': '.+'}
 
 
 def compile(pattern):
-    """Fill in ``pattern`` (a URLPattern): ``args``, a list of (name, type,
-    regex group); ``segments``, the literal strings and, for each argument,
-    its type as a 1-tuple; ``regex``, when one is needed. ValueError for an
-    invalid pattern."""
+    """Fill in ``pattern`` (a URLPattern with ``<`` in it): ``args``, a
+    ``{'type': ..., 'name': ...}`` per argument, and how to match them:
+    segment by segment, or with a regular expression when one is needed.
+    ValueError for an invalid pattern (re's error for an invalid regex,
+    as microdot 1.x raised it). A pattern without arguments
+    (``/a<b``) stays static."""
     url_pattern = pattern.url_pattern
-    pattern.args = []
-    segments = pattern.segments = []
-    pattern.regex = None
-    regex = ''
+    segments = []
+    groups = []
     group = 1
     needs_regex = False
     for segment in url_pattern.lstrip('/').split('/'):
-        regex += '/'
         if segments and segments[-1] == ('path',):
             needs_regex = True  # a path argument before the end
         if segment[:1] != '<':
-            segments.append(segment)
-            for c in segment:  # a literal, even if it looks like a regex
-                regex += '\\' + c if c in '.^$*+?{}[]|()\\' else c
+            segments.append(segment)  # a literal, even if it looks like one
             continue
         type_, _, name = segment[1:-1].rpartition(':')
         type_ = type_ or 'string'
-        sub = type_[3:] if type_[:3] == 're:' else _TYPES.get(type_)
+        sub = _sub(type_)
         if segment[-1] != '>' or not name or not sub:
             raise ValueError('invalid URL pattern ' + url_pattern)
         needs_regex = needs_regex or type_[:3] == 're:'
-        pattern.args.append((name, type_, group))
+        pattern.args.append({'type': type_, 'name': name})
         segments.append((type_,))
+        groups.append(group)
         # a custom regex may hold groups of its own
         group += 1 + sub.count('(') - sub.count('\\(') - sub.count('(?')
-        regex += '(' + sub + ')'
+    if not groups:
+        return
+    del pattern.pattern  # now the regex, made when asked for
+    pattern._route = segments, groups, None
     if needs_regex:
-        import re
-        pattern.segments = None
-        try:
-            pattern.regex = re.compile('^' + regex + '$')
-        except Exception:  # CPython's re.error is not a ValueError
-            raise ValueError('invalid URL pattern ' + url_pattern)
+        pattern._route = None, groups, regex(pattern)
+
+
+def _sub(type_):
+    return type_[3:] if type_[:3] == 're:' else _TYPES.get(type_)
+
+
+def regex(pattern):
+    """The compiled regular expression of a pattern with arguments."""
+    import re
+    text = '^'
+    for segment in pattern.url_pattern.lstrip('/').split('/'):
+        text += '/'
+        if segment[:1] == '<':
+            text += '(' + _sub(segment[1:-1].rpartition(':')[0] or
+                               'string') + ')'
+        else:
+            for c in segment:
+                text += '\\' + c if c in '.^$*+?{}[]|()\\' else c
+    return re.compile(text + '$')  # re's own error for an invalid regex
 
 
 def match(pattern, path):
     """The arguments of ``pattern`` found in ``path`` as a dict, or None;
     HTTPException(400) for one whose percent-encoding is invalid."""
-    if pattern.segments is None:
-        g = pattern.regex.match(path)
+    segments, groups, compiled = pattern._route
+    if segments is None:
+        g = compiled.match(path)
         if g is None:
             return None
-        found = [g.group(group) for _, _, group in pattern.args]
+        found = [g.group(group) for group in groups]
     else:
-        found = split(pattern.segments, path)
+        found = split(segments, path)
         if found is None:
             return None
     decode = load('microdot_forms').urldecode_path
     args = {}
-    for (name, type_, _), raw in zip(pattern.args, found):
+    for arg, raw in zip(pattern.args, found):
         try:
             value = decode(raw)
         except ValueError:
             raise HTTPException(400, 'Invalid percent-encoding')
-        args[name] = int(value) if type_ == 'int' else value
+        args[arg['name']] = int(value) if arg['type'] == 'int' else value
     return args
 
 
@@ -114,17 +130,16 @@ def split(segments, path):
 
 
 def allowed_methods(app, path):
-    """``Microdot.allowed_methods``: the methods the routes matching
-    ``path`` (all routes for ``*``) allow, with HEAD beside GET and
+    """``Microdot.allowed_methods``: the methods of the routes matching
+    ``path`` (all routes for ``*``), as microdot 1.x lists them in Allow:
+    each route's in their order, then HEAD when GET is among them, then
     OPTIONS; empty when none match."""
     allow = []
     for methods, pattern, _ in app.url_map:
         if path == '*' or pattern.match(path) is not None:
-            for m in methods:
-                if m not in allow:
-                    allow.append(m)
+            allow += methods
     if allow:
-        if 'GET' in allow and 'HEAD' not in allow:
+        if 'GET' in allow:
             allow.append('HEAD')
         allow.append('OPTIONS')
     return allow

@@ -70,7 +70,8 @@ PIECE = const(1024)  # bytes: larger bodies are written in pieces this size
 _RECV = const(512)  # MicroPython: bytes a read takes at most
 # A board without a time source starts its clock in 2000 (or 1970); such a
 # clock must not be published in a Date header (RFC 9110 section 6.6.1).
-_CLOCK_VALID_FROM = const(2024)
+# (microdot_stream's responses follow the same rule.)
+CLOCK_VALID_FROM = 2024
 
 # What one connection may hold at its peak, beside its head and body
 # buffers: task, request and response objects (measured on the 64-bit unix
@@ -106,10 +107,21 @@ if MICROPYTHON:
     async def _generator_function():
         pass
 
+    _ASYNC = type(_generator_function)
+
     def is_async(f):
-        # MicroPython gives async functions and generator functions one type,
-        # so a handler written as a generator function counts as async here.
-        return type(f) is type(_generator_function)
+        """Whether calling ``f`` gives a coroutine to await. MicroPython
+        gives async functions and generator functions one type, so a handler
+        written as a generator function counts as async here. A closure (an
+        async decorator's wrapper) or a bound method has a type of its own
+        that hides its function's; only its repr tells: ``<closure
+        <generator> at ...>``, ``<bound_method ... <generator>>``."""
+        kind = type(f)
+        if kind is not _ASYNC and kind.__name__ in ('closure',
+                                                    'bound_method'):
+            text = repr(f)
+            return '<generator>' in (text[9:20], text[-12:-1])
+        return kind is _ASYNC
 else:
     from inspect import iscoroutinefunction as is_async
     from operator import sub as ticks_diff
@@ -438,10 +450,7 @@ class Server:
         of a refused request, bytes after the last request)."""
         app = self.app
         conn.server = self  # for a handler that takes it over (see take)
-        p = conn.protocol = self.protocol_class(
-            self.cache, NoCaseDict, Request.max_readline,
-            Request.max_headers, Request.max_head_length,
-            Request.max_content_length)
+        p = conn.protocol = protocol(self.protocol_class, self.cache)
         keep = True
         unread = False
         while keep and not app.shutdown_requested:
@@ -539,7 +548,7 @@ class Server:
         if second != self.second:
             t = time.gmtime(second)
             self.second = second
-            self.dated = http.http_date(t) if t[0] >= _CLOCK_VALID_FROM \
+            self.dated = http.http_date(t) if t[0] >= CLOCK_VALID_FROM \
                 else None
         return conn.protocol.response_head(
             res.status_code, res.reason, res.headers, frame, length,
@@ -563,12 +572,12 @@ class Server:
             head = self.head(conn, res, req, keep, frame, length)
         except (ValueError, TypeError) as exc:
             print_exception(exc)
-            _close(body)
+            close_body(body)
             return await self.send(conn, Response('Internal server error',
                                                   500), req, keep)
         if frame == http.NONE or status == 205 or \
                 (req is not None and req.method == 'HEAD'):
-            _close(body)
+            close_body(body)
             conn.write(head)
         elif isinstance(body, bytes):
             if len(body) <= PIECE:
@@ -594,6 +603,15 @@ class Server:
         return await load('microdot_body').send_pieces(conn, res, chunked)
 
 
+def protocol(cls, cache):
+    """A ``microdot_http.Protocol`` (of class ``cls``) for a connection,
+    with the limits of ``Request`` (``max_readline`` counts the CRLF, the
+    protocol's line limit does not)."""
+    return cls(cache, NoCaseDict, Request.max_readline - 2,
+               Request.max_headers, Request.max_head_length,
+               Request.max_content_length)
+
+
 def listen(host, port, backlog):
     """A non-blocking socket listening on ``host`` and ``port``."""
     family, kind, proto, _, address = socket.getaddrinfo(
@@ -610,7 +628,8 @@ def listen(host, port, backlog):
     return s
 
 
-def _close(body):
+def close_body(body):
+    """Close a response body that has ``close`` (a file) unsent."""
     if hasattr(body, 'close'):
         body.close()
 
@@ -622,23 +641,23 @@ async def dispatch(app, req, stream=None):
     Response (``Microdot.dispatch_request``). ``stream`` is the request's
     body, received ahead on MicroPython before plain code reads it."""
     try:
-        if req.content_length > Request.max_content_length:
-            raise HTTPException(413)
-        f = app.find_route(req)
-        if isinstance(f, int):
-            raise HTTPException(f)
-        res = None
-        if isinstance(f, dict):
-            res = Response(headers=f)
+        # None: a request microdot_stream could not read
+        f = 400 if req is None else 413 if req.content_length > \
+            Request.max_content_length else app.find_route(req)
+        if isinstance(f, int):  # the server's own answer: 404, 405...
+            res = await load('microdot_errors').error_response(app, req, f)
+        elif isinstance(f, dict):  # OPTIONS: after_error_request runs too
+            res = app.response_class(headers=f)
         else:
             # req.stream follows the kind of code that reads it: awaited
             # in async code, blocking in plain functions
+            res = None
             for handler in app.before_request_handlers:
                 req.set_blocking(not is_async(handler))
                 res = await invoke(handler, req, stream)
                 if res:
                     break
-            if not res:
+            if res is None:
                 req.set_blocking(not is_async(f))
                 if MICROPYTHON and 'Upgrade' in req.headers:
                     # it may keep the connection as long as its client
@@ -647,16 +666,17 @@ async def dispatch(app, req, stream=None):
                         f, req, stream, **req.url_args)
                 else:
                     res = await invoke(f, req, stream, **req.url_args)
-        res = make_response(res)
-        after = app.after_request_handlers
-        # the request's own, if it registered any (asking for the attribute
-        # would make an empty list)
-        own = req.__dict__.get('after_request_handlers')
-        if own:
-            after = after + own
-        for handler in after:
-            res = make_response(await invoke(handler, req, None, res) or res)
-        return res
+            res = make_response(res, app.response_class)
+            after = app.after_request_handlers
+            # the request's own, if it registered any (asking for the
+            # attribute would make an empty list)
+            own = req.__dict__.get('after_request_handlers')
+            if own:
+                after = after + own
+            for handler in after:
+                res = make_response(await invoke(handler, req, None, res) or
+                                    res, app.response_class)
+            return res
     except HTTPException as exc:
         res = await load('microdot_errors').error_response(
             app, req, exc.status_code, exc.reason)
@@ -670,23 +690,25 @@ async def dispatch(app, req, stream=None):
                                                                exc)
     for handler in app.after_error_request_handlers:
         try:
-            res = make_response(await invoke(handler, req, None, res) or res)
+            res = make_response(await invoke(handler, req, None, res) or res,
+                                app.response_class)
         except Exception as exc:
             print_exception(exc)
     return res
 
 
-def make_response(res):
-    """A handler's return value as a Response."""
+def make_response(res, cls=Response):
+    """A handler's return value as a Response (made of class ``cls``, the
+    application's ``response_class``)."""
     if isinstance(res, Response):
         return res
     if isinstance(res, tuple):
         if len(res) == 3:
-            return Response(*res)
+            return cls(*res)
         if isinstance(res[1], int):
-            return Response(res[0], res[1])
-        return Response(res[0], 200, res[1])
-    return Response(res)
+            return cls(res[0], res[1])
+        return cls(res[0], 200, res[1])
+    return cls(res)
 
 
 async def invoke(f, req, stream, *args, **kwargs):

@@ -17,8 +17,14 @@ exactly what a network client would::
 Cookies the application sets are kept and sent with later requests.
 """
 import json
+from io import BytesIO  # noqa: F401 (microdot 1.x's module had these names)
 
-from microdot import NoCaseDict
+from microdot import NoCaseDict, Request, Response  # noqa: F401
+
+try:  # microdot 1.x's names it, or None without WebSocket support
+    from microdot_websocket import WebSocket
+except ImportError:
+    WebSocket = None
 
 
 class TestResponse:
@@ -27,8 +33,32 @@ class TestResponse:
     header as a list), ``body`` (bytes), ``text`` (str, or None if not
     UTF-8) and ``json`` (or None)."""
     __test__ = False
+    is_head = False
 
-    def __init__(self, raw):
+    def __init__(self, raw=None):
+        self.status_code = self.reason = self.headers = self.body = None
+        self.text = self.json = None
+        if raw is not None:
+            self.parse(raw)
+
+    @classmethod
+    def create(cls, res):
+        """The TestResponse of a Response object, as its application made
+        it (completed: ``Response.complete``), without a server."""
+        test_res = cls()
+        res.complete()
+        test_res.status_code = res.status_code
+        test_res.reason = res.reason
+        test_res.headers = res.headers
+        test_res.is_head = res.is_head
+        body = b''
+        for piece in res.body_iter():
+            body += piece.encode() if isinstance(piece, str) else piece
+        test_res.take_body(body)
+        return test_res
+
+    def parse(self, raw):
+        """Fill in what the response bytes ``raw`` say."""
         head, _, rest = raw.partition(b'\r\n\r\n')
         lines = head.decode().split('\r\n')
         _, status, self.reason = (lines[0] + ' ').split(' ', 2)
@@ -44,8 +74,12 @@ class TestResponse:
             elif name.lower() == 'set-cookie':
                 value = [value]
             self.headers[name] = value
-        self.body = _unchunk(rest) if rest and self.headers.get(
-            'Transfer-Encoding', '').lower() == 'chunked' else rest
+        self.take_body(_unchunk(rest) if rest and self.headers.get(
+            'Transfer-Encoding', '').lower() == 'chunked' else rest)
+
+    def take_body(self, body):
+        """``body``, ``text`` and ``json`` of the body ``body``."""
+        self.body = body
         try:
             self.text = self.body.decode()
         except ValueError:
@@ -118,10 +152,20 @@ class TestClient:
         self.app = app
         self.cookies = cookies or {}
 
-    def request(self, method, path, headers=None, body=None):
-        """Send one request; returns a ``TestResponse``."""
+    def request(self, method, path, headers=None, body=None, sock=None):
+        """Send one request; returns a ``TestResponse``, or None when the
+        application answered in its own way (``Response.already_handled``).
+        ``sock`` is microdot 1.x's argument for WebSocket tests, which this
+        client does not drive: it must be None."""
         import asyncio
-        import microdot_server
+        conn = self.connection(method, path, headers, body, sock)
+        asyncio.run(self.serve(conn))
+        return self.response(conn)
+
+    def connection(self, method, path, headers, body, sock=None):
+        """The in-memory connection carrying one request's bytes."""
+        if sock is not None:
+            raise ValueError('this test client sends no socket')
         headers = NoCaseDict(headers or {})
         if isinstance(body, (dict, list)):
             body = json.dumps(body)
@@ -130,7 +174,7 @@ class TestClient:
             body = body.encode()
         if body:
             headers.setdefault('Content-Length', str(len(body)))
-        headers.setdefault('Host', 'localhost')
+        headers.setdefault('Host', 'example.com:1234')  # as microdot 1.x
         headers.setdefault('Connection', 'close')
         if self.cookies:
             sent = '; '.join(n + '=' + v for n, v in self.cookies.items())
@@ -138,13 +182,20 @@ class TestClient:
                 '; ' if 'Cookie' in headers else '') + sent
         lines = [method + ' ' + path + ' HTTP/1.1']
         lines += [n + ': ' + str(v) for n, v in headers.items()]
-        conn = MemoryConnection(
+        return MemoryConnection(
             ('\r\n'.join(lines) + '\r\n\r\n').encode() + (body or b''))
-        server = microdot_server.Server(self.app)
-        asyncio.run(server.serve_connection(conn))
+
+    async def serve(self, conn):
+        """The server core answering what ``conn`` carries."""
+        import microdot_server
+        await microdot_server.Server(self.app).serve_connection(conn)
+
+    def response(self, conn, cls=None):
+        """The TestResponse (or ``cls``) for what the server wrote (None for
+        nothing), keeping the cookies it sets."""
         if not conn.response:
             return None  # the application answered in its own way
-        res = TestResponse(conn.response)
+        res = (cls or TestResponse)(conn.response)
         self._keep_cookies(res)
         return res
 

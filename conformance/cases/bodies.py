@@ -7,7 +7,8 @@ import time
 import zlib
 
 from conformance.case import MUST, case
-from conformance.contract import echoed, expect_echo, post, post_chunked
+from conformance.contract import echoed, expect_echo, post, post_chunked, \
+    reading_chunked
 from conformance.limits import body_pattern as _pattern
 from conformance.probe import quoted
 from conformance.wire import chunked
@@ -107,6 +108,7 @@ def streamed_body(probe):
 @case('RFC9112-7.1-streamed-chunked-body', 'RFC 9112 §7.1', MUST,
       'A chunked body larger than the server buffers (within its limit) '
       'arrives whole through a streaming handler')
+@reading_chunked
 def streamed_chunked_body(probe):
     body = _pattern(_streamed_size(probe.profile))
     pieces = [body[i:i + 1000] for i in range(0, len(body), 1000)]

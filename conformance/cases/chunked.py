@@ -7,11 +7,14 @@ moves that end, and the bytes after it become a request. RFC 9112 §2.2 asks
 a server to answer input that does not match the grammar with 400 and a
 close (SHOULD); what a server must never do (MUST) is decode a body other
 than the chunked coding gives, or take trailer fields as header fields.
-Comments name the Http11Probe cases each covers.
+Every case but RFC9112-7.1-chunked-decoded stands on the server decoding a
+plain chunked body (``reading_chunked``): a server that cannot is judged
+for that once, and the cases about the details are BLOCKED. Comments name
+the Http11Probe cases each covers.
 """
 from conformance.case import MAY, MUST, SHOULD, case
 from conformance.contract import echoed_header, expect_echo, \
-    expect_answered_as_itself, get_name, post_chunked
+    expect_answered_as_itself, get_name, post_chunked, reading_chunked
 from conformance.probe import quoted
 from conformance.wire import chunked
 
@@ -38,6 +41,7 @@ def chunked_decoded(probe):
 @case('RFC9112-7.1-chunked-empty', 'RFC 9112 §7.1', MUST,
       'A chunked body that is only the last chunk ("0", then the end of an '
       'empty trailer) is an empty body')
+@reading_chunked
 def chunked_empty(probe):
     reply = probe.exchange(post_chunked(probe, '/echo/body', chunked()))
     expect_echo(probe, reply, b'')
@@ -46,6 +50,7 @@ def chunked_empty(probe):
 # Http11Probe: COMP-CHUNKED-HEX-UPPERCASE
 @case('RFC9112-7.1-chunk-size-uppercase', 'RFC 9112 §7.1', MUST,
       'An upper-case hex chunk size ("A", ten) is decoded')
+@reading_chunked
 def chunk_size_uppercase(probe):
     reply = probe.exchange(post_chunked(
         probe, '/echo/body', b'A\r\nhelloworld\r\n0\r\n\r\n'))
@@ -55,6 +60,7 @@ def chunk_size_uppercase(probe):
 # Http11Probe: COMP-CHUNKED-EXTENSION
 @case('RFC9112-7.1.1-chunk-extensions', 'RFC 9112 §7.1.1', MUST,
       'Unrecognised chunk extensions are ignored')
+@reading_chunked
 def chunk_extensions(probe):
     for body, decoded in (
             (b'5;name=value\r\nhello\r\n'
@@ -69,6 +75,7 @@ def chunk_extensions(probe):
 @case('RFC9112-7.1.2-trailer-section', 'RFC 9112 §7.1, §7.1.2', MUST,
       'A chunked body with a trailer section is accepted, the trailer '
       'consumed with it')
+@reading_chunked
 def trailer_section(probe):
     conn = probe.connect()
     conn.send(post_chunked(probe, '/echo/body', chunked(
@@ -92,6 +99,7 @@ def _invalid_line(case_id, rfc, line, what, data=b'hello', bodies=()):
     own, where they differ)."""
     @case(case_id, rfc, SHOULD,
           'A chunk-size line %s is answered with 400 (or a close)' % what)
+    @reading_chunked
     def check(probe):
         first = line + b'\r\n' + data + b'\r\n0\r\n\r\n'
         for body in (first,) + bodies:
@@ -148,6 +156,7 @@ _invalid_extension('bare-cr', b'5;a\rX', 'with a bare CR in an extension')
       'A chunk-size line ended by a bare CR ("5\\rhello") is never taken as '
       'ended there (MUST: a bare CR is invalid or replaced by SP); it is '
       'answered with 400 (SHOULD)')
+@reading_chunked
 def chunk_size_bare_cr(probe):
     body = b'5\rhello\r\n0\r\n\r\n'
     reply = probe.exchange(post_chunked(probe, '/echo/body', body,
@@ -164,6 +173,7 @@ def chunk_size_bare_cr(probe):
 @case('RFC9112-7.1-chunk-size-overflow', 'RFC 9112 §7.1', MUST,
       'A chunk size too large for an integer is not wrapped around (read as '
       '5, it would give "hello")')
+@reading_chunked
 def chunk_size_overflow(probe):
     # 2**64 + 5: 32- and 64-bit parsers that wrap read it as 5. The size is
     # valid syntax: a server may wait for that much data, so the client
@@ -185,6 +195,7 @@ def chunk_size_overflow(probe):
 # Http11Probe: SMUG-CHUNK-SPILL
 @case('RFC9112-7.1-chunk-data-crlf', 'RFC 9112 §7.1, §2.2', SHOULD,
       'Chunk data not followed by CRLF is answered with 400 (or a close)')
+@reading_chunked
 def chunk_data_crlf(probe):
     body = b'5\r\nhello!!\r\n0\r\n\r\n'
     reply = probe.exchange(post_chunked(probe, '/echo/body', body,
@@ -197,6 +208,7 @@ def chunk_data_crlf(probe):
 @case('RFC9112-7.1-chunk-data-no-crlf', 'RFC 9112 §7.1, §2.2', SHOULD,
       'Chunk data followed at once by the next chunk-size line, no CRLF '
       'between ("hello0"), is answered with 400 (or a close)')
+@reading_chunked
 def chunk_data_no_crlf(probe):
     reply = probe.exchange(post_chunked(probe, '/echo/body',
                                         b'5\r\nhello0\r\n\r\n',
@@ -209,6 +221,7 @@ def chunk_data_no_crlf(probe):
 @case('RFC9112-7.1.1-chunk-ext-bare-semicolon-lf', 'RFC 9112 §7.1.1, §2.2',
       SHOULD, 'A chunk-size line with a bare ";" ended by a bare LF ("5;" '
       'LF) is answered with 400 (or a close)')
+@reading_chunked
 def chunk_ext_bare_semicolon_lf(probe):
     reply = probe.exchange(post_chunked(probe, '/echo/body',
                                         b'5;\nhello\r\n0\r\n\r\n',
@@ -228,6 +241,7 @@ def _bare_lf_in_chunks(suffix, body, what):
     @case('RFC9112-7.1-chunk-%s-bare-lf' % suffix, 'RFC 9112 §7.1, §2.2',
           SHOULD, 'A bare LF %s is taken as its end (a 2xx with the body '
           '"hello") or the request refused with 400 (or a close)' % what)
+    @reading_chunked
     def check(probe):
         reply = probe.exchange(post_chunked(probe, '/echo/body', body,
                                             carrier=True))
@@ -250,6 +264,7 @@ _bare_lf_in_chunks('trailer', b'5\r\nhello\r\n0\r\n\n',
       'Chunk lines ended by a bare LF may be accepted (RFC 9112 §2.2 lets '
       'a recipient take a bare LF as a line end in the head; for chunk '
       'lines it says nothing); what the server does is recorded')
+@reading_chunked
 def chunk_bare_lf(probe):
     conn = probe.connect()
     conn.send(post_chunked(probe, '/echo/body', b'5\nhello\n0\n\n',
@@ -269,6 +284,7 @@ def chunk_bare_lf(probe):
       MUST, 'A chunked body without its last chunk when the client closes '
       'is incomplete (RFC 9112 §8): it is not processed as the request\'s '
       'content')
+@reading_chunked
 def chunked_incomplete_not_processed(probe):
     # §7.1: "A recipient MUST be able to parse and decode the chunked
     # transfer coding"; §8: such a body "is incomplete if the zero-sized
@@ -287,6 +303,7 @@ def chunked_incomplete_not_processed(probe):
 @case('RFC9112-7.1.1-chunk-ext-64k', 'RFC 9112 §7.1, §7.1.1', MUST,
       'A 64 KB chunk extension is refused (a 4xx or a close: a server '
       '"ought to limit" them) or ignored, the body decoded as "hello"')
+@reading_chunked
 def chunk_ext_64k(probe):
     line = b'5;ext=' + b'x' * LONG_EXTENSION
     reply = probe.exchange(post_chunked(probe, '/echo/body',
@@ -304,6 +321,7 @@ def chunk_ext_64k(probe):
       'A trailer section of %d fields is refused (a 4xx or a close) or '
       'consumed: "hello" answered, then a request pipelined after it '
       'answered as itself (or a close)' % TRAILER_FIELDS)
+@reading_chunked
 def trailer_many_fields(probe):
     trailer = b''.join(b'X-Trailer-%d: v\r\n' % i
                        for i in range(TRAILER_FIELDS))
@@ -333,6 +351,7 @@ def _trailer_field(suffix, name, value, merged):
           'A %s field in the trailer section is neither merged into the '
           'header section nor used to frame the message: a request '
           'pipelined after it is answered as itself' % name)
+    @reading_chunked
     def check(probe):
         field = ('%s: %s\r\n' % (name, value)).encode()
         conn = probe.connect()

@@ -12,7 +12,8 @@ covers.
 
 from conformance.case import MUST, SHOULD, case
 from conformance.contract import echoed, echoed_header, \
-    expect_answered_as_itself, expect_echo, get_name, post, post_chunked
+    expect_answered_as_itself, expect_echo, get_name, post, post_chunked, \
+    reading_chunked
 from conformance.probe import quoted
 from conformance.wire import chunked
 
@@ -482,6 +483,7 @@ _not_chunked('nbsp', [b'chunked\xa0'], '"chunked" then a 0xA0 byte')
       'Transfer-Encoding "chunked" then NUL is refused with 400 and a '
       'close, or (the NUL replaced by SP, as RFC 9110 §5.5 allows) decoded '
       'as chunked; never ignored')
+@reading_chunked
 def te_nul(probe):
     reply = probe.exchange(coded(probe, _te(b'chunked\x00'), carrier=True),
                            linger=True)
@@ -495,6 +497,7 @@ def te_nul(probe):
 def _decoded(case_id, rfc, value, what):
     @case(case_id, rfc, MUST, 'Transfer-Encoding %s is chunked: the body is '
           'decoded' % what)
+    @reading_chunked
     def check(probe):
         reply = probe.exchange(coded(probe, _te(value)))
         expect_echo(probe, reply, b'hello')
@@ -604,6 +607,7 @@ _not_chunked_then_cl('ff', b'\x0cchunked', 'FF then "chunked"')
       'Transfer-Encoding "chunked;ext=val" (a parameter chunked does not '
       'define) is decoded as chunked, or refused with 400 and a close as a '
       'coding that is not chunked; never ignored')
+@reading_chunked
 def te_chunked_parameter(probe):
     reply = probe.exchange(coded(probe, _te(b'chunked;ext=val'),
                                  carrier=True), linger=True)
@@ -710,6 +714,7 @@ def too_large_length(probe):
 @case('CONTRACT-413-chunked', 'fixtures/CONTRACT.md (Limits); '
       'RFC 9110 §15.5.14', MUST,
       'A chunked body that grows past the body limit is answered with 413')
+@reading_chunked
 def too_large_chunked(probe):
     piece = b'c' * 1024
     count = probe.profile.body_limit // len(piece) + 2

@@ -5,13 +5,15 @@ FAILs."""
 import app as fixture
 import pytest
 
-from breakage import Breakage
+from breakage import Breakage, add_header, drop_header
 from conformance.case import REGISTRY, all_cases
+from conformance.contract import DECODES_CHUNKED
 from conformance.judge import judge_rule, run_case
 from conformance.rules import ANSWERS
 from conformance.verdicts import (BLOCKED, FAIL, MAY, NON_STRICT, PASS,
                                   verdict_for)
 from inprocess import OPTIONS, serving
+from mutants.chunked import ignores_transfer_encoding
 from mutants.request_line import stall_on
 
 all_cases()
@@ -83,3 +85,44 @@ def test_a_may_case_that_sees_a_hang_records_it_against_the_rule():
                  ['RFC9112-3-double-space'])['RFC9112-3-double-space']
     assert result.verdict not in (FAIL, NON_STRICT)
     assert [b['rule'] for b in result.breaks] == [ANSWERS.id]
+
+
+STANDS_ON_DECODING = [c.id for c in all_cases()
+                      if getattr(c.check, 'stands_on', None) ==
+                      DECODES_CHUNKED]
+
+
+def test_a_server_that_decodes_no_chunked_body_fails_that_once():
+    # The cases about chunk sizes, extensions, trailers and Transfer-Encodings
+    # read as chunked stand on a plain chunked body being decoded: on a server
+    # that ignores Transfer-Encoding they would all see that one defect.
+    assert len(STANDS_ON_DECODING) >= 35
+    assert DECODES_CHUNKED not in STANDS_ON_DECODING
+    results = run(ignores_transfer_encoding,
+                  [DECODES_CHUNKED] + STANDS_ON_DECODING)
+    assert results[DECODES_CHUNKED].verdict == FAIL
+    for case_id in STANDS_ON_DECODING:
+        result = results[case_id]
+        assert result.verdict == BLOCKED, (case_id, result.observed)
+        assert result.blocked_by == DECODES_CHUNKED
+
+
+def one_set_cookie_per_response(b):
+    # Headers kept one value per name: of several Set-Cookie lines, the last.
+    def keep_last(head, res, req):
+        cookies = [line for line in head.split(b'\r\n')
+                   if line.lower().startswith(b'set-cookie:')]
+        if not cookies:
+            return head
+        return add_header(drop_header(head, 'Set-Cookie'), cookies[-1])
+    b.response_head(keep_last)
+
+
+def test_a_dropped_cookie_is_not_charged_as_a_folded_one():
+    ids = ['RFC6265-3-set-cookie-not-folded', 'CONTRACT-cookie-same-site']
+    results = run(one_set_cookie_per_response,
+                  ['CONTRACT-cookies-come-back'] + ids)
+    assert results['CONTRACT-cookies-come-back'].verdict == FAIL
+    for case_id in ids:
+        assert results[case_id].verdict == BLOCKED, results[case_id].observed
+        assert results[case_id].blocked_by == 'CONTRACT-cookies-come-back'

@@ -161,6 +161,35 @@ def refuses(f, *args):
 check('send_file refuses a NUL', refuses(Response.send_file, '.\x00x'),
       True)
 
+
+
+# An async decorator's wrapper is an async closure, and a hook may be an
+# async bound method: MicroPython gives both a type of their own, and the
+# server must still await them (not send the coroutine as a body).
+def tagged(f):
+    async def wrapper(request, *args, **kwargs):
+        request.g.tag = 'tagged'
+        return await f(request, *args, **kwargs)
+    return wrapper
+
+
+@app.route('/tagged/<int:n>')
+@tagged
+async def tagged_route(request, n):
+    return '%s %d' % (request.g.tag, n)
+
+
+class Hooks:
+    async def after(self, request, response):
+        response.headers['X-Bound'] = 'awaited'
+        return response
+
+
+app.after_request(Hooks().after)
+res = client.get('/tagged/3')
+check('async closure awaited', (res.status_code, res.text), (200, 'tagged 3'))
+check('async bound method awaited', res.headers.get('X-Bound'), 'awaited')
+
 if failures:
     print('%d failure(s)' % len(failures))
     sys.exit(1)
