@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 from mpy_http_conformance.process import (ProcessError, ServerProcess,
-                                          free_port, python_command)
+                                          find_micropython, free_port,
+                                          python_command)
 
 from conformance.verdicts import HarnessError
 from conformance.wire import Connection, build_request
@@ -301,6 +302,7 @@ class MicroPythonTarget(ProcessTarget):
 
     def command(self):
         modules = None
+        find_micropython()  # the interpreter missing is said first
         if self.options.get('mpy') is not False:
             import shutil
             import tempfile
