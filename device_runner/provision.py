@@ -29,10 +29,11 @@ from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 from device_runner.board import BoardError
 # The reference modules a board does not need: the test clients, the
 # server's CPython half, and microdot 1.x's CPython-only extensions (WSGI,
-# ASGI, Jinja2).
+# ASGI and its WebSocket, Jinja2).
 OFF_BOARD = ('microdot_test_client.py', 'microdot_asyncio_test_client.py',
              'microdot_cpython.py', 'microdot_gateway.py', 'microdot_wsgi.py',
-             'microdot_asgi.py', 'microdot_jinja.py')
+             'microdot_asgi.py', 'microdot_asgi_websocket.py',
+             'microdot_jinja.py')
 FIXTURE_LIBRARY = ('contract_numbers.py',)  # what the app imports, to /lib
 READY = 'CONFORMANCE READY '
 FAILURES = ('CONFORMANCE WIFI-FAILED', 'CONFORMANCE SETTINGS-FAILED')
