@@ -17,7 +17,11 @@ Figures from ``gc.mem_alloc()`` after ``gc.collect()``, in bytes:
   JSON, cookies, files, redirects, errors, streams, chunked bodies) and 20
   more;
 - the reference's modules, each as imported in the order a server loads
-  them (bench/module_heap.py, .mpy).
+  them (bench/module_heap.py, .mpy);
+- one open WebSocket on the reference (bench/ws_heap_app.py): what the
+  heap holds while one is open, beyond what it held before, with a plain
+  handler (on a thread of its own) and with an async one, once the
+  modules are loaded and a message has been echoed on it.
 
 The targets: the two-route app's serving heap (.mpy) at most 40 KB, and its
 import + two routes at most microdot 1.3.4's. ``python -m bench`` runs this
@@ -31,6 +35,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -40,12 +45,17 @@ from bench.servers import (FRAMEWORKS, MICRODOT_1, ServerError, command,  # noqa
                            get, modules, serving)
 from bench.upstream import UpstreamError  # noqa: E402
 from conformance.verdicts import HarnessError  # noqa: E402
+from conformance.ws_wire import (TEXT, close_frame, frame,  # noqa: E402
+                                 handshake, parse_frame)
 from device_runner.provision import FIXTURE_LIBRARY  # noqa: E402
 from mpy_http_conformance import fixture_path  # noqa: E402
 
 APP = os.path.join(HERE, 'heap_app.py')
 FIXTURE_APP = os.path.join(HERE, 'fixture_heap_app.py')
 MODULES = os.path.join(HERE, 'module_heap.py')
+WS_APP = os.path.join(HERE, 'ws_heap_app.py')
+WS_HANDLERS = (('plain', '/echo'), ('async', '/aecho'))
+WS_SETTLE = 0.5  # s for a closed WebSocket's connection to be let go
 REQUESTS = 20
 GROWTH_REQUESTS = 5000
 TARGET = 40 * 1024  # the two-route app's serving heap, .mpy
@@ -179,9 +189,66 @@ def module_heap(folder):
     return found
 
 
+class _WebSocket:
+    """A WebSocket on ``path``, a message echoed on it."""
+
+    def __init__(self, port, path):
+        self.sock = socket.create_connection(('127.0.0.1', port), 5)
+        self.sock.sendall(handshake(path, 'bench'))
+        self.buf = b''
+        while b'\r\n\r\n' not in self.buf:
+            self._more()
+        head, _, self.buf = self.buf.partition(b'\r\n\r\n')
+        if not head.startswith(b'HTTP/1.1 101 '):
+            raise ServerError('the WebSocket was refused: %r' % head[:40])
+        self.sock.sendall(frame(TEXT, 'heap'))
+        self.frame()
+
+    def _more(self):
+        data = self.sock.recv(4096)
+        if not data:
+            raise ServerError('the server closed the WebSocket')
+        self.buf += data
+
+    def frame(self):
+        while parse_frame(self.buf) is None:
+            self._more()
+        got, size = parse_frame(self.buf)
+        self.buf = self.buf[size:]
+        return got
+
+    def close(self):
+        """The closing handshake, then the server's close."""
+        self.sock.sendall(close_frame(1000))
+        try:
+            while self.sock.recv(4096):
+                pass
+        except OSError:
+            pass
+        self.sock.close()
+
+
+def websocket_heap(folder):
+    """[{'handler', 'bytes'}]: what one open WebSocket holds, by handler."""
+    rows = []
+    with serving('reference', 'micropython', WS_APP, folder=folder) as server:
+        for handler, path in WS_HANDLERS:
+            for _ in range(2):  # the modules loaded, caches made
+                _WebSocket(server.port, path).close()
+            time.sleep(WS_SETTLE)
+            before = int(get(server.port, '/heap'))
+            ws = _WebSocket(server.port, path)
+            held = int(get(server.port, '/heap')) - before
+            ws.close()
+            time.sleep(WS_SETTLE)
+            rows.append({'handler': handler, 'bytes': held})
+    return rows
+
+
 def measure(implementations=FRAMEWORKS, growth_requests=GROWTH_REQUESTS):
-    """{'two_route': rows, 'fixture': rows, 'modules': rows}."""
-    two_route, fixture, split = [], [], []
+    """{'two_route': rows, 'fixture': rows, 'modules': rows, 'websocket':
+    rows}."""
+    two_route, fixture, split, websocket = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         fixture_mpy = compiled_fixture(tempfile.mkdtemp(dir=tmp))
         for name in implementations:
@@ -204,7 +271,11 @@ def measure(implementations=FRAMEWORKS, growth_requests=GROWTH_REQUESTS):
             if name == 'reference':
                 split = [{'module': module, 'bytes': size}
                          for module, size in module_heap(compiled)]
-    return {'two_route': two_route, 'fixture': fixture, 'modules': split}
+                websocket = [dict(row, form=form) for form, folder in (
+                    ('.py', source_dir), ('.mpy', compiled))
+                    for row in websocket_heap(folder)]
+    return {'two_route': two_route, 'fixture': fixture, 'modules': split,
+            'websocket': websocket}
 
 
 def _n(value):
@@ -249,6 +320,13 @@ def print_table(results):
               'server loads them:')
         for row in results['modules']:
             print('  %-20s %8s' % (row['module'], _n(row['bytes'])))
+    if results.get('websocket'):
+        print()
+        print('one open WebSocket on the reference (bench/ws_heap_app.py), '
+              'beyond what the heap held before it:')
+        for row in results['websocket']:
+            print('  %-6s handler %-5s %8s' % (row['handler'], row['form'],
+                                              _n(row['bytes'])))
 
 
 def main():

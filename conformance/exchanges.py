@@ -249,15 +249,16 @@ class Exchanges:
                 self.profile.name, path, why))
 
     def record(self, sent, reply, note=None, conn=None):
-        self._keep(conn, {'request': show_bytes(sent),
-                          'response_head': show_bytes(
-                              b''.join(reply.interim) + reply.head),
-                          'response_body': show_bytes(reply.body),
-                          'note': note or reply.describe()})
+        self.keep(conn, {'request': show_bytes(sent),
+                         'response_head': show_bytes(
+                             b''.join(reply.interim) + reply.head),
+                         'response_body': show_bytes(reply.body),
+                         'note': note or reply.describe()})
 
-    def _keep(self, conn, entry):
-        # evidence of an exchange on ``conn``; how the connection ended is
-        # added to its last entry when the case ends
+    def keep(self, conn, entry):
+        """Keep ``entry`` as evidence of an exchange on ``conn`` (made by
+        another client, say: ``conformance.ws_wire``); how the connection
+        ended is added to its last entry when the case ends."""
         self.evidence.append(entry)
         for pair in self._connections:
             if pair[0] is conn:
@@ -266,9 +267,9 @@ class Exchanges:
     def record_waiting(self, conn, note):
         """Evidence of what was sent on ``conn`` and what came back so far,
         for a case that stops waiting before a whole reply arrived."""
-        self._keep(conn, {'request': show_bytes(conn.sent),
-                          'response_head': show_bytes(conn.buffer),
-                          'note': note})
+        self.keep(conn, {'request': show_bytes(conn.sent),
+                         'response_head': show_bytes(conn.buffer),
+                         'note': note})
         conn.sent = b''
 
     def close(self):

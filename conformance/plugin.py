@@ -81,10 +81,12 @@ def pytest_addoption(parser):
     board.addoption('--wifi-password', help='WiFi password (default: '
                     '$WIFI_PASSWORD, which keeps it off the command line)')
     board.addoption('--mpy', dest='mpy', action='store_true', default=None,
-                    help='copy the server compiled by mpy-cross (default: '
-                    'when the board loads what mpy-cross makes)')
+                    help='give the board (or the micropython target) the '
+                    'server compiled by mpy-cross (default: on a board, when '
+                    'it loads what mpy-cross makes; always on the micropython '
+                    'target)')
     board.addoption('--py', dest='mpy', action='store_false',
-                    help='copy the server\'s sources, not .mpy')
+                    help='give it the server\'s sources, not .mpy')
 
 
 def pytest_configure(config):

@@ -8,8 +8,8 @@ JSON files in ``fixtures/profiles/`` (or any path given with ``--profile``)::
 
 Sizes are in bytes, in the contract's units (``fixtures/CONTRACT.md``,
 Limits): a line's length without its CRLF, a count of header lines without
-the blank line that ends them. ``body_limit``, ``body_buffer`` and
-``line_limit`` default to the contract's numbers
+the blank line that ends them. ``body_limit``, ``body_buffer``,
+``line_limit`` and ``ws_message_limit`` default to the contract's numbers
 (``fixtures/contract_numbers.py``); a profile states them only where its
 server differs. ``line_limit`` stands for both kinds of line;
 ``request_line_limit`` and ``field_line_limit`` say each on its own, and
@@ -63,11 +63,13 @@ FIELDS = {
                             # unix-port target (a real board ignores it)
     'missing_routes': list,  # [{"path": path or fnmatch pattern, "why": ...}]
     'unsupported_cases': list,  # [{"cases": [id patterns], "why": ...}]
+    'ws_message_limit': int,  # largest WebSocket message /ws/echo accepts
 }
 REQUIRED = ('name', 'read_timeout')
 # what a profile that says nothing of them declares: the contract's numbers
 CONTRACT_DEFAULTS = {'body_limit': 'BODY_LIMIT', 'body_buffer': 'BODY_BUFFER',
-                     'line_limit': 'LINE_LIMIT'}
+                     'line_limit': 'LINE_LIMIT',
+                     'ws_message_limit': 'WS_MESSAGE_LIMIT'}
 LINE_KINDS = ('request_line_limit', 'field_line_limit')
 # MicroPython cannot import the server in less; a smaller figure is most
 # likely kilobytes written where bytes belong.

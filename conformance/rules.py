@@ -1,7 +1,8 @@
 """The rules every case's exchanges are held to, judged once each.
 
 Whatever a case asks, the server owes it a well-formed answer, an answer
-(or a close) to every complete request, and service after the case. A case
+(or a close) to every complete request, service after the case, and on a
+WebSocket only frames a server may send. A case
 that sees one of these broken is judged at its own level, and the break is
 recorded against the rule, which the run judges once, after the cases,
 under its own id, with every case that saw it as evidence::
@@ -36,4 +37,10 @@ KEEPS_SERVING = register(Rule(
     'CONTRACT-keeps-serving', 'fixtures/CONTRACT.md (Service)',
     'After every case the server still answers a GET of the liveness path '
     'with a 2xx'))
-RULES = (WELL_FORMED, ANSWERS, KEEPS_SERVING)
+WEBSOCKET_FRAMES = register(Rule(
+    'RFC6455-5-frames-a-server-may-send', 'RFC 6455 §5.1, §5.2, §5.4, §5.5',
+    'Every frame a server sends on a WebSocket is one it may send (not '
+    'masked, no reserved bits or opcodes, its length in the fewest bytes, '
+    'control frames of at most 125 bytes and never fragmented, a message\'s '
+    'fragments in order), and no HTTP follows the 101'))
+RULES = (WELL_FORMED, ANSWERS, KEEPS_SERVING, WEBSOCKET_FRAMES)

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 from mpy_http_conformance.process import (ProcessError, ServerProcess,
-                                          free_port, python_command)
+                                          find_micropython, free_port,
+                                          python_command)
 
 from conformance.verdicts import HarnessError
 from conformance.wire import Connection, build_request
@@ -290,12 +291,47 @@ class LocalTarget(ProcessTarget):
 
 class MicroPythonTarget(ProcessTarget):
     """The reference on the MicroPython unix port, with the heap its profile
-    gives (``heap_size``; the port's default, about 2 MB, without one)."""
+    gives (``heap_size``; the port's default, about 2 MB, without one).
+
+    Like a board, it is given the reference's modules compiled to ``.mpy``
+    by mpy-cross (``--py``: their sources, which MicroPython then compiles
+    in its own heap when each is first imported); the fixture app itself
+    runs from source, compiled when it starts."""
     name = 'micropython'
+    compiled = None  # the folder of .mpy modules, while it serves
 
     def command(self):
+        modules = None
+        find_micropython()  # the interpreter missing is said first
+        if self.options.get('mpy') is not False:
+            import shutil
+            import tempfile
+
+            from device_runner.board import BoardError
+            from device_runner.provision import compile_mpy
+            shutil.rmtree(self.compiled or '', ignore_errors=True)
+            self.compiled = tempfile.mkdtemp(prefix='reference-mpy-')
+            try:
+                modules = compile_mpy(self.compiled, app=False)
+            except BoardError as exc:
+                raise HarnessError('cannot compile the reference to .mpy '
+                                   '(--py serves its sources): %s' % exc)
         return fixture_command('micropython', self.port,
-                               heap_size=self.profile.heap_size)
+                               heap_size=self.profile.heap_size,
+                               modules=modules)
+
+    def stop(self):
+        super().stop()
+        if self.compiled is not None:
+            import shutil
+            shutil.rmtree(self.compiled, ignore_errors=True)
+            self.compiled = None
+
+    def describe(self):
+        info = super().describe()
+        info['modules'] = 'sources (--py)' if self.compiled is None else \
+            '.mpy, compiled by mpy-cross'
+        return info
 
 
 register_target('local', LocalTarget, 'reference')

@@ -275,7 +275,8 @@ class Connection:
                 return False
 
     def _read_body(self, reply, method, deadline):
-        if method == 'HEAD' or reply.status in (204, 304):
+        # a 101's head is the last HTTP: what follows is the new protocol's
+        if method == 'HEAD' or reply.status in (101, 204, 304):
             return
         lengths = set(reply.header_values('Content-Length'))
         coding = reply.header('Transfer-Encoding')
@@ -346,6 +347,11 @@ class Connection:
             if not line:
                 break
         reply.body = body
+
+    def receive(self, timeout):
+        """Wait up to ``timeout`` seconds for more bytes (kept in
+        ``buffer``); False at EOF or when none came."""
+        return self._receive(time.monotonic() + timeout)
 
     def wait_for_head(self, timeout):
         """True once a whole response head is buffered (without reading

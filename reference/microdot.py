@@ -144,8 +144,9 @@ class Request:
     Attributes: ``app``, ``client_addr``, ``method``, ``url`` (path and query),
     ``path``, ``query_string``, ``args`` (a MultiDict), ``headers`` (a
     NoCaseDict), ``cookies``, ``content_length``, ``content_type``,
-    ``http_version``, ``url_args``, ``sock`` and ``g`` (free for the
-    application).
+    ``http_version``, ``url_args``, ``g`` (free for the application) and
+    ``sock``: the connection the request came on, for a handler that takes
+    it over (``microdot_server.Server.take``; ``microdot_websocket`` does).
 
     The limits are class attributes that an application may change::
 
@@ -301,8 +302,10 @@ class Response:
     ``takeover(request, connection, received)`` (a coroutine function;
     ``received`` holds what the client sent after the request, already
     received; ``connection`` offers ``await recv()``, ``write(data)``,
-    ``await drain()`` and ``sock``), then closes the connection. A
-    protocol upgrade (101) is written so::
+    ``await drain()`` and ``sock``), then closes the connection: in stages
+    (see ``microdot_server``) when the takeover returns True, for input it
+    did not read may still be on its way. A protocol upgrade (101) is
+    written so::
 
         async def echo(request, connection, received):
             while received:

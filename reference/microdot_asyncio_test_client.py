@@ -17,10 +17,14 @@ from microdot_asyncio import Request, Response  # noqa: F401
 from microdot_test_client import TestClient as BaseTestClient
 from microdot_test_client import TestResponse as BaseTestResponse
 
-try:  # microdot 1.x's names it, or None without WebSocket support
-    from microdot_asyncio_websocket import WebSocket
-except ImportError:
-    WebSocket = None
+
+
+def __getattr__(name):
+    # microdot 1.x's module names WebSocket: loaded when asked for
+    if name == 'WebSocket':
+        from microdot_asyncio_websocket import WebSocket
+        return WebSocket
+    raise AttributeError(name)
 
 
 class TestResponse(BaseTestResponse):

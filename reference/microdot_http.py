@@ -408,9 +408,9 @@ class Protocol:
         content (``content_type``); Date when ``date`` is given and the
         application set none; ``Connection: close`` unless ``keep``, and for
         a kept connection ``Keep-Alive`` with ``idle_timeout`` (whole
-        seconds, when at least 1). ValueError for a status, reason or field
-        that would break the message (a CR or LF in a value, a name that is
-        not a token)."""
+        seconds, when at least 1); none of these on a 1xx. ValueError for a
+        status, reason or field that would break the message (a CR or LF in
+        a value, a name that is not a token)."""
         last = self.cache.get(None)  # the last head's parts
         if last is not None and last[0] == status and last[1] == reason and \
                 last[2] == headers:
@@ -448,16 +448,19 @@ class Protocol:
             out.append(b'Content-Length: %d\r\n' % length)
         if not typed and frame != NONE and content_type:
             out.append(b'Content-Type: %s\r\n' % content_type.encode())
-        if date and not dated:
-            out.append(b'Date: %s\r\n' % date.encode())
-        if not keep:
-            out.append(b'Connection: close\r\n\r\n')
-        else:
-            if version == '1.0':
-                out.append(b'Connection: keep-alive\r\n')
-            if idle_timeout and idle_timeout >= 1:
-                out.append(b'Keep-Alive: timeout=%d\r\n' % idle_timeout)
-            out.append(b'\r\n')
+        # none on a 1xx: Date is a MAY there (RFC 9110 6.6.1), and a 101
+        # hands the connection to another protocol
+        if status >= 200:
+            if date and not dated:
+                out.append(b'Date: %s\r\n' % date.encode())
+            if not keep:
+                out.append(b'Connection: close\r\n')
+            else:
+                if version == '1.0':
+                    out.append(b'Connection: keep-alive\r\n')
+                if idle_timeout and idle_timeout >= 1:
+                    out.append(b'Keep-Alive: timeout=%d\r\n' % idle_timeout)
+        out.append(b'\r\n')
         return b''.join(out)
 
     def field_line(self, name, value):

@@ -82,10 +82,13 @@ _GC_SHARE = const(8)  # on a small heap, collect after each eighth allocated
 _SMALL_HEAP = const(256 * 1024)
 MOST_CONNECTIONS = 16 if MICROPYTHON else 64
 
-# What a connection is waiting for, which says how long it may wait.
+# What a connection is waiting for, which says how long it may wait;
+# TAKEN: it was handed over (``Server.take``), and the server sets it no
+# deadline.
 IDLE = const(0)
 HEAD = const(1)
 BODY = const(2)
+TAKEN = const(3)
 
 if MICROPYTHON:
     from asyncio import core
@@ -148,7 +151,9 @@ class Connection:
     ``recv()`` waits for input as long as the connection's ``mode`` allows
     (see ``expect``); the server's watch cuts a wait past its deadline short
     (``expire``), and ``recv`` raises HTTPError(408). ``write`` sends what
-    the socket takes at once and keeps the rest for ``drain``.
+    the socket takes at once and keeps the rest for ``drain``. A request's
+    ``sock`` is its connection, for a handler that takes it over (see
+    ``Server.take``).
     """
 
     def __init__(self, sock, peer, ssl=None):
@@ -158,6 +163,7 @@ class Connection:
         self.out = b''  # written, not yet taken by the socket (on CPython
         # streams: True, what they keep is not known)
         self.protocol = None  # its microdot_http.Protocol, while served
+        self.server = None  # the Server serving it
         self.waiter = None  # the task waiting in recv, if one is
         self.expired = False  # the wait was cut short
         self.last = False  # answer the request under way, then close
@@ -384,6 +390,7 @@ class Server:
             for conn in self.conns:
                 limit = idle if conn.mode == IDLE else busy
                 if limit and conn.waiter is not None and \
+                        conn.mode != TAKEN and \
                         ticks_diff(now, conn.since) >= limit:
                     conn.expire()
 
@@ -428,7 +435,9 @@ class Server:
 
     def send_busy(self, conn):
         """Answer 503 on a connection that found no place, or no memory;
-        it is closed next."""
+        it is closed next. One handed over gets no more HTTP."""
+        if conn.mode == TAKEN:
+            return
         try:
             conn.write(self.BUSY)
         except Exception:
@@ -440,6 +449,7 @@ class Server:
         did not read may still be on its way (a body left unread, the rest
         of a refused request, bytes after the last request)."""
         app = self.app
+        conn.server = self  # for a handler that takes it over (see take)
         p = conn.protocol = protocol(self.protocol_class, self.cache)
         keep = True
         unread = False
@@ -465,23 +475,37 @@ class Server:
                 print('MemoryError: answered 503')
                 self.send_busy(conn)
                 return True
-            if res is Response.already_handled:
-                return True
+            if conn.mode == TAKEN or res is Response.already_handled:
+                return True  # its handler answered, and may have left input
+            taker = res.takeover
             keep = await self.send(
-                conn, res, req, keep and not self.queued and
-                not app.shutdown_requested)
+                conn, res, req, taker is not None or (
+                    keep and not self.queued and not app.shutdown_requested))
             if self.debug:
                 print('%s %s %d' % (req.method if req else '-',
                                     req.path if req else '-',
                                     res.status_code))
-            if res.takeover is not None:
-                data, p.buf = p.buf, b''
-                await res.takeover(req, conn, data)
-                return False
+            if taker is not None:  # it says whether input may be unread
+                received = self.take(conn)
+                conn.protocol = p = res = None  # let go of what it needs not
+                return bool(await taker(req, conn, received))
             conn.expect(IDLE)
         if app.shutdown_requested and app.server is self:
             self.stop()
         return unread or bool(p.buf)
+
+    def take(self, conn):
+        """Hand ``conn`` over to what speaks on it next: a response's
+        ``takeover``, once its head is written, or a handler that answers
+        its request itself and goes on in another protocol (a WebSocket's,
+        see ``microdot_websocket``). From then on the server sets it no
+        deadline and writes nothing more on it, and it closes the
+        connection once the request is over. Returns what the client sent
+        past the request, received already."""
+        conn.expect(TAKEN)
+        p = conn.protocol
+        data, p.buf = p.buf, b''
+        return data
 
     async def read_request(self, conn, p):
         """Read one request head and, when it is small enough, its body:
@@ -513,7 +537,7 @@ class Server:
         app = self.app
         try:
             return app.request_class(app, conn.peer, method, url, version,
-                                     headers, body, stream, conn.sock)
+                                     headers, body, stream, conn)
         except ValueError:
             raise HTTPError(400)
 
@@ -635,7 +659,13 @@ async def dispatch(app, req, stream=None):
                     break
             if res is None:
                 req.set_blocking(not is_async(f))
-                res = await invoke(f, req, stream, **req.url_args)
+                if MICROPYTHON and 'Upgrade' in req.headers:
+                    # it may keep the connection as long as its client
+                    # stays (a WebSocket): a plain one gets a thread
+                    res = await load('microdot_thread').invoke(
+                        f, req, stream, **req.url_args)
+                else:
+                    res = await invoke(f, req, stream, **req.url_args)
             res = make_response(res, app.response_class)
             after = app.after_request_handlers
             # the request's own, if it registered any (asking for the

@@ -21,10 +21,15 @@ from io import BytesIO  # noqa: F401 (microdot 1.x's module had these names)
 
 from microdot import NoCaseDict, Request, Response  # noqa: F401
 
-try:  # microdot 1.x's names it, or None without WebSocket support
-    from microdot_websocket import WebSocket
-except ImportError:
-    WebSocket = None
+
+
+def __getattr__(name):
+    # microdot 1.x's module names WebSocket: loaded when asked for, so that
+    # a test client costs no WebSocket modules
+    if name == 'WebSocket':
+        from microdot_websocket import WebSocket
+        return WebSocket
+    raise AttributeError(name)
 
 
 class TestResponse:

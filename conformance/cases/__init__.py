@@ -7,7 +7,7 @@ import pkgutil
 
 AREAS = ('request_line', 'headers', 'framing', 'chunked', 'desync',
          'methods', 'status', 'redirects', 'cookies', 'decoding', 'bodies',
-         'responses', 'static', 'connection', 'robustness')
+         'responses', 'static', 'connection', 'robustness', 'websocket')
 
 _present = [m.name for m in pkgutil.iter_modules([os.path.dirname(__file__)])]
 for _area in [a for a in AREAS if a in _present] + sorted(

@@ -11,6 +11,7 @@ import os
 import sys
 
 import microdot_asgi
+import microdot_asgi_websocket
 import microdot_wsgi
 from probing import plain, print_probes, probe
 
@@ -513,6 +514,52 @@ def _websocket_scope():
 
 
 probe('asgi websocket scope', _websocket_scope)
+
+
+@ASGI.route('/ws/echo')
+@microdot_asgi_websocket.with_websocket
+async def asgi_ws_echo(req, ws):
+    while True:
+        message = await ws.receive()
+        if message == 'fail':
+            raise RuntimeError('the handler failed')
+        await ws.send(message)
+
+
+@ASGI.route('/ws/upgrade')
+async def asgi_ws_upgrade(req):
+    ws = await microdot_asgi_websocket.websocket_upgrade(req)
+    await ws.send('hello')
+    await ws.close()
+    await ws.close()  # once only
+    return 'not sent'
+
+
+def _websocket(path, *events, kind='websocket'):
+    """What a WebSocket route sends, given the events after the connect
+    (then the client goes)."""
+    connect = [{'type': 'websocket.connect'}] if kind == 'websocket' else []
+    sent = asyncio.run(asgi_run(
+        scope('GET', path, kind=kind), connect + list(events) + [
+            {'type': 'websocket.disconnect', 'code': 1000}]))
+    return [{k: plain(v) for k, v in m.items()} for m in sent]
+
+
+def _ws_message(**content):
+    return dict({'type': 'websocket.receive'}, **content)
+
+
+probe('asgi websocket echo', _websocket, '/ws/echo',
+      _ws_message(text='hello'), _ws_message(bytes=b'\x00\xff'),
+      _ws_message(text='κόσμε'))
+probe('asgi websocket both keys', _websocket, '/ws/echo',
+      _ws_message(text='hello', bytes=None),
+      _ws_message(bytes=b'data', text=None))
+probe('asgi websocket handler fails', _websocket, '/ws/echo',
+      _ws_message(text='fail'))
+probe('asgi websocket_upgrade', _websocket, '/ws/upgrade')
+probe('asgi websocket route asked over http', lambda: asgi_seen(asyncio.run(
+    asgi_run(scope('GET', '/ws/echo'), body_events(b'')))))
 
 
 # -------------------------------------------------------------------- Jinja

@@ -122,3 +122,15 @@ CLOSED_UNSENT = ('no RFC needed: a defect of 1.3.4\'s ASGI extension, not '
                  'copied: when the client disconnects it stops sending and '
                  'leaves the file being sent open; the reference closes it, '
                  'as its own server does')
+ASGI_WS_MESSAGE = ('not an RFC: ASGI\'s specification of websocket.receive: '
+                   '"Exactly one of bytes or text must be non-None"; 1.3.4 '
+                   'takes bytes when the key is there, and a text message '
+                   'an ASGI server sends as both keys comes out as None, '
+                   'which its echo sends back as an empty binary message')
+WS_FAILED = ('RFC 6455 7.4.1: 1000 "indicates a normal closure, meaning that '
+             'the purpose for which the connection was established has been '
+             'fulfilled", 1011 "indicates that a server is terminating the '
+             'connection because it encountered an unexpected condition that '
+             'prevented it from fulfilling the request"; 1.3.4 sends no '
+             'close when its handler raises, and the ASGI server ends the '
+             'WebSocket as it chooses')

@@ -213,6 +213,9 @@ GATEWAY_DIFFERENCES = {
     'asgi get /': (rfc.METHOD_CASE, CPYTHON),
     'asgi POST /stream Content-Length: 20000': (rfc.BODY_LOST, CPYTHON),
     'asgi client disconnects mid-file': (rfc.CLOSED_UNSENT, CPYTHON),
+    # microdot_asgi_websocket
+    'asgi websocket both keys': (rfc.ASGI_WS_MESSAGE, CPYTHON),
+    'asgi websocket handler fails': (rfc.WS_FAILED, CPYTHON),
 }
 for _path in ('/abort', '/boom', '/nowhere', '/redirect', '/status/304',
               '/status/404', '/status/418'):

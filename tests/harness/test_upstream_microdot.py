@@ -27,11 +27,17 @@ COMMON_DEFECTS = [
     'RFC9110-5.5-cr-in-value',            # a CR handed to the application
     'RFC9110-6.6.1-date',                 # no Date
     'RFC9110-10.1.1-100-continue',        # waits for a body the client holds
+    # WebSocket: no checks of the handshake or of frames, no fragments
+    'RFC6455-4.2.2-version-unsupported',  # version 8 switched with 101
+    'RFC6455-5.2-empty-text',             # an empty message never echoed
+    'RFC6455-5.2-rsv1',                   # reserved bits: echoed
+    'RFC6455-5.4-fragmented-text',        # a message in fragments: closed
 ]
 KNOWN_DEFECTS = {
     '1.3.4': COMMON_DEFECTS + [
         'RFC9110-5.5-cookie-value-crlf',  # header injection through a cookie
         'RFC9112-3-target-too-long-414',  # closed without an answer
+        'RFC6455-5.5.1-close-echoed',     # no Close in answer to a Close
     ],
     '2.7.0': COMMON_DEFECTS + [
         'RFC9112-3-target-too-long-414',  # 400 instead of 414

@@ -852,6 +852,17 @@ def test_bodiless_statuses_have_no_framing_fields(status):
                                                   'Content-Type'))]
 
 
+@pytest.mark.parametrize('keep', [True, False])
+def test_a_1xx_says_nothing_of_the_connection_and_no_date(keep):
+    # a 101 hands the connection over: no Keep-Alive, no "Connection:
+    # close" beside its Upgrade; a Date is a MAY on a 1xx (RFC 9110 6.6.1)
+    lines = head_lines(status=101, frame=http.NONE, keep=keep, date=DATE,
+                       idle_timeout=5, headers={'Upgrade': 'websocket',
+                                                'Connection': 'Upgrade'})
+    assert lines == ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket',
+                     'Connection: Upgrade']
+
+
 def test_304_keeps_the_length_of_the_200():
     assert 'Content-Length: 1234' in head_lines(status=304, frame=http.NONE,
                                                 length=1234)

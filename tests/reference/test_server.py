@@ -843,3 +843,48 @@ def test_a_response_takes_the_connection_over(serve):
     assert c.take(5) == b'THERE'
     c.send(b'bye')
     assert c.closed_by_server(2)
+
+
+def test_a_connection_taken_over_has_no_deadline(serve):
+    # the taker decides how long its client may be silent; the server's
+    # idle and read timeouts are for HTTP
+    app = basic_app()
+    Request.idle_timeout = Request.socket_read_timeout = 0.3
+
+    async def echo(req, conn, received):
+        received = await conn.recv()
+        conn.write(received)
+        await conn.drain()
+
+    @app.route('/upgrade')
+    def upgrade(req):
+        res = Response(status_code=101, headers={'Upgrade': 'echo',
+                                                 'Connection': 'Upgrade'})
+        res.takeover = echo
+        return res
+
+    c = serve(app).client()
+    c.send(b'GET /upgrade HTTP/1.1\r\nHost: a\r\nUpgrade: echo\r\n\r\n')
+    assert c.response(head=True).status == 101
+    time.sleep(1)  # more than both timeouts
+    c.send(b'late')
+    assert c.take(4) == b'late'
+    assert c.closed_by_server(2)
+
+
+def test_a_handler_that_took_the_connection_gets_no_http_after(serve):
+    # what a handler returns or raises once it has taken its request's
+    # connection over (request.sock, Server.take) is not written
+    app = basic_app()
+
+    @app.route('/taken')
+    def taken(req):
+        conn = req.sock
+        received = conn.server.take(conn)
+        conn.sock.send(b'mine:' + received)  # a blocking send is enough here
+        raise ValueError('after the hand-over')
+
+    c = serve(app).client()
+    c.send(b'GET /taken HTTP/1.1\r\nHost: a\r\n\r\nrest')
+    assert c.take(9) == b'mine:rest'
+    assert c.closed_by_server(3) and c.buf == b''

@@ -35,6 +35,13 @@ defined):
   * ``microdot_body.Stream``, a request body as handlers read it;
   * ``microdot.Request``, as the application receives it (installed as
     the application's ``request_class``);
+  * ``microdot_rfc6455.Protocol``, one WebSocket's protocol: the
+    handshake's checks, frame heads, unmasking, messages, control frames,
+    closing (installed as ``microdot_websocket.WebSocket.protocol_class``);
+  * ``microdot_websocket.WebSocket``, a plain handler's WebSocket: the
+    handshake's answer, ``receive``, ``send``, ``close`` (installed as the
+    module's ``WebSocket``, which ``with_websocket`` and
+    ``websocket_upgrade`` make);
 
 - ``route(url_pattern, handler, methods)``: a route ahead of the
   application's own (in its public ``url_map``), for an application whose
@@ -47,7 +54,9 @@ import microdot_body
 import microdot_chunked
 import microdot_cpython
 import microdot_http
+import microdot_rfc6455
 import microdot_server
+import microdot_websocket
 
 SEAMS = {
     microdot_http.Protocol: (
@@ -61,6 +70,20 @@ SEAMS = {
     microdot_cpython.Connection: ('recv', 'receive', 'write', 'close'),
     microdot_body.Stream: ('read', 'read_now', 'read_ahead', 'plain', 'done'),
     microdot.Request: ('__init__', 'args', 'cookies', 'json', 'form'),
+    microdot_rfc6455.Protocol: (
+        '__init__', 'check_handshake', 'valid_key', 'accept_key',
+        'receive_data', 'next_event', 'send_message', 'send_frame', 'close',
+        'frame_head', 'parse_head', 'check_head', 'unmask', 'add_payload',
+        'end_message', 'utf8_class', 'control', 'close_reason',
+        'valid_close_code', 'fail', 'max_control'),
+    microdot_websocket.WebSocket: ('accept', 'receive', 'send', 'close'),
+}
+# Where the server does not take a seam class as a parameter, the class
+# the application uses is set for the test: (owner, name) of that setting.
+INSTALLED = {
+    microdot_rfc6455.Protocol: (microdot_websocket.WebSocket,
+                                'protocol_class'),
+    microdot_websocket.WebSocket: (microdot_websocket, 'WebSocket'),
 }
 
 
@@ -161,6 +184,8 @@ class Breakage:
         self._levels[cls] = level
         if cls is microdot.Request:
             self.attr(self.app, 'request_class', level)
+        elif cls in INSTALLED:
+            self.attr(*INSTALLED[cls], level)
         return level
 
 

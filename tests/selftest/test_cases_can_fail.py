@@ -37,7 +37,7 @@ def caught(result):
     return result.verdict in (FAIL, NON_STRICT)
 
 
-@pytest.mark.parametrize('case', CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize('case', CASES, ids=lambda c: '%s-%s' % (c.area, c.id))
 def test_case_fails_against_its_mutant(case):
     mutant = MUTANTS.get(case.id)
     assert mutant is not None, 'no mutant in tests/selftest/mutants proves ' \
