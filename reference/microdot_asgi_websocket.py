@@ -26,21 +26,15 @@ events through the request's ``sock``, which is ``(receive, send)``.
 ``bytes``, and raises ``OSError(32)`` once the client has gone.
 """
 import microdot_rfc6455 as rfc6455
-from microdot_asyncio import Response, abort
-from microdot_websocket import client_left
+from microdot_asyncio import abort
+from microdot_websocket import _already_handled, client_left
 
 GONE = 32  # EPIPE: what receive() raises once the WebSocket is over
 
 
-class WebSocket:
+class WebSocket(rfc6455.Opcodes):
     """A WebSocket connection behind an ASGI server: ``receive()``,
     ``send(data)`` and ``close()`` are awaited."""
-    CONT = rfc6455.CONT
-    TEXT = rfc6455.TEXT
-    BINARY = rfc6455.BINARY
-    CLOSE = rfc6455.CLOSE
-    PING = rfc6455.PING
-    PONG = rfc6455.PONG
 
     def __init__(self, request):
         self.request = request
@@ -88,10 +82,6 @@ class WebSocket:
             await self.request.sock[1](message)
         except Exception:
             pass  # the client has gone: the server says so its own way
-
-
-async def _already_handled(request, response):
-    return Response.already_handled
 
 
 async def websocket_upgrade(request):

@@ -69,6 +69,13 @@ _GUID = b'258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 _BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 
 
+class Opcodes:
+    """The frame opcodes by name, as microdot 1.x's WebSocket classes carry
+    them (``ws.TEXT``...)."""
+    CONT, TEXT, BINARY, CLOSE, PING, PONG = CONT, TEXT, BINARY, CLOSE, PING, \
+        PONG
+
+
 class HandshakeError(Exception):
     """An opening handshake the server must refuse (RFC 6455 4.2.1): the
     HTTP ``status`` to answer with, a ``reason`` for the body and the

@@ -60,7 +60,7 @@ _WAKE = 1  # s: how often a handler's thread waiting for its client looks
 _WAKE_MS = 1000  # whether the server is stopping
 
 
-class WebSocket:
+class WebSocket(rfc6455.Opcodes):
     """A WebSocket connection, as a handler uses it: ``receive()``,
     ``send(data)`` and ``close()``, each blocking until done.
 
@@ -68,12 +68,6 @@ class WebSocket:
     (the ``microdot_rfc6455.Protocol`` it speaks through), ``accept`` (the
     handshake's answer), ``receive``, ``send`` and ``close``.
     """
-    CONT = rfc6455.CONT
-    TEXT = rfc6455.TEXT
-    BINARY = rfc6455.BINARY
-    CLOSE = rfc6455.CLOSE
-    PING = rfc6455.PING
-    PONG = rfc6455.PONG
 
     #: The largest message ``receive()`` accepts, in bytes; a larger one
     #: closes the connection with 1009. -1: ``Request.max_body_length``;
