@@ -8,6 +8,7 @@ from conformance.case import MAY, MUST, SHOULD, case
 from conformance.probe import header_text, quoted
 
 TARGET = '/target/page?x=1&y=two'
+QUERY_DECODED = 'CONTRACT-query-encoded-delimiters'
 
 # URI-reference (RFC 3986 §4.1): only these characters, '%' only before two
 # hex digits.
@@ -28,6 +29,23 @@ def _same_target(probe, location, to):
     return location in (to, 'http://%s%s' % (probe.target.host_header, to))
 
 
+def _target_reaches_application(probe):
+    """What a Location case stands on: the application reads ``to`` from
+    the query decoded. A server that hands it "%2Ftarget%2Fpage%3F..."
+    sends that in Location as it was given; CONTRACT-query-encoded-delimiters
+    judges that defect once. A server with its own application has no /echo
+    to ask: the case is judged as it stands."""
+    if not probe.target.contract:
+        return
+    with probe.stands_on(QUERY_DECODED):
+        reply = probe.exchange(probe.request(
+            'GET', '/echo?to=%s' % quote(TARGET, safe='')))
+        probe.expect_status(reply, 200)
+        seen = (probe.json(reply).get('args') or {}).get('to')
+        probe.expect(seen == [TARGET], 'the query value to=%s' % TARGET,
+                     'to=%s' % seen)
+
+
 def _location_case(code, section, level=SHOULD, wording=''):
     """The case for one redirect status: Location is the target the
     application set."""
@@ -36,6 +54,7 @@ def _location_case(code, section, level=SHOULD, wording=''):
           'A %d response carries a Location header with the target the '
           'application set%s' % (code, wording))
     def location(probe):
+        _target_reaches_application(probe)
         reply = _redirect(probe, code, TARGET)
         probe.expect_status(reply, code)
         value = reply.header('Location')

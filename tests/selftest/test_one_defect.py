@@ -14,6 +14,7 @@ from conformance.verdicts import (BLOCKED, FAIL, MAY, NON_STRICT, PASS,
                                   verdict_for)
 from inprocess import OPTIONS, serving
 from mutants.chunked import ignores_transfer_encoding
+from mutants.decoding import escapes_kept_in_query
 from mutants.request_line import stall_on
 
 all_cases()
@@ -126,3 +127,17 @@ def test_a_dropped_cookie_is_not_charged_as_a_folded_one():
     for case_id in ids:
         assert results[case_id].verdict == BLOCKED, results[case_id].observed
         assert results[case_id].blocked_by == 'CONTRACT-cookies-come-back'
+
+
+def test_an_undecoded_query_is_not_charged_as_a_wrong_location():
+    # /redirect/<code> takes its target from the query: a server that hands
+    # the application "%2Ftarget%2F..." gets it back in Location.
+    ids = ['RFC9110-15.4.%s-location' % c for c in
+           ('2-301', '3-302', '4-303', '8-307', '9-308')]
+    results = run(escapes_kept_in_query,
+                  ['CONTRACT-query-encoded-delimiters'] + ids)
+    assert results['CONTRACT-query-encoded-delimiters'].verdict == FAIL
+    for case_id in ids:
+        assert results[case_id].verdict == BLOCKED, results[case_id].observed
+        assert results[case_id].blocked_by == \
+            'CONTRACT-query-encoded-delimiters'

@@ -24,6 +24,11 @@ def index(port):
     return request(port, [], start=b'GET / HTTP/1.1')
 
 
+def head(path):
+    return lambda port: request(port, [b'Connection: close'],
+                                start=b'HEAD ' + path + b' HTTP/1.1')
+
+
 def empty_connection_then_get(port):
     """A client that connects and closes without sending a byte (a port
     scan, a browser's preconnect), then GET / on a new connection."""
@@ -53,7 +58,28 @@ CELLS = [
          after=[('the plain chunked body (RFC9112-7.1-chunked-decoded)',
                  lambda port: request(port, [b'Transfer-Encoding: chunked'],
                                       HELLO_CHUNKED))]),
-    # outside the sample: the verdict that flipped between runs
+    # the second sample (seed 15); CONTRACT-silent-client is below
+    Cell('adafruit-httpserver', 'RFC9110-15.4.3-302-location', 'redirect',
+         lambda port: request(port, [], start=b'GET /redirect?to=%2Ftarget'
+                              b'%2Fpage%3Fx%3D1%26y%3Dtwo HTTP/1.1'),
+         after=[('the same target, unescaped in the query', lambda port:
+                 request(port, [], start=b'GET /redirect?to=/target/page '
+                         b'HTTP/1.1'))]),
+    Cell('adafruit-httpserver', 'RFC9110-9.3.2-static-head-no-body',
+         'static-get', head(b'/static/app.js'),
+         note='a GET route serving the file, as the column\'s adapter has',
+         after=[('GET of the same file', lambda port: request(
+             port, [b'Connection: close'],
+             start=b'GET /static/app.js HTTP/1.1'))]),
+    Cell('adafruit-httpserver', 'RFC9110-9.3.2-static-head-no-body',
+         'files', head(b'/app.js'),
+         note='the library\'s own file serving (root_path)'),
+    Cell('adafruit-httpserver', 'RFC9112-3-method-not-token', 'index',
+         lambda port: request(port, [], start=b'G(T / HTTP/1.1')),
+    Cell('adafruit-httpserver', 'RFC9112-7.1-chunked-decoded', 'echo-body',
+         lambda port: request(port, [b'Transfer-Encoding: chunked'],
+                              HELLO_CHUNKED)),
+    # the second sample; outside the first: the verdict that flipped
     Cell('adafruit-httpserver', 'CONTRACT-silent-client', 'index', None,
          after=[('', silent_then_other)]),
     # outside the sample, and no case of the suite sends it

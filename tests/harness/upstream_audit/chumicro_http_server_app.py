@@ -5,7 +5,8 @@ check/handle loop); no adapter, no profile, the library's defaults::
     <venv>/bin/python chumicro_http_server_app.py index 8001
 
 ROUTE is one of: index (GET / -> "hello"), echo-body (POST /echo/body ->
-what request.body holds), set-two (GET /cookies/set-two: two Set-Cookie
+what request.body holds), echo-path (GET /echo/path/<name> -> the name
+the application sees), set-two (GET /cookies/set-two: two Set-Cookie
 headers, given as the list of pairs ``build_response`` takes).
 """
 import sys
@@ -29,6 +30,12 @@ elif route == 'echo-body':
     def echo_body(request):
         return build_response(200, text='received %d bytes: %r' % (
             len(request.body), request.body))
+
+elif route == 'echo-path':
+    @server.route('/echo/path/<name>')
+    def echo_path(request):
+        return build_response(200, text='name seen: %r' %
+                              request.path_params['name'])
 
 elif route == 'set-two':
     @server.route('/cookies/set-two')

@@ -36,6 +36,14 @@ CELLS = [
                  lambda port: request(
                      port, [b'Transfer-Encoding: chunked, gzip'],
                      b'0\r\n\r\n'))]),
+    # the second sample (seed 15)
+    Cell(COLUMN, 'RFC9112-2.2-bare-cr-request-line', 'echo-path',
+         get(b'GET /echo/path/a\rb HTTP/1.1')),
+    Cell(COLUMN, 'RFC9112-3-control-in-target-esc', 'echo-path',
+         get(b'GET /echo/path/a\x1bb HTTP/1.1')),
+    Cell(COLUMN, 'RFC9112-7.1-chunked-decoded', 'echo-body',
+         lambda port: request(port, [b'Transfer-Encoding: chunked'],
+                              HELLO_CHUNKED)),
 ]
 
 if __name__ == '__main__':

@@ -5,7 +5,8 @@ column does); no adapter, no profile::
 
     python http_server_app.py index 8001
 
-ROUTE: index (GET / -> "hello"; the only one the audited cells need).
+ROUTE: index (GET of any path -> "hello"), echo-path (GET of any path ->
+the path the handler sees).
 """
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -15,7 +16,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
 
     def do_GET(self):
-        body = b'hello'
+        body = b'hello' if ROUTE == 'index' else b'path seen: %r' % self.path
         self.send_response(200)
         self.send_header('Content-Type', 'text/plain')
         self.send_header('Content-Length', str(len(body)))
@@ -23,6 +24,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-if sys.argv[1] != 'index':
-    raise SystemExit('unknown route ' + sys.argv[1])
+ROUTE = sys.argv[1]
+if ROUTE not in ('index', 'echo-path'):
+    raise SystemExit('unknown route ' + ROUTE)
 HTTPServer(('127.0.0.1', int(sys.argv[2])), Handler).serve_forever()

@@ -20,6 +20,16 @@ CELLS = [
          lambda port: b'\r\n' + request(port, [], start=b'GET / HTTP/1.1')),
     Cell(COLUMN, 'RFC9112-2.3-version-no-dot-two-digits', 'index',
          lambda port: request(port, [], start=b'GET / HTTP/11')),
+    # the second sample (seed 15)
+    Cell(COLUMN, 'RFC9112-2.2-incomplete-head-not-processed', 'echo-path',
+         lambda port: request(port, [b'X-Test: value'],
+                              start=b'GET /echo/path/incomplete HTTP/1.1')
+         [:-2], half_close=True),
+    Cell(COLUMN, 'RFC9112-2.3-version-three-parts', 'index',
+         lambda port: request(port, [], start=b'GET / HTTP/1.1.1')),
+    Cell(COLUMN, 'RFC9112-3-control-in-target-del', 'echo-path',
+         lambda port: request(port, [], start=b'GET /echo/path/a\x7fb '
+                              b'HTTP/1.1')),
 ]
 
 if __name__ == '__main__':

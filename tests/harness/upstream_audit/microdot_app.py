@@ -7,8 +7,12 @@ MicroPython unix port); no fixture, no profile, microdot's own defaults::
 
 ROUTE is one of: index (GET / -> "hello"), echo-body (POST /echo/body ->
 what request.body holds), echo-host (GET /echo -> the Host the application
-sees), get-only (GET /get-only), static (GET /static/<path> ->
-send_file of a 62-byte app.js beside this file).
+sees), echo-headers (GET /echo -> every header the application sees),
+echo-cookies (GET /echo -> request.cookies), echo-path (GET
+/echo/path/<name> -> name), get-only (GET /get-only), static (GET
+/static/<path> -> send_file of a 62-byte app.js beside this file),
+ws-echo (/echo: the WebSocket echo of microdot's documentation, plain in
+1.x, async in 2.x).
 """
 import sys
 
@@ -33,6 +37,39 @@ elif route == 'echo-host':
     @app.route('/echo')
     def echo_host(request):
         return 'Host seen: %r' % request.headers.get('Host')
+
+elif route == 'echo-headers':
+    @app.route('/echo')
+    def echo_headers(request):
+        return 'headers seen: %r' % request.headers
+
+elif route == 'echo-cookies':
+    @app.route('/echo')
+    def echo_cookies(request):
+        return 'cookies seen: %r' % request.cookies
+
+elif route == 'echo-path':
+    @app.route('/echo/path/<name>')
+    def echo_path(request, name):
+        return 'name seen: %r' % name
+
+elif route == 'ws-echo':
+    try:  # microdot 2.x
+        from microdot.websocket import with_websocket
+
+        @app.route('/echo')
+        @with_websocket
+        async def ws_echo(request, ws):
+            while True:
+                await ws.send(await ws.receive())
+    except ImportError:  # microdot 1.x
+        from microdot_websocket import with_websocket
+
+        @app.route('/echo')
+        @with_websocket
+        def ws_echo(request, ws):
+            while True:
+                ws.send(ws.receive())
 
 elif route == 'get-only':
     @app.route('/get-only')

@@ -6,7 +6,8 @@ them); no adapter, no profile::
     MICROPYPATH=<phew>:device_runner/board_modules:.frozen \\
         micropython phew_app.py echo-host 8001
 
-ROUTE is one of: echo-host (GET /echo -> the Host phew's request holds),
+ROUTE is one of: index (GET / -> "hello"), echo-headers (GET /echo -> every
+header phew's request holds), echo-host (GET /echo -> the Host phew's request holds),
 echo-path (GET /echo/path/<name> -> name), echo-path+catchall (the same,
 and a catch-all that answers 404, as a phew application needs for any
 answer to a path it has no route for).
@@ -17,7 +18,17 @@ from phew import server
 
 route = sys.argv[1]
 
-if route == 'echo-host':
+if route == 'index':
+    @server.route('/', methods=['GET'])
+    def index(request):
+        return 'hello', 200, 'text/plain'
+
+elif route == 'echo-headers':
+    @server.route('/echo', methods=['GET'])
+    def echo_headers(request):
+        return 'headers seen: %r' % request.headers, 200, 'text/plain'
+
+elif route == 'echo-host':
     @server.route('/echo', methods=['GET'])
     def echo_host(request):
         return 'Host seen: %r' % request.headers.get('host'), 200, 'text/plain'

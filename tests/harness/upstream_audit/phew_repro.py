@@ -37,6 +37,20 @@ CELLS = [
     Cell(COLUMN, 'RFC9112-3.2.2-absolute-form', 'echo-path+catchall',
          absolute, note='with a catch-all that answers 404, as the '
          'column\'s adapter has'),
+    # the second sample (seed 15)
+    Cell(COLUMN, 'RFC9110-5.5-nul-in-value', 'echo-headers',
+         lambda port: request(port, [b'X-Nul: a\x00b'],
+                              start=b'GET /echo HTTP/1.1')),
+    Cell(COLUMN, 'RFC9112-2.3-version-case-sensitive', 'index',
+         lambda port: request(port, [], start=b'GET / http/1.1')),
+    Cell(COLUMN, 'RFC9112-6-fuzz-body-framing', 'index',
+         lambda port: request(port, [b'Content-Length: 5\x00',
+                                     b'Content-Length: '], b'hello world'),
+         half_close=True, wait=4.0,
+         note='the input the fuzz case drew (an empty Content-Length line), '
+         'then the client shuts its side; phew has no /echo/body',
+         after=[('an empty X-Empty line on GET /', lambda port: request(
+             port, [b'X-Empty: '], start=b'GET / HTTP/1.1'))]),
 ]
 
 if __name__ == '__main__':

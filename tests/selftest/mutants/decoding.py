@@ -68,6 +68,13 @@ def decoded_before_split(b):
     b.incoming(lambda data: rewrite_request(data, query=early, form=early))
 
 
+def escapes_kept_in_query(b):
+    # The query and form handed over as they came: every escape left as is.
+    def kept(text):
+        return text.replace(b'%', b'%25')
+    b.incoming(lambda data: rewrite_request(data, query=kept, form=kept))
+
+
 def server_error_for(condition):
     """A 500 where the reference refuses a path with 400, when
     ``condition(the request's url)``: a decoder's error that escapes."""
