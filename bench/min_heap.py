@@ -3,7 +3,9 @@
     rows = measure(['reference', 'microdot-1.3.4'])
 
 The fixture app (fixtures/app.py) runs on the unix port with ``-X
-heapsize=N`` and the suite runs against it (``pytest --target=url``). For
+heapsize=N``, each framework's modules compiled by mpy-cross as a board is
+given them (the micropython target's default; the app itself from source),
+and the suite runs against it (``pytest --target=url``). For
 the reference, "serves the suite" means the run passes (no FAIL or ERROR;
 ``-x`` stops it at the first) and the server still answers afterwards. For
 upstream microdot, which fails cases at any heap, it means the run completes
@@ -26,12 +28,14 @@ runs per framework. A row::
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-from bench.servers import ServerError, serving
+from bench.heap import compiled_copy
+from bench.servers import ServerError, modules, serving
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KB = 1024
@@ -56,13 +60,14 @@ def first_passing(grid, serves):
     return grid[low] if low < len(grid) else None
 
 
-def suite_run(implementation, heap_size):
-    """One suite run against the fixture on a heap of ``heap_size`` bytes:
+def suite_run(implementation, heap_size, folder=None):
+    """One suite run against the fixture on a heap of ``heap_size`` bytes,
+    the framework's modules from ``folder`` (default: its sources):
     {'heap_size', 'serves', 'fails', 'errors', 'note'}."""
     strict = implementation == 'reference'
     try:
         with serving(implementation, 'micropython', fixture=True,
-                     heap_size=heap_size) as server:
+                     heap_size=heap_size, folder=folder) as server:
             done, summary, note = _run_suite(server.port, implementation,
                                              strict)
             alive = server.alive()
@@ -110,15 +115,20 @@ def measure(implementations, grid=GRID, say=print):
     rows = []
     for implementation in implementations:
         tried = []
+        compiled = compiled_copy(modules(implementation), tempfile.mkdtemp(
+            prefix='bench-mpy-'))
 
         def serves(size):
             started = time.monotonic()
-            tried.append(suite_run(implementation, size))
+            tried.append(suite_run(implementation, size, compiled))
             tried[-1]['seconds'] = round(time.monotonic() - started, 1)
             say('  %s at %d KB: %s' % (implementation, size // KB,
                                        _describe(tried[-1])))
             return tried[-1]['serves']
-        smallest = first_passing(grid, serves)
+        try:
+            smallest = first_passing(grid, serves)
+        finally:
+            shutil.rmtree(compiled, ignore_errors=True)
         at_smallest = [t for t in tried if t['heap_size'] == smallest]
         rows.append({'implementation': implementation,
                      'profile': PROFILES.get(implementation, 'generic'),
