@@ -16,6 +16,7 @@ in an event loop of their own::
 from microdot_asyncio import Request, Response  # noqa: F401
 from microdot_test_client import TestClient as BaseTestClient
 from microdot_test_client import TestResponse as BaseTestResponse
+from microdot_test_client import WebSocketConnection
 
 
 
@@ -49,6 +50,34 @@ class TestResponse(BaseTestResponse):
         return test_res
 
 
+class AsyncWebSocketConnection(WebSocketConnection):
+    """A WebSocket conversation whose ``client`` may also be an async
+    generator (CPython): the messages the server writes are handed to it
+    when the server next reads, awaited."""
+
+    def __init__(self, request, client):
+        super().__init__(request, client)
+        self.inbox = []  # messages from the server, not yet handed over
+
+    def deliver(self, messages):
+        if hasattr(self.client, 'asend'):  # awaited when the server reads
+            self.inbox += messages
+        else:
+            super().deliver(messages)
+
+    async def recv(self):
+        if self.request or not hasattr(self.client, 'asend'):
+            return self.recv_now()
+        while not self.pending and not self.ended:
+            received = self.inbox.pop(0) if self.inbox else None
+            try:
+                self.queue(await self.client.asend(received))
+            except StopAsyncIteration:
+                self.ended = True
+        data, self.pending = self.pending, b''
+        return data
+
+
 class TestClient(BaseTestClient):
     """Sends requests to ``app`` in process, awaited; ``cookies`` are sent
     with each (see ``microdot_test_client.TestClient``)."""
@@ -61,6 +90,13 @@ class TestClient(BaseTestClient):
         conn = self.connection(method, path, headers, body, sock)
         await self.serve(conn)
         return self.response(conn, TestResponse)
+
+    async def websocket(self, path, client, headers=None):
+        """Open a WebSocket on ``path`` and talk as ``client``, a generator
+        function or (CPython) an async one (see
+        ``microdot_test_client.WebSocketConnection``); returns None."""
+        await self.converse(self.websocket_connection(
+            path, client, headers, AsyncWebSocketConnection))
 
     async def get(self, path, headers=None):
         return await self.request('GET', path, headers)

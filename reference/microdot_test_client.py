@@ -143,6 +143,81 @@ class MemoryConnection:
         self.mode = mode
 
 
+class WebSocketConnection(MemoryConnection):
+    """A client that opens a WebSocket and then talks as ``client``, a
+    generator (microdot 1.x's test clients take one): each message it
+    yields is sent, and each message the server sends comes back as the
+    value of that ``yield`` (None when the server reads again without
+    sending); when it returns, the client's side ends."""
+
+    def __init__(self, request, client):
+        super().__init__(request)
+        self.client = client
+        self.open = False  # the 101 written: frames from then on
+        self.frames = b''  # what the server wrote past its 101, unparsed
+        self.pending = b''  # the client's frames, not yet read
+        self.ended = False
+
+    def recv_now(self):
+        if self.request:
+            return super().recv_now()
+        if not self.pending:
+            self.advance(None)
+        data, self.pending = self.pending, b''
+        return data
+
+    def write(self, data):
+        if not self.open:
+            self.response += data
+            head, sep, rest = self.response.partition(b'\r\n\r\n')
+            if not sep:
+                return
+            self.response, self.open, data = head + sep, True, rest
+        self.frames += data
+        self.deliver(self.messages())
+
+    def deliver(self, messages):
+        """Hand the server's messages to the client, one by one."""
+        for message in messages:
+            self.advance(message)
+
+    def advance(self, received):
+        """Hand ``received`` to the client; what it yields next is sent."""
+        if self.ended:
+            return
+        try:
+            self.queue(self.client.send(received))
+        except StopIteration:
+            self.ended = True  # the server reads the end of the input
+
+    def messages(self):
+        """The text (str) and binary (bytes) messages the server has
+        written whole since the last call; control frames are passed over."""
+        from microdot_rfc6455 import BINARY, TEXT, Protocol
+        out = []
+        while True:
+            head = Protocol.parse_head(self.frames)
+            if head is None or len(self.frames) < head[5] + head[4]:
+                return out
+            opcode, size = head[2], head[5]
+            payload = self.frames[size:size + head[4]]
+            self.frames = self.frames[size + head[4]:]
+            if opcode == TEXT:
+                out.append(payload.decode())
+            elif opcode == BINARY:
+                out.append(payload)
+
+    def queue(self, message):
+        """``message`` (str: text, else binary) as the client's next
+        frame, masked (with a key of zeros: the payload is as it was)."""
+        from microdot_rfc6455 import Protocol
+        data = message.encode() if isinstance(message, str) else message
+        head = Protocol.frame_head(1 if isinstance(message, str) else 2,
+                                   len(data))
+        self.pending += head[:1] + bytes((head[1] | 0x80,)) + head[2:] + \
+            b'\x00\x00\x00\x00' + data
+
+
 class TestClient:
     """Sends requests to ``app`` in process; ``cookies`` are sent with each.
 
@@ -215,6 +290,40 @@ class TestClient:
                 self.cookies.pop(name, None)
             else:
                 self.cookies[name] = value
+
+    def websocket(self, path, client, headers=None):
+        """Open a WebSocket on ``path`` and talk as ``client`` (a generator
+        function: see ``WebSocketConnection``); returns None, as microdot
+        1.x's does::
+
+            def talk():
+                reply = yield 'hello'
+                assert reply == 'hello'
+
+            client.websocket('/echo', talk)
+        """
+        import asyncio
+        asyncio.run(self.converse(self.websocket_connection(path, client,
+                                                            headers)))
+
+    async def converse(self, conn):
+        """The server core serving a WebSocket conversation."""
+        import asyncio
+        # where a plain handler's thread has the loop read and write for
+        # it (CPython)
+        conn.loop = asyncio.get_event_loop()
+        await self.serve(conn)
+
+    def websocket_connection(self, path, client, headers=None,
+                             cls=WebSocketConnection):
+        """The in-memory connection (a ``cls``) of a WebSocket
+        conversation."""
+        fields = NoCaseDict({'Upgrade': 'websocket', 'Connection': 'Upgrade',
+                             'Sec-WebSocket-Version': '13',
+                             'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ=='})
+        fields.update(headers or {})
+        request = self.connection('GET', path, fields, None).request
+        return cls(request, client())
 
     def get(self, path, headers=None):
         return self.request('GET', path, headers)

@@ -279,6 +279,71 @@ probe('TestClient str body', _sync_client, [
 probe('TestClient 404', _sync_client, [('GET', '/none', None, None)])
 
 
+def websocket_app(awaited):
+    """An echo and a route that reads twice before it answers, as 1.3.4
+    pairs them: microdot with microdot_websocket, or microdot_asyncio with
+    microdot_asyncio_websocket."""
+    if awaited:
+        import microdot_asyncio
+        from microdot_asyncio_websocket import with_websocket
+        app = microdot_asyncio.Microdot()
+
+        @app.route('/echo')
+        @with_websocket
+        async def echo(req, ws):
+            while True:
+                await ws.send(await ws.receive())
+
+        @app.route('/two-then-one')
+        @with_websocket
+        async def two_then_one(req, ws):
+            first = await ws.receive()
+            await ws.send('%s+%s' % (first, await ws.receive()))
+        return app
+    from microdot_websocket import with_websocket
+    app = microdot.Microdot()
+
+    @app.route('/echo')
+    @with_websocket
+    def echo(req, ws):
+        while True:
+            ws.send(ws.receive())
+
+    @app.route('/two-then-one')
+    @with_websocket
+    def two_then_one(req, ws):
+        first = ws.receive()
+        ws.send('%s+%s' % (first, ws.receive()))
+    return app
+
+
+def _conversation(path, messages, awaited=False):
+    """What the test client's ``websocket`` returns and what each message
+    brought back (1.3.4's test of its echo sends such messages)."""
+    replies = []
+
+    def talk():
+        for message in messages:
+            replies.append((yield message))
+    if awaited:
+        from microdot_asyncio_test_client import TestClient
+        returned = run(TestClient(websocket_app(True)).websocket(path, talk))
+    else:
+        from microdot_test_client import TestClient
+        returned = TestClient(websocket_app(False)).websocket(path, talk)
+    return [returned, replies]
+
+
+WS_MESSAGES = ['hello', b'bye', b'*' * 300, 'caf\xe9']
+probe('TestClient websocket echo', _conversation, '/echo', WS_MESSAGES)
+probe('asyncio TestClient websocket echo', _conversation, '/echo',
+      WS_MESSAGES, True)
+probe('TestClient websocket two reads, one answer', _conversation,
+      '/two-then-one', ['a', 'b', 'c'])
+probe('asyncio TestClient websocket two reads, one answer', _conversation,
+      '/two-then-one', ['a', 'b', 'c'], True)
+
+
 # -------------------------------------------------------------------- CORS
 
 def cors_app(**options):

@@ -134,3 +134,9 @@ WS_FAILED = ('RFC 6455 7.4.1: 1000 "indicates a normal closure, meaning that '
              'prevented it from fulfilling the request"; 1.3.4 sends no '
              'close when its handler raises, and the ASGI server ends the '
              'WebSocket as it chooses')
+CLOSE_NOT_MESSAGE = ('RFC 6455 5.5: "Control frames are used to communicate '
+                     'state about the WebSocket", 5.6: data frames carry '
+                     'the messages; 1.3.4\'s test clients hand the payload '
+                     'of the server\'s Close frame to the client as one more '
+                     'message (b\'\'), the reference\'s hand over messages '
+                     'only')

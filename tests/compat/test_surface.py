@@ -42,10 +42,6 @@ KINDS = {
     # a class attribute of the reference's, an instance attribute of 1.3.4's
     'Response.is_head': 'class attribute',
 }
-# What belongs to the WebSocket port (another change): the test client's
-# WebSocket conversations, and the WebSocket class the test clients name
-# (None until a microdot_websocket module is there, as in 1.3.4 without it).
-WEBSOCKET = {'TestClient.websocket', 'WebSocket'}
 ALIASES = {'BaseRequest': 'Request', 'BaseResponse': 'Response',
            'BaseTestClient': 'TestClient',
            'BaseTestResponse': 'TestResponse'}
@@ -89,8 +85,6 @@ def differences(upstream, reference):
             continue
         for name, entry in names.items():
             where = module + '.' + name
-            if name in WEBSOCKET:
-                continue
             if name not in ours:
                 problems.append('%s is missing' % where)
                 continue
@@ -100,7 +94,7 @@ def differences(upstream, reference):
                 mine = ours[name].get('members', {}).get(member)
                 if mine is None:
                     # (a KINDS name is on the instance: compared there)
-                    if _key(mwhere) in WEBSOCKET or _key(mwhere) in KINDS:
+                    if _key(mwhere) in KINDS:
                         continue
                     problems.append('%s is missing' % mwhere)
                     continue
