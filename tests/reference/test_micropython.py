@@ -39,9 +39,16 @@ def can_connect(port):
 @pytest.fixture(scope='module')
 def port():
     """The port of ``app.py`` running under MicroPython."""
+    yield from served('app.py')
+
+
+def served(script):
+    """Serve ``script`` (in micropython/, answering ``GET /shutdown`` with
+    ``bye``) under MicroPython: yields its port, then checks that the
+    shutdown ends it and prints what it printed."""
     port = free_port()
     with tempfile.TemporaryFile() as output:
-        proc = micropython('app.py', str(port), stdout=output,
+        proc = micropython(script, str(port), stdout=output,
                            stderr=subprocess.STDOUT)
         try:
             wait_for(lambda: proc.poll() is not None or can_connect(port),

@@ -4,15 +4,14 @@
 over real sockets: plain handlers (on a thread of their own there) and
 async ones, and other clients served while WebSockets are open."""
 import subprocess
-import tempfile
 
 import pytest
 
 from conformance.ws_wire import BINARY, CLOSE, CONT, PING, PONG, TEXT
 from conformance.ws_wire import close_frame, frame
-from rawhttp import TIMEOUT, Client, free_port, wait_for
+from rawhttp import Client
 from rawws import WsClient
-from test_micropython import can_connect, micropython
+from test_micropython import micropython, served
 
 
 def test_the_protocol_on_micropython():
@@ -24,26 +23,7 @@ def test_the_protocol_on_micropython():
 
 @pytest.fixture(scope='module')
 def port():
-    port = free_port()
-    with tempfile.TemporaryFile() as output:
-        proc = micropython('ws_app.py', str(port), stdout=output,
-                           stderr=subprocess.STDOUT)
-        try:
-            wait_for(lambda: proc.poll() is not None or can_connect(port),
-                     what='MicroPython to listen')
-            assert proc.poll() is None, 'the MicroPython server exited'
-            yield port
-            c = Client(port)
-            c.get('/shutdown')
-            assert c.response().body == b'bye'
-            c.close()
-            assert proc.wait(TIMEOUT) == 0, 'shutdown() did not end run()'
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(TIMEOUT)
-            output.seek(0)
-            print(output.read().decode(errors='replace'))
+    yield from served('ws_app.py')
 
 
 @pytest.mark.parametrize('path', ['/echo', '/aecho'])
