@@ -323,11 +323,17 @@ class Connection:
         body = b''
         while True:
             line = self._read_line(deadline)
-            size = line.split(b';')[0].strip() if line is not None else b''
+            if line is None:  # the input ended, or the wait did
+                reply.body = body
+                reply.timed_out = not self.eof
+                reply.problem = 'chunked body cut short: %s before a ' \
+                    'chunk-size line' % ('the wait ended' if reply.timed_out
+                                         else 'the connection ended')
+                return
+            size = line.split(b';')[0].strip()
             if not size or not re.match(rb'^[0-9a-fA-F]{1,16}$', size):
                 reply.body = body
-                reply.problem = 'invalid chunk size line %s' % (
-                    quoted(line) if line is not None else '(none)')
+                reply.problem = 'invalid chunk size line %s' % quoted(line)
                 return
             size = int(size, 16)
             if size == 0:
