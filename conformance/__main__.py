@@ -3,7 +3,7 @@
     python -m conformance list [--area AREA]
     python -m conformance replay CASE --base-url http://192.168.1.50
     python -m conformance replay CASE --target local
-    python -m conformance serve [--port 8080] [--micropython [--heap-size BYTES]]
+    python -m conformance serve [--port 8080] [--micropython [--heap-size BYTES] [--py]]
     python -m conformance matrix [--peers reference,microdot-2.7]
     python -m conformance limits --base-url http://192.168.1.50 [--profile P]
 
@@ -64,6 +64,10 @@ def main(argv=None):
     serve.add_argument('--heap-size', type=heap_bytes, metavar='BYTES',
                        help='the MicroPython heap, e.g. 163840 for an ESP32\'s'
                        ' (with --micropython; default: the port\'s 2 MB)')
+    serve.add_argument('--py', action='store_true',
+                       help='with --micropython, the reference\'s sources '
+                       '(default: compiled by mpy-cross, as the micropython '
+                       'target and a board are given them)')
     matrix = commands.add_parser('matrix', help='the suite against every '
                                  'implementation, side by side')
     matrix.add_argument('--peers', help='comma-separated implementations '
@@ -111,12 +115,45 @@ def serve_fixture(args):
     if args.heap_size is not None and not args.micropython:
         raise HarnessError('--heap-size is for --micropython; CPython\'s '
                            'heap has no such limit')
+    if args.py and not args.micropython:
+        raise HarnessError('--py is for --micropython')
+    modules = None
+    if args.micropython and not args.py:
+        modules = compiled_for_serve()
     argv, env = targets.fixture_command(
         'micropython' if args.micropython else 'local', args.port, args.host,
-        heap_size=args.heap_size)
+        heap_size=args.heap_size, modules=modules)
     # the server takes this process's place, so that Ctrl-C and a kill
     # reach it and leave nothing behind
     os.execve(argv[0], argv, dict(os.environ, **env))
+
+
+def compiled_for_serve():
+    """The reference compiled by mpy-cross, for ``serve``: this process
+    becomes the server, so nothing is left to remove a folder afterwards.
+    The folder is named after what it holds (the sources' digest) and made
+    once, whole, then reused; a server running from it is never rewritten
+    under."""
+    import hashlib
+    import shutil
+    import tempfile
+
+    from device_runner.provision import reference_modules
+    from mpy_http_conformance import reference_path
+    digest = hashlib.sha256()
+    for name in reference_modules():
+        with open(reference_path(name), 'rb') as f:
+            digest.update(name.encode() + b'\0' + f.read())
+    folder = os.path.join(tempfile.gettempdir(), 'conformance-serve-mpy-' +
+                          digest.hexdigest()[:16])
+    if not os.path.isdir(folder):
+        made = tempfile.mkdtemp(prefix='conformance-serve-mpy-')
+        targets.compiled_reference(made)
+        try:
+            os.rename(made, folder)
+        except OSError:  # another serve made it first
+            shutil.rmtree(made, ignore_errors=True)
+    return folder
 
 
 def matrix_command(args):

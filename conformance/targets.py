@@ -289,6 +289,18 @@ class LocalTarget(ProcessTarget):
         return fixture_command('local', self.port)
 
 
+def compiled_reference(into):
+    """``into``, with the reference's modules compiled by mpy-cross (as a
+    board is given them); HarnessError when they cannot be."""
+    from device_runner.board import BoardError
+    from device_runner.provision import compile_mpy
+    try:
+        return compile_mpy(into, app=False)
+    except BoardError as exc:
+        raise HarnessError('cannot compile the reference to .mpy (--py '
+                           'serves its sources): %s' % exc)
+
+
 class MicroPythonTarget(ProcessTarget):
     """The reference on the MicroPython unix port, with the heap its profile
     gives (``heap_size``; the port's default, about 2 MB, without one).
@@ -306,16 +318,9 @@ class MicroPythonTarget(ProcessTarget):
         if self.options.get('mpy') is not False:
             import shutil
             import tempfile
-
-            from device_runner.board import BoardError
-            from device_runner.provision import compile_mpy
             shutil.rmtree(self.compiled or '', ignore_errors=True)
             self.compiled = tempfile.mkdtemp(prefix='reference-mpy-')
-            try:
-                modules = compile_mpy(self.compiled, app=False)
-            except BoardError as exc:
-                raise HarnessError('cannot compile the reference to .mpy '
-                                   '(--py serves its sources): %s' % exc)
+            modules = compiled_reference(self.compiled)
         return fixture_command('micropython', self.port,
                                heap_size=self.profile.heap_size,
                                modules=modules)

@@ -106,6 +106,7 @@ def test_a_number_out_of_range_is_a_usage_error(option):
     (['serve', '--port', '70000'], 'argument --port: must be a TCP port'),
     (['serve', '--micropython', '--heap-size', '100'],
      'argument --heap-size: must be a number of bytes, at least 16384'),
+    (['serve', '--py'], '--py is for --micropython'),
     (['matrix', '--jobs', '0'], 'argument --jobs: must be a positive'),
     (['replay', 'RFC9110-15.5.6-405-allow', '--target', 'local',
       '--fuzz-examples', '0'], 'argument --fuzz-examples: must be a')])
@@ -115,7 +116,8 @@ def test_commands_refuse_numbers_out_of_range(argv, said):
     assert 'Traceback' not in done.stderr
 
 
-@pytest.mark.parametrize('interpreter', [[], ['--micropython']])
+@pytest.mark.parametrize('interpreter', [[], ['--micropython'],
+                                         ['--micropython', '--py']])
 def test_serving_on_a_port_in_use_says_so_in_one_line(interpreter):
     with socket.socket() as taken:
         taken.bind(('127.0.0.1', 0))
